@@ -1,0 +1,108 @@
+// The one table of kernel kinds: prompts, `kinds`, the renderer and the generated docs all read it.
+
+export type KindName = 'basic' | 'database' | 'http' | 'ai';
+
+export interface EnvVar {
+  name: string;
+  description: string;
+  /** Value written into .env.template; empty means "set me". */
+  example: string;
+  required: boolean;
+  secret?: boolean;
+}
+
+export interface Kind {
+  name: KindName;
+  label: string;
+  description: string;
+  /** PEP 508 requirements installed for this kind (beyond the base runtime). */
+  dependencies: string[];
+  env: EnvVar[];
+  /** A representative message value, used by generated tests and `test-run`. */
+  samplePayload: Record<string, unknown>;
+}
+
+/** Requirements of every kernel, whatever its kind. */
+export const BASE_DEPENDENCIES = ['confluent-kafka>=2.6,<3', 'python-dotenv>=1.0,<2'];
+
+export const DEV_DEPENDENCIES = ['pytest>=8,<9', 'ruff>=0.6'];
+
+export const BASE_ENV: EnvVar[] = [
+  { name: 'KAFKA_BOOTSTRAP_SERVERS', description: 'Comma-separated host:port list of Kafka brokers', example: 'localhost:9092', required: true },
+  { name: 'KAFKA_TOPIC', description: 'Topic to consume (defaults to DEFAULT_TOPIC in main.py)', example: '', required: false },
+  { name: 'KAFKA_CONSUMER_GROUP', description: 'Consumer group id (defaults to <kernel>-group)', example: '', required: false },
+  { name: 'KAFKA_CLIENT_ID', description: 'Client id (defaults to <kernel>-consumer-<pid>)', example: '', required: false },
+  { name: 'KAFKA_CA_CERT', description: 'Base64 PEM of the CA certificate; enables SSL with the two below', example: '', required: false, secret: true },
+  { name: 'KAFKA_CLIENT_CERT', description: 'Base64 PEM of the client certificate', example: '', required: false, secret: true },
+  { name: 'KAFKA_CLIENT_KEY', description: 'Base64 PEM of the client private key', example: '', required: false, secret: true },
+  { name: 'KAFKA_SASL_MECHANISM', description: 'Optional SASL mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)', example: '', required: false },
+  { name: 'KAFKA_SASL_USERNAME', description: 'SASL username', example: '', required: false },
+  { name: 'KAFKA_SASL_PASSWORD', description: 'SASL password', example: '', required: false, secret: true },
+  { name: 'KAFKA_AUTO_OFFSET_RESET', description: 'Where a new group starts: earliest or latest', example: 'earliest', required: false },
+  { name: 'DLQ_TOPIC', description: 'Dead-letter topic for skipped and exhausted messages (unset: skip and log, or stop)', example: '', required: false },
+  { name: 'MAX_ATTEMPTS', description: 'Attempts per message before it is dead-lettered or the kernel stops', example: '5', required: false },
+  { name: 'RETRY_BACKOFF_MS', description: 'First retry delay in milliseconds (doubles, with jitter)', example: '200', required: false },
+  { name: 'RETRY_BACKOFF_MAX_MS', description: 'Largest retry delay in milliseconds', example: '10000', required: false },
+  { name: 'COMMIT_INTERVAL_MS', description: 'How often processed offsets are committed in the background', example: '1000', required: false },
+  { name: 'SHUTDOWN_TIMEOUT_S', description: 'Bound on a graceful shutdown after SIGTERM', example: '10', required: false },
+  { name: 'LOG_LEVEL', description: 'DEBUG, INFO, WARNING or ERROR', example: 'INFO', required: false },
+  { name: 'LOG_FORMAT', description: 'text or json', example: 'text', required: false },
+  { name: 'HEALTH_PORT', description: 'Port for /healthz, /readyz and /metrics (unset: no HTTP server)', example: '', required: false },
+];
+
+export const KINDS: Kind[] = [
+  {
+    name: 'basic',
+    label: 'Basic',
+    description: 'Hello world: decode JSON when possible and log it',
+    dependencies: [],
+    env: [],
+    samplePayload: { id: 'msg-1', message: 'hello, world' },
+  },
+  {
+    name: 'database',
+    label: 'Database',
+    description: 'Store every message in PostgreSQL (psycopg 3 pool, idempotent by topic/partition/offset)',
+    dependencies: ['psycopg[binary]>=3.2,<4', 'psycopg-pool>=3.2,<4'],
+    env: [
+      { name: 'DATABASE_URL', description: 'PostgreSQL connection URL', example: 'postgresql://postgres:postgres@localhost:5432/postgres', required: true, secret: true },
+      { name: 'DATABASE_TABLE', description: 'Table the kernel writes to (created if missing)', example: 'kernel_events', required: false },
+      { name: 'DATABASE_POOL_MAX', description: 'Largest number of pooled connections', example: '4', required: false },
+    ],
+    samplePayload: { id: 'order-1', customer: 'c-42', total: 19.99 },
+  },
+  {
+    name: 'http',
+    label: 'HTTP',
+    description: 'Forward every message as JSON to an HTTP API (httpx, retries, Idempotency-Key)',
+    dependencies: ['httpx>=0.27,<1'],
+    env: [
+      { name: 'API_BASE_URL', description: 'Base URL of the target API', example: 'http://localhost:8080', required: true },
+      { name: 'API_PATH', description: 'Path the messages are POSTed to', example: '/events', required: false },
+      { name: 'API_KEY', description: 'Sent as Authorization: Bearer <key> when set', example: '', required: false, secret: true },
+      { name: 'HTTP_TIMEOUT_S', description: 'Request timeout in seconds', example: '10', required: false },
+    ],
+    samplePayload: { id: 'evt-1', type: 'user.signed_up', user: 'u-7' },
+  },
+  {
+    name: 'ai',
+    label: 'AI',
+    description: 'Ask an OpenAI-compatible model about every message and produce the answer to OUTPUT_TOPIC',
+    dependencies: ['openai>=1.40,<3'],
+    env: [
+      { name: 'OPENAI_API_KEY', description: 'API key of the OpenAI-compatible service', example: '', required: true, secret: true },
+      { name: 'OPENAI_BASE_URL', description: 'Base URL of the OpenAI-compatible API', example: 'https://api.openai.com/v1', required: false },
+      { name: 'MODEL_NAME', description: 'Model to ask', example: 'gpt-4o-mini', required: false },
+      { name: 'OUTPUT_TOPIC', description: 'Topic the results are produced to', example: '', required: true },
+      { name: 'AI_TIMEOUT_S', description: 'Request timeout in seconds', example: '60', required: false },
+      { name: 'SYSTEM_PROMPT', description: 'System prompt sent with every message', example: 'You are a helpful assistant.', required: false },
+    ],
+    samplePayload: { id: 'doc-1', text: 'Summarise: Kafka is a distributed log.' },
+  },
+];
+
+export const KIND_NAMES = KINDS.map((kind) => kind.name);
+
+export function findKind(name: string): Kind | undefined {
+  return KINDS.find((kind) => kind.name === name);
+}

@@ -1,0 +1,80 @@
+// Templates + answers → the plan: every file of a kernel and its contents, computed without touching the target.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import Handlebars from 'handlebars';
+import type { Answers } from './answers.js';
+import { TEMPLATES_DIR } from './paths.js';
+import { buildTemplateContext, type TemplateContext } from './template-context.js';
+
+export interface PlannedFile {
+  /** POSIX path relative to the kernel root. */
+  path: string;
+  contents: string;
+  executable: boolean;
+}
+
+export interface Plan {
+  answers: Answers;
+  generatorVersion: string;
+  files: PlannedFile[];
+}
+
+const TEMPLATE_SUFFIX = '.hbs';
+// npm drops dotfiles such as .gitignore from published packages, so templates spell them `dot-<name>`.
+const DOT_PREFIX = 'dot-';
+
+function createRenderer(): typeof Handlebars {
+  const hbs = Handlebars.create();
+  hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
+  hbs.registerHelper('upper', (value: string) => value.toUpperCase());
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  return hbs;
+}
+
+/** Template-relative path → kernel-relative path. */
+export function outputPath(templatePath: string): string {
+  return templatePath
+    .split('/')
+    .map((part) => (part.startsWith(DOT_PREFIX) ? `.${part.slice(DOT_PREFIX.length)}` : part))
+    .join('/')
+    .replace(/\.hbs$/, '');
+}
+
+function listFiles(root: string, prefix = ''): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(join(root, prefix)).sort();
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const relative = prefix ? posix.join(prefix, entry) : entry;
+    if (entry === '__pycache__' || entry.endsWith('.pyc')) return [];
+    return statSync(join(root, relative)).isDirectory() ? listFiles(root, relative) : [relative];
+  });
+}
+
+/** The layers a kind is made of, later ones overriding earlier ones file by file. */
+function templateLayers(kind: string, templatesDir: string): string[] {
+  return [join(templatesDir, 'base'), join(templatesDir, 'kinds', kind)];
+}
+
+export function renderPlan(answers: Answers, generatorVersion: string, templatesDir = TEMPLATES_DIR): Plan {
+  const context: TemplateContext = buildTemplateContext(answers, generatorVersion);
+  const renderer = createRenderer();
+  const sources = new Map<string, string>();
+  for (const layer of templateLayers(answers.kind, templatesDir)) {
+    for (const file of listFiles(layer)) sources.set(outputPath(file), join(layer, file));
+  }
+  const files = [...sources.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, source]) => {
+      const raw = readFileSync(source, 'utf8');
+      const contents = source.endsWith(TEMPLATE_SUFFIX)
+        ? renderer.compile(raw, { noEscape: true, strict: true })(context)
+        : raw;
+      const executable = (statSync(source).mode & 0o111) !== 0;
+      return { path, contents, executable };
+    });
+  return { answers, generatorVersion, files };
+}

@@ -1,0 +1,41 @@
+// What templates see: the answers plus facts derived from the kinds table.
+import type { Answers } from './answers.js';
+import { BASE_DEPENDENCIES, BASE_ENV, DEV_DEPENDENCIES, KINDS, findKind, type EnvVar } from './kinds.js';
+
+export interface TemplateContext {
+  name: string;
+  topic: string;
+  group: string;
+  kind: string;
+  kindLabel: string;
+  kindDescription: string;
+  /** snake_case of the name, for Python identifiers and SQL table names. */
+  snakeName: string;
+  generatorVersion: string;
+  is: Record<string, boolean>;
+  dependencies: string[];
+  devDependencies: string[];
+  optionalGroups: { name: string; dependencies: string[] }[];
+  baseEnv: EnvVar[];
+  kindEnv: EnvVar[];
+  samplePayload: string;
+}
+
+export function buildTemplateContext(answers: Answers, generatorVersion: string): TemplateContext {
+  const kind = findKind(answers.kind);
+  if (!kind) throw new Error(`unknown kind ${answers.kind}`);
+  return {
+    ...answers,
+    kindLabel: kind.label,
+    kindDescription: kind.description,
+    snakeName: answers.name.replace(/-/g, '_'),
+    generatorVersion,
+    is: Object.fromEntries(KINDS.map((k) => [k.name, k.name === kind.name])),
+    dependencies: [...BASE_DEPENDENCIES, ...kind.dependencies],
+    devDependencies: DEV_DEPENDENCIES,
+    optionalGroups: KINDS.filter((k) => k.dependencies.length > 0).map((k) => ({ name: k.name, dependencies: k.dependencies })),
+    baseEnv: BASE_ENV,
+    kindEnv: kind.env,
+    samplePayload: JSON.stringify(kind.samplePayload),
+  };
+}
