@@ -1,0 +1,123 @@
+// Command-line wiring: parse with commander, run a command, turn its result or error into an exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { createKernel, type CreateOptions, type CreateResult } from './commands/create.js';
+import { formatKinds, listKinds } from './commands/kinds.js';
+import { CancelledError, EXIT, exitCodeOf } from './errors.js';
+import { resolveUvEnvironment } from './infra/uv-env.js';
+import { KIND_NAMES } from './kinds.js';
+import { generatorVersion } from './paths.js';
+import { createClackPrompter, type Prompter } from './prompter.js';
+import { createReporter } from './reporter.js';
+
+interface GlobalOptions extends CreateOptions {
+  json?: boolean;
+  debug?: boolean;
+}
+
+const CREATE_EXAMPLES = `
+Examples:
+  $ create-clustera-kernel my-kernel                         # asks for the rest
+  $ create-clustera-kernel orders-sink --kind database --topic orders --yes
+  $ create-clustera-kernel --answers kernel.json --no-install --json
+  $ create-clustera-kernel kinds`;
+
+function isInteractive(options: GlobalOptions): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !options.yes && !options.json;
+}
+
+function buildProgram(run: { exitCode: number }): Command {
+  const program = new Command('create-clustera-kernel')
+    .description('Create a Clustera kernel: a Python service that consumes one Kafka topic with at-least-once processing.')
+    .version(generatorVersion())
+    .argument('[directory]', 'where to create the kernel (default: the kernel name)')
+    .option('--name <name>', 'kernel name, lowercase kebab-case (default: the directory name)')
+    .option('--topic <topic>', 'Kafka topic to consume (default: clustera-<name>)')
+    .addOption(new Option('--kind <kind>', `kind of kernel: ${KIND_NAMES.join('|')}`))
+    .option('--group <group>', 'consumer group (default: <name>-group)')
+    .option('-y, --yes', 'ask nothing; take the defaults for what flags do not give')
+    .option('--answers <file.json>', 'read the inputs from a JSON file')
+    .option('--install', 'run uv sync in the new kernel')
+    .option('--no-install', 'do not run uv sync')
+    .option('--git', 'git init and a first commit (the default)')
+    .option('--no-git', 'no git repository')
+    .option('--dry-run', 'print the files that would be written and write nothing')
+    .option('--json', 'print one JSON object describing the result on stdout')
+    .option('--force', 'allow a non-empty directory (existing files are still never replaced)')
+    .option('--debug', 'print stack traces')
+    .addHelpText('after', CREATE_EXAMPLES)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program.action(async (directory: string | undefined, options: GlobalOptions) => {
+    run.exitCode = await runCreate(directory, options);
+  });
+
+  program
+    .command('kinds')
+    .description('list the kinds of kernel with their dependencies and environment variables')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel kinds\n  $ create-clustera-kernel kinds --json')
+    .action((options: { json?: boolean }) => {
+      const listing = listKinds();
+      process.stdout.write(options.json ? `${JSON.stringify(listing, null, 2)}\n` : `${formatKinds(listing)}\n`);
+      run.exitCode = EXIT.ok;
+    });
+
+  return program;
+}
+
+async function runCreate(directory: string | undefined, options: GlobalOptions): Promise<number> {
+  const interactive = isInteractive(options);
+  const reporter = createReporter({
+    fancy: Boolean(process.stdout.isTTY) && !options.json && !process.env.CI,
+    stream: options.json ? process.stderr : process.stdout,
+  });
+  const prompter: Prompter | undefined = interactive ? createClackPrompter() : undefined;
+  const onSigint = () => {
+    process.stderr.write('\nCancelled.\n');
+    process.exit(EXIT.cancelled);
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await createKernel(directory, options, { prompter, reporter, uvEnv: resolveUvEnvironment });
+    if (options.json) writeJson(result);
+    return result.ok ? EXIT.ok : EXIT.failure;
+  } catch (error) {
+    const exitCode = exitCodeOf(error);
+    reportError(error, options);
+    if (options.json) writeJson({ ok: false, command: 'create', error: errorMessage(error), exitCode });
+    return exitCode;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function writeJson(value: CreateResult | Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function reportError(error: unknown, options: { debug?: boolean }): void {
+  if (options.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  const prefix = error instanceof CancelledError ? '' : 'error: ';
+  process.stderr.write(`${prefix}${errorMessage(error)}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const run = { exitCode: EXIT.ok as number };
+  const program = buildProgram(run);
+  try {
+    await program.parseAsync(argv);
+    return run.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; every other commander error is a usage problem.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    reportError(error, { debug: argv.includes('--debug') });
+    return exitCodeOf(error);
+  }
+}

@@ -1,0 +1,110 @@
+// create: answers → plan → disk, then the optional install and first commit.
+import { relative } from 'node:path';
+import type { Answers } from '../answers.js';
+import { readAnswersFile, type AnswersFile } from '../answers-file.js';
+import { initGitRepository, isInsideWorkTree } from '../git.js';
+import { installKernel, type CommandRun } from '../install.js';
+import { withManifest } from '../manifest.js';
+import { generatorVersion } from '../paths.js';
+import { renderPlan } from '../plan.js';
+import type { Prompter } from '../prompter.js';
+import type { Reporter } from '../reporter.js';
+import { resolveCreateInputs, type CreateFlags } from '../resolve-inputs.js';
+import { assertTargetWritable } from '../target.js';
+import { drawTree } from '../tree.js';
+import { topicWarning } from '../validate.js';
+import { writePlan } from '../write.js';
+
+export interface CreateOptions extends CreateFlags {
+  answers?: string;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+export interface CreateIo {
+  prompter?: Prompter;
+  reporter: Reporter;
+  uvEnv: () => NodeJS.ProcessEnv;
+}
+
+export interface CreateResult {
+  ok: boolean;
+  command: 'create';
+  directory: string;
+  answers: Answers;
+  dryRun: boolean;
+  files: string[];
+  commands: CommandRun[];
+  warnings: string[];
+}
+
+export async function createKernel(directoryArg: string | undefined, options: CreateOptions, io: CreateIo): Promise<CreateResult> {
+  const file: AnswersFile = options.answers ? readAnswersFile(options.answers) : {};
+  const inputs = await resolveCreateInputs(directoryArg, options, file, io.prompter);
+  const { reporter } = io;
+  const warnings = [topicWarning(inputs.answers.topic)].filter((w): w is string => w !== undefined);
+  for (const warning of warnings) reporter.warn(warning);
+  if (inputs.defaulted.length > 0) reporter.info(`Using defaults: ${inputs.defaulted.join(', ')}`);
+
+  const plan = withManifest(renderPlan(inputs.answers, generatorVersion()));
+  const state = assertTargetWritable(plan, inputs.targetDir, options.force === true);
+  const result: CreateResult = {
+    ok: true,
+    command: 'create',
+    directory: inputs.targetDir,
+    answers: inputs.answers,
+    dryRun: options.dryRun === true,
+    files: plan.files.map((f) => f.path),
+    commands: [],
+    warnings,
+  };
+
+  if (options.dryRun) {
+    reporter.info(`Dry run: these ${plan.files.length} files would be written (nothing was):\n${drawTree(inputs.targetDir, result.files)}`);
+    return result;
+  }
+
+  writePlan(plan, inputs.targetDir, state);
+  reporter.success(`Created ${inputs.answers.kind} kernel "${inputs.answers.name}" in ${inputs.targetDir} (${plan.files.length} files).`);
+
+  if (inputs.install) {
+    const run = await reporter.task('Installing dependencies with uv sync', () => installKernel(inputs.targetDir, io.uvEnv()), (r) =>
+      r.ok ? 'Dependencies installed.' : 'uv sync failed.',
+    );
+    result.commands.push(run);
+    if (!run.ok) {
+      result.ok = false;
+      reporter.warn(`${run.outputTail ?? ''}\nThe kernel is kept. Retry with: cd ${shellPath(inputs.targetDir)} && uv sync`);
+    }
+  }
+
+  if (inputs.git) await commitKernel(inputs.targetDir, inputs.answers.name, result, reporter);
+
+  reporter.info(nextSteps(inputs.targetDir, inputs.install && result.ok));
+  return result;
+}
+
+async function commitKernel(targetDir: string, name: string, result: CreateResult, reporter: Reporter): Promise<void> {
+  // A kernel inside a monorepo belongs to that repository's history, not a nested one.
+  if (await isInsideWorkTree(targetDir)) {
+    reporter.info('Inside an existing git work tree: not running git init.');
+    return;
+  }
+  const runs = await initGitRepository(targetDir, `Create ${name} kernel with create-clustera-kernel`);
+  result.commands.push(...runs);
+  const failed = runs.find((run) => !run.ok);
+  if (failed) reporter.warn(`git failed (${failed.command}); the kernel is kept without a first commit.`);
+  else reporter.success('Initialised a git repository with a first commit.');
+}
+
+function shellPath(dir: string): string {
+  const rel = relative(process.cwd(), dir) || '.';
+  return /^[A-Za-z0-9._/-]+$/.test(rel) ? rel : `'${rel.replace(/'/g, `'\\''`)}'`;
+}
+
+function nextSteps(targetDir: string, installed: boolean): string {
+  const steps = [`cd ${shellPath(targetDir)}`, 'cp .env.template .env   # then set KAFKA_BOOTSTRAP_SERVERS and friends'];
+  if (!installed) steps.push('uv sync');
+  steps.push('uv run pytest', 'uv run python main.py');
+  return `Next steps:\n${steps.map((s) => `  ${s}`).join('\n')}`;
+}

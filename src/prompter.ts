@@ -1,0 +1,48 @@
+// Questions asked through @clack/prompts; the streams are injectable so the flow is testable without a terminal.
+import type { Readable, Writable } from 'node:stream';
+import * as clack from '@clack/prompts';
+import { CancelledError } from './errors.js';
+
+export interface Choice {
+  value: string;
+  label: string;
+  hint?: string;
+}
+
+export interface Prompter {
+  text(options: { message: string; defaultValue: string; validate: (value: string) => string | undefined }): Promise<string>;
+  select(options: { message: string; choices: Choice[]; initialValue: string }): Promise<string>;
+  confirm(options: { message: string; initialValue: boolean }): Promise<boolean>;
+}
+
+export interface PromptStreams {
+  input?: Readable;
+  output?: Writable;
+}
+
+function orCancel<T>(value: T | symbol): T {
+  if (clack.isCancel(value) || typeof value === 'symbol') throw new CancelledError('Cancelled: nothing was written.');
+  return value;
+}
+
+export function createClackPrompter(streams: PromptStreams = {}): Prompter {
+  return {
+    async text({ message, defaultValue, validate }) {
+      const answer = await clack.text({
+        ...streams,
+        message,
+        placeholder: defaultValue,
+        defaultValue,
+        // clack passes undefined for an empty answer; that means "take the default", which was validated already.
+        validate: (value) => (value ? validate(value) : undefined),
+      });
+      return orCancel<string>(answer);
+    },
+    async select({ message, choices, initialValue }) {
+      return orCancel<string>(await clack.select({ ...streams, message, options: choices, initialValue }));
+    },
+    async confirm({ message, initialValue }) {
+      return orCancel<boolean>(await clack.confirm({ ...streams, message, initialValue }));
+    },
+  };
+}

@@ -1,0 +1,162 @@
+// Every create input is resolved the same way: flag → answers file → prompt (when interactive) → default.
+import { basename, resolve } from 'node:path';
+import type { Answers } from './answers.js';
+import type { AnswersFile } from './answers-file.js';
+import { UsageError } from './errors.js';
+import { KINDS, type KindName } from './kinds.js';
+import type { Prompter } from './prompter.js';
+import { validateDirectory, validateGroup, validateKind, validateName, validateTopic } from './validate.js';
+
+export interface CreateFlags {
+  name?: string;
+  topic?: string;
+  kind?: string;
+  group?: string;
+  install?: boolean;
+  git?: boolean;
+  yes?: boolean;
+}
+
+export interface CreateInputs {
+  /** Absolute path of the kernel's directory. */
+  targetDir: string;
+  answers: Answers;
+  install: boolean;
+  git: boolean;
+  /** Values taken by default rather than asked, so `--yes` can say what it chose. */
+  defaulted: string[];
+}
+
+interface ResolveContext {
+  prompter?: Prompter;
+  yes: boolean;
+  defaulted: string[];
+}
+
+interface ValueSpec {
+  label: string;
+  flag: string;
+  given: string | undefined;
+  fallback: string | undefined;
+  /** Whether the fallback may be taken without --yes when nobody can be asked. */
+  fallbackWithoutYes: boolean;
+  validate: (value: string) => string | undefined;
+  ask: (prompter: Prompter, fallback: string | undefined) => Promise<string>;
+}
+
+async function resolveValue(spec: ValueSpec, context: ResolveContext): Promise<string> {
+  if (spec.given !== undefined) return checked(spec, spec.given);
+  if (context.prompter) return spec.ask(context.prompter, spec.fallback);
+  if (spec.fallback !== undefined && (context.yes || spec.fallbackWithoutYes)) {
+    context.defaulted.push(`${spec.label}: ${spec.fallback}`);
+    return checked(spec, spec.fallback, ` Pass ${spec.flag} to choose another.`);
+  }
+  throw new UsageError(`Missing ${spec.label}: pass ${spec.flag}${spec.fallback === undefined ? '' : ' or --yes'}.`);
+}
+
+function checked(spec: ValueSpec, value: string, hint = ''): string {
+  const problem = spec.validate(value);
+  if (problem) throw new UsageError(`${problem}${hint}`);
+  return value;
+}
+
+function askText(message: string, validate: (value: string) => string | undefined) {
+  return (prompter: Prompter, fallback: string | undefined) =>
+    prompter.text({ message, defaultValue: fallback ?? '', validate });
+}
+
+function nameFromDirectory(directory: string | undefined): string | undefined {
+  return directory === undefined ? undefined : basename(resolve(directory));
+}
+
+export async function resolveCreateInputs(
+  directoryArg: string | undefined,
+  flags: CreateFlags,
+  file: AnswersFile,
+  prompter: Prompter | undefined,
+): Promise<CreateInputs> {
+  const context: ResolveContext = { prompter, yes: flags.yes === true, defaulted: [] };
+  const givenName = flags.name ?? file.name;
+
+  const directory = await resolveValue(
+    {
+      label: 'target directory',
+      flag: 'a directory argument or --name',
+      // A name alone is enough: the kernel goes into a directory of that name.
+      given: directoryArg ?? file.directory ?? givenName,
+      fallback: undefined,
+      fallbackWithoutYes: false,
+      validate: validateDirectory,
+      ask: askText('Where should the kernel be created?', validateDirectory),
+    },
+    context,
+  );
+
+  const name = await resolveValue(
+    {
+      label: 'kernel name',
+      flag: '--name',
+      given: givenName,
+      fallback: nameFromDirectory(directory),
+      fallbackWithoutYes: true,
+      validate: validateName,
+      ask: askText('Kernel name (lowercase kebab-case)', validateName),
+    },
+    context,
+  );
+
+  const topic = await resolveValue(
+    {
+      label: 'topic',
+      flag: '--topic',
+      given: flags.topic ?? file.topic,
+      fallback: `clustera-${name}`,
+      fallbackWithoutYes: true,
+      validate: validateTopic,
+      ask: askText('Kafka topic to consume', validateTopic),
+    },
+    context,
+  );
+
+  const kind = await resolveValue(
+    {
+      label: 'kind',
+      flag: '--kind',
+      given: flags.kind ?? file.kind,
+      fallback: 'basic',
+      fallbackWithoutYes: false,
+      validate: validateKind,
+      ask: (p, fallback) =>
+        p.select({
+          message: 'What kind of kernel?',
+          choices: KINDS.map((k) => ({ value: k.name, label: k.label, hint: k.description })),
+          initialValue: fallback ?? 'basic',
+        }),
+    },
+    context,
+  );
+
+  // The group is never asked: the seed's convention is right for nearly everyone.
+  const givenGroup = flags.group ?? file.group;
+  const group = givenGroup ?? `${name}-group`;
+  const groupProblem = validateGroup(group);
+  if (groupProblem) throw new UsageError(groupProblem);
+
+  const install = await resolveInstall(flags.install ?? file.install, context);
+  const git = flags.git ?? file.git ?? true;
+
+  return {
+    targetDir: resolve(directory),
+    answers: { name, topic, kind: kind as KindName, group },
+    install,
+    git,
+    defaulted: context.defaulted,
+  };
+}
+
+async function resolveInstall(given: boolean | undefined, context: ResolveContext): Promise<boolean> {
+  if (given !== undefined) return given;
+  if (context.prompter) return context.prompter.confirm({ message: 'Install dependencies now (uv sync)?', initialValue: true });
+  if (context.yes) context.defaulted.push('install: yes');
+  return context.yes;
+}

@@ -1,0 +1,64 @@
+// Strict checks of every value that flows into generated Python, TOML, YAML, JSON, Dockerfile and Markdown.
+// Each returns undefined when the value is good, otherwise one sentence saying what is wrong and how to fix it.
+import { KIND_NAMES } from './kinds.js';
+
+const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const KAFKA_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+export const NAME_MIN = 2;
+export const NAME_MAX = 50;
+export const KAFKA_NAME_MAX = 249;
+
+/** Shows a hostile value safely inside an error message (no raw newlines or control characters). */
+export function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
+export function validateName(value: string): string | undefined {
+  if (value.length < NAME_MIN || value.length > NAME_MAX) {
+    return `Kernel name ${quote(value)} must be ${NAME_MIN}-${NAME_MAX} characters long.`;
+  }
+  if (!NAME_PATTERN.test(value)) {
+    return `Kernel name ${quote(value)} must be lowercase kebab-case: a letter, then letters, digits and single dashes (e.g. "orders-sink").`;
+  }
+  return undefined;
+}
+
+function validateKafkaName(what: string, value: string): string | undefined {
+  if (value.length === 0 || value.length > KAFKA_NAME_MAX) {
+    return `${what} ${quote(value)} must be 1-${KAFKA_NAME_MAX} characters long.`;
+  }
+  if (value === '.' || value === '..') return `${what} cannot be "." or "..".`;
+  if (!KAFKA_NAME_PATTERN.test(value)) {
+    return `${what} ${quote(value)} may contain only ASCII letters, digits, ".", "_" and "-".`;
+  }
+  return undefined;
+}
+
+export function validateTopic(value: string): string | undefined {
+  return validateKafkaName('Topic', value);
+}
+
+export function validateGroup(value: string): string | undefined {
+  return validateKafkaName('Consumer group', value);
+}
+
+/** Kafka maps "." and "_" to the same metric name, so topics mixing them can collide. */
+export function topicWarning(value: string): string | undefined {
+  if (value.includes('.') && value.includes('_')) {
+    return `Topic ${quote(value)} mixes "." and "_"; Kafka's metric names treat them alike, so it may collide with another topic.`;
+  }
+  return undefined;
+}
+
+export function validateKind(value: string): string | undefined {
+  if ((KIND_NAMES as string[]).includes(value)) return undefined;
+  return `Kind ${quote(value)} is not one of ${KIND_NAMES.join(', ')}.`;
+}
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export function validateDirectory(value: string): string | undefined {
+  if (value.trim().length === 0) return 'The target directory cannot be empty.';
+  if (CONTROL_CHARACTERS.test(value)) return `Directory ${quote(value)} contains control characters.`;
+  return undefined;
+}

@@ -1,0 +1,72 @@
+// Plan → disk, atomically: render into a temporary directory beside the target, then move it into place.
+import { linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Plan } from './plan.js';
+import type { TargetState } from './target.js';
+
+export type FileWriter = (path: string, contents: string, mode: number) => void;
+
+const defaultWriter: FileWriter = (path, contents, mode) => writeFileSync(path, contents, { mode, flag: 'wx' });
+
+export const STAGING_PREFIX = '.create-clustera-kernel-';
+
+/** Writes every planned file into a fresh staging directory beside the target and returns its path. */
+function stagePlan(plan: Plan, targetDir: string, writeFile: FileWriter): string {
+  const parent = dirname(targetDir);
+  mkdirSync(parent, { recursive: true });
+  const staging = mkdtempSync(join(parent, `${STAGING_PREFIX}${basename(targetDir)}-`));
+  try {
+    for (const file of plan.files) {
+      const path = join(staging, file.path);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFile(path, file.contents, file.executable ? 0o755 : 0o644);
+    }
+    return staging;
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Moves staged files into an existing directory; link() refuses to replace a file, so a clash can never overwrite. */
+function mergeIntoExisting(plan: Plan, staging: string, targetDir: string): void {
+  const created: string[] = [];
+  const createdDirs: string[] = [];
+  try {
+    for (const file of plan.files) {
+      const destination = join(targetDir, file.path);
+      for (let dir = dirname(destination); dir !== targetDir && !createdDirs.includes(dir); dir = dirname(dir)) {
+        try {
+          mkdirSync(dir);
+          createdDirs.push(dir);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
+      }
+      linkSync(join(staging, file.path), destination);
+      created.push(destination);
+    }
+  } catch (error) {
+    for (const path of created) unlinkSync(path);
+    // Deepest first, so each directory is empty when it is removed.
+    for (const dir of createdDirs.sort().reverse()) rmdirSync(dir);
+    throw error;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+export function writePlan(plan: Plan, targetDir: string, state: TargetState, writeFile: FileWriter = defaultWriter): void {
+  const staging = stagePlan(plan, targetDir, writeFile);
+  if (state === 'non-empty') {
+    mergeIntoExisting(plan, staging, targetDir);
+    return;
+  }
+  try {
+    if (state === 'empty') rmdirSync(targetDir);
+    renameSync(staging, targetDir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}

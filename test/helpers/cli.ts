@@ -1,0 +1,46 @@
+// Spawns the built CLI exactly as a user's shell would (node + the bin file), never importing it.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+export const CLI_BIN = join(REPO_ROOT, 'bin', 'create-clustera-kernel.js');
+
+export interface CliRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliRun> {
+  const result = await execa('node', [CLI_BIN, ...args], {
+    cwd: options.cwd,
+    env: { NO_COLOR: '1', ...options.env },
+    reject: false,
+    input: options.input ?? '',
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function spawnCli(args: string[], cwd: string): ResultPromise {
+  return execa('node', [CLI_BIN, ...args], { cwd, reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore' });
+}
+
+export function makeTempDir(prefix = 'cck-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Every file under dir, as sorted POSIX paths relative to it. */
+export function listTree(dir: string): string[] {
+  const walk = (current: string): string[] =>
+    readdirSync(current).flatMap((entry) => {
+      const path = join(current, entry);
+      return statSync(path).isDirectory() ? walk(path) : [relative(dir, path).split('\\').join('/')];
+    });
+  return walk(dir).sort();
+}

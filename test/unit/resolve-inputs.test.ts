@@ -1,0 +1,80 @@
+// Flags vs prompts vs defaults: a value given by flag is never asked, and nobody is asked without a terminal.
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import type { Prompter } from '../../src/prompter.js';
+import { resolveCreateInputs } from '../../src/resolve-inputs.js';
+
+/** A prompter that answers from a script and records every question. */
+function scriptedPrompter(answers: Record<string, string | boolean>): Prompter & { asked: string[] } {
+  const asked: string[] = [];
+  const answer = (message: string) => {
+    asked.push(message);
+    const key = Object.keys(answers).find((k) => message.includes(k));
+    if (key === undefined) throw new Error(`unexpected question: ${message}`);
+    return answers[key]!;
+  };
+  return {
+    asked,
+    text: async ({ message }) => answer(message) as string,
+    select: async ({ message }) => answer(message) as string,
+    confirm: async ({ message }) => answer(message) as boolean,
+  };
+}
+
+describe('resolveCreateInputs', () => {
+  it('asks every question when nothing is given', async () => {
+    const prompter = scriptedPrompter({ Where: 'sink', 'Kernel name': 'orders-sink', topic: 'orders', kind: 'database', Install: false });
+    const inputs = await resolveCreateInputs(undefined, {}, {}, prompter);
+    expect(prompter.asked).toHaveLength(5);
+    expect(inputs.targetDir).toBe(resolve('sink'));
+    expect(inputs.answers).toEqual({ name: 'orders-sink', topic: 'orders', kind: 'database', group: 'orders-sink-group' });
+    expect(inputs.install).toBe(false);
+    expect(inputs.git).toBe(true);
+  });
+
+  it('never asks for a value given by flag', async () => {
+    const prompter = scriptedPrompter({ Install: true });
+    const inputs = await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http', group: 'g1' }, {}, prompter);
+    expect(prompter.asked).toEqual(['Install dependencies now (uv sync)?']);
+    expect(inputs.answers).toEqual({ name: 'my-kernel', topic: 't1', kind: 'http', group: 'g1' });
+  });
+
+  it('asks nothing at all when install is decided by flag too', async () => {
+    const prompter = scriptedPrompter({});
+    await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'ai', install: false }, {}, prompter);
+    expect(prompter.asked).toEqual([]);
+  });
+
+  it('takes defaults with --yes and says which', async () => {
+    const inputs = await resolveCreateInputs('payments-audit', { yes: true }, {}, undefined);
+    expect(inputs.answers).toEqual({ name: 'payments-audit', topic: 'clustera-payments-audit', kind: 'basic', group: 'payments-audit-group' });
+    expect(inputs.install).toBe(true);
+    expect(inputs.defaulted).toEqual(['kernel name: payments-audit', 'topic: clustera-payments-audit', 'kind: basic', 'install: yes']);
+  });
+
+  it('without a terminal and without --yes, a missing kind is an error naming the flag', async () => {
+    await expect(resolveCreateInputs('k1', {}, {}, undefined)).rejects.toThrow(new UsageError('Missing kind: pass --kind or --yes.'));
+  });
+
+  it('without a terminal and nothing to name the directory, asks for a directory argument', async () => {
+    await expect(resolveCreateInputs(undefined, { yes: true }, {}, undefined)).rejects.toThrow(/Missing target directory/);
+  });
+
+  it('uses the name as the directory when only --name is given', async () => {
+    const inputs = await resolveCreateInputs(undefined, { name: 'abc-1', kind: 'basic' }, {}, undefined);
+    expect(inputs.targetDir).toBe(resolve('abc-1'));
+    expect(inputs.install).toBe(false);
+  });
+
+  it('lets flags win over the answers file', async () => {
+    const inputs = await resolveCreateInputs(undefined, { topic: 'from-flag' }, { name: 'from-file', topic: 'file-topic', kind: 'http', git: false }, undefined);
+    expect(inputs.answers.topic).toBe('from-flag');
+    expect(inputs.answers.kind).toBe('http');
+    expect(inputs.git).toBe(false);
+  });
+
+  it('reports an invalid directory-derived name with a hint to pass --name', async () => {
+    await expect(resolveCreateInputs('My_Dir', { kind: 'basic' }, {}, undefined)).rejects.toThrow(/Pass --name to choose another/);
+  });
+});
