@@ -46,6 +46,7 @@ function buildProgram(run: { exitCode: number }): Command {
     .option('--debug', 'print stack traces')
     .addHelpText('after', CREATE_EXAMPLES)
     .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions()
     .exitOverride();
 
   program.action(async (directory: string | undefined, options: GlobalOptions) => {

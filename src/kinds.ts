@@ -39,6 +39,7 @@ export const BASE_ENV: EnvVar[] = [
   { name: 'KAFKA_SASL_USERNAME', description: 'SASL username', example: '', required: false },
   { name: 'KAFKA_SASL_PASSWORD', description: 'SASL password', example: '', required: false, secret: true },
   { name: 'KAFKA_AUTO_OFFSET_RESET', description: 'Where a new group starts: earliest or latest', example: 'earliest', required: false },
+  { name: 'KAFKA_CONNECT_TIMEOUT_S', description: 'Give up (exit 1) when no broker answers for this many seconds, at start-up or later', example: '30', required: false },
   { name: 'DLQ_TOPIC', description: 'Dead-letter topic for skipped and exhausted messages (unset: skip and log, or stop)', example: '', required: false },
   { name: 'MAX_ATTEMPTS', description: 'Attempts per message before it is dead-lettered or the kernel stops', example: '5', required: false },
   { name: 'RETRY_BACKOFF_MS', description: 'First retry delay in milliseconds (doubles, with jitter)', example: '200', required: false },

@@ -14,7 +14,7 @@ export interface CliRun {
 }
 
 export async function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliRun> {
-  const result = await execa('node', [CLI_BIN, ...args], {
+  const result = await execa(process.execPath, [CLI_BIN, ...args], {
     cwd: options.cwd,
     env: { NO_COLOR: '1', ...options.env },
     reject: false,
@@ -24,7 +24,7 @@ export async function runCli(args: string[], options: { cwd: string; env?: Recor
 }
 
 export function spawnCli(args: string[], cwd: string): ResultPromise {
-  return execa('node', [CLI_BIN, ...args], { cwd, reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore' });
+  return execa(process.execPath, [CLI_BIN, ...args], { cwd, reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore' });
 }
 
 export function makeTempDir(prefix = 'cck-'): string {

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what the integration tests need on a fresh Debian machine. Idempotent: a provisioned machine is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+missing=()
+apt_updated=0
+
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+have_initdb() {
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+
+# PostgreSQL: the tests start their own server; Debian's default cluster on port 5432 would only sit idle.
+if ! have_initdb; then
+  echo "provision: installing PostgreSQL"
+  apt_install postgresql-common
+  sed -ri 's/^#?\s*create_main_cluster\s*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf
+  apt_install postgresql
+fi
+have_initdb || missing+=("PostgreSQL (initdb under /usr/lib/postgresql/*/bin)")
+id postgres >/dev/null 2>&1 || missing+=("the postgres user (comes with Debian's postgresql package)")
+
+# uv: the wheel on PyPI carries the real binary.
+if ! command -v uv >/dev/null 2>&1; then
+  echo "provision: installing uv"
+  python3 -m pip install --quiet uv
+  command -v pyenv >/dev/null 2>&1 && pyenv rehash
+fi
+command -v uv >/dev/null 2>&1 || missing+=("uv (python3 -m pip install uv)")
+
+for tool in java mvn openssl node python3; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if command -v java >/dev/null 2>&1; then
+  java_major=$(java -version 2>&1 | sed -nE '1s/.*version "([0-9]+).*/\1/p')
+  [ "${java_major:-0}" -ge 17 ] || missing+=("Java 17 or newer (found ${java_major:-unknown})")
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  printf 'provision: missing: %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+
+# The Kafka jars come from Maven Central once; the test setup then starts the broker offline.
+[ -d node_modules/kafkajs ] || npm ci --no-audit --no-fund
+npm run --silent build
+node --input-type=module -e '
+  const { ensureKafkaJars } = await import("./dist/infra/kafka-jars.js");
+  const { kafkaVersion } = await import("./dist/infra/kafka-version.js");
+  const started = Date.now();
+  const jars = await ensureKafkaJars(kafkaVersion());
+  console.log(`provision: Kafka ${jars.version} jars ready in ${jars.libDir} (${Date.now() - started} ms)`);
+'
+echo "provision: ready"

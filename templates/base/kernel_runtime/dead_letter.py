@@ -1,0 +1,44 @@
+"""Parks a message that cannot be processed in DLQ_TOPIC, with headers saying where it came from and why."""
+
+from datetime import UTC, datetime
+
+from .errors import PublishFailed
+from .message import Headers, Message
+from .publisher import Publisher
+
+HEADER_PREFIX = "dlq."
+MAX_ERROR_MESSAGE_CHARS = 1000
+
+
+class DeadLetters:
+    def __init__(self, publisher: Publisher, topic: str, group: str) -> None:
+        self._publisher = publisher
+        self.topic = topic
+        self._group = group
+
+    def send(self, message: Message, error: BaseException, attempts: int) -> None:
+        """Returns once the broker acknowledged the copy; raises PublishFailed otherwise (nothing is committed)."""
+        try:
+            self._publisher.publish(
+                self.topic,
+                message.value,
+                key=message.key,
+                headers=[*message.headers, *dead_letter_headers(message, error, attempts, self._group)],
+            )
+        except Exception as failure:
+            reason = f"could not write {message.ref} to dead-letter topic {self.topic}: {failure}"
+            raise PublishFailed(reason) from failure
+
+
+def dead_letter_headers(message: Message, error: BaseException, attempts: int, group: str) -> Headers:
+    fields = {
+        "source.topic": message.topic,
+        "source.partition": str(message.partition),
+        "source.offset": str(message.offset),
+        "group": group,
+        "error.class": type(error).__name__,
+        "error.message": str(error)[:MAX_ERROR_MESSAGE_CHARS],
+        "attempts": str(attempts),
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+    }
+    return [(HEADER_PREFIX + name, value.encode("utf-8")) for name, value in fields.items()]

@@ -1,0 +1,45 @@
+"""Exceptions that steer how the runtime treats a message, and why a kernel stops."""
+
+
+class RetryableError(Exception):
+    """A temporary failure: the message is retried with backoff, then dead-lettered or the kernel stops."""
+
+    def __init__(self, reason: str = "retryable error", *, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class SkipMessage(Exception):
+    """The message can never succeed: it is dead-lettered when DLQ_TOPIC is set, else logged and skipped."""
+
+
+class ConfigError(Exception):
+    """The environment is invalid; carries every problem so the operator can fix them in one go."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class KernelFailure(Exception):
+    """The kernel must stop with a non-zero exit code; offsets of finished messages are still committed."""
+
+
+class ProcessingFailed(KernelFailure):
+    """process_message raised an unexpected exception."""
+
+
+class RetriesExhausted(KernelFailure):
+    """A message failed MAX_ATTEMPTS times and there is no dead-letter topic to park it in."""
+
+
+class PublishFailed(KernelFailure):
+    """Kafka refused a produced message for a reason retrying cannot fix."""
+
+
+class KafkaUnavailable(KernelFailure):
+    """No broker could be reached (network, TLS or authentication) within KAFKA_CONNECT_TIMEOUT_S."""
+
+
+class Interrupted(Exception):
+    """Shutdown was requested while a message was waiting for its next attempt."""

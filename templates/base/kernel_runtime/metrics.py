@@ -1,0 +1,98 @@
+"""Counters and gauges served at /metrics in the Prometheus text format (stdlib only)."""
+
+import json
+import threading
+from collections import Counter
+
+DURATION_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+PREFIX = "clustera_kernel"
+
+
+class Metrics:
+    """Written by the consumer thread, read by the health server thread; one lock keeps them consistent."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._messages: Counter[str] = Counter()
+        self._errors: Counter[str] = Counter()
+        self._retries = 0
+        self._bucket_counts = [0] * len(DURATION_BUCKETS_S)
+        self._duration_sum_s = 0.0
+        self._duration_count = 0
+        self._lag: dict[tuple[str, int], int] = {}
+        self._assigned_partitions = 0
+
+    def count_message(self, result: str) -> None:
+        """result: processed, skipped, dead_lettered or failed."""
+        with self._lock:
+            self._messages[result] += 1
+
+    def count_error(self, kind: str) -> None:
+        """kind: retryable, skip or fatal."""
+        with self._lock:
+            self._errors[kind] += 1
+
+    def count_retry(self) -> None:
+        with self._lock:
+            self._retries += 1
+
+    def observe_duration(self, seconds: float) -> None:
+        with self._lock:
+            self._duration_sum_s += seconds
+            self._duration_count += 1
+            for index, bound in enumerate(DURATION_BUCKETS_S):
+                if seconds <= bound:
+                    self._bucket_counts[index] += 1
+
+    def set_assigned_partitions(self, count: int) -> None:
+        with self._lock:
+            self._assigned_partitions = count
+
+    def record_statistics(self, statistics_json: str) -> None:
+        """librdkafka's stats_cb: keeps the consumer lag of every assigned partition."""
+        statistics = json.loads(statistics_json)
+        lag = {
+            (topic, int(partition_id)): partition["consumer_lag"]
+            for topic, topic_stats in statistics.get("topics", {}).items()
+            for partition_id, partition in topic_stats.get("partitions", {}).items()
+            if int(partition_id) >= 0 and partition.get("consumer_lag", -1) >= 0
+        }
+        with self._lock:
+            self._lag = lag
+
+    def messages(self, result: str) -> int:
+        with self._lock:
+            return self._messages[result]
+
+    def render(self) -> str:
+        with self._lock:
+            lines = [
+                f"# HELP {PREFIX}_messages_total Messages handled, by result.",
+                f"# TYPE {PREFIX}_messages_total counter",
+                *(f'{PREFIX}_messages_total{{result="{r}"}} {n}' for r, n in sorted(self._messages.items())),
+                f"# HELP {PREFIX}_errors_total Errors raised by process_message, by kind.",
+                f"# TYPE {PREFIX}_errors_total counter",
+                *(f'{PREFIX}_errors_total{{kind="{k}"}} {n}' for k, n in sorted(self._errors.items())),
+                f"# HELP {PREFIX}_retries_total Attempts that were retried.",
+                f"# TYPE {PREFIX}_retries_total counter",
+                f"{PREFIX}_retries_total {self._retries}",
+                f"# HELP {PREFIX}_processing_seconds Time spent in process_message per attempt.",
+                f"# TYPE {PREFIX}_processing_seconds histogram",
+                *(
+                    f'{PREFIX}_processing_seconds_bucket{{le="{bound}"}} {count}'
+                    for bound, count in zip(DURATION_BUCKETS_S, self._bucket_counts, strict=True)
+                ),
+                f'{PREFIX}_processing_seconds_bucket{{le="+Inf"}} {self._duration_count}',
+                f"{PREFIX}_processing_seconds_sum {self._duration_sum_s}",
+                f"{PREFIX}_processing_seconds_count {self._duration_count}",
+                f"# HELP {PREFIX}_consumer_lag Messages behind the end of each assigned partition.",
+                f"# TYPE {PREFIX}_consumer_lag gauge",
+                *(
+                    f'{PREFIX}_consumer_lag{{topic="{topic}",partition="{partition}"}} {lag}'
+                    for (topic, partition), lag in sorted(self._lag.items())
+                ),
+                f"# HELP {PREFIX}_assigned_partitions Partitions currently assigned to this consumer.",
+                f"# TYPE {PREFIX}_assigned_partitions gauge",
+                f"{PREFIX}_assigned_partitions {self._assigned_partitions}",
+            ]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,103 @@
+"""Configuration: read from the environment, every problem reported at once, exit code 2."""
+
+import base64
+import os
+
+import pytest
+
+from kernel_runtime.errors import ConfigError
+from kernel_runtime.kafka_config import consumer_config
+from kernel_runtime.runner import EXIT_CONFIG, main
+from kernel_runtime.settings import load_settings
+
+PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode("ascii")).decode("ascii")
+
+
+def test_defaults_follow_the_kernel_name():
+    settings = load_settings("demo", "demo-topic", {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092"})
+
+    assert settings.topic == "demo-topic"
+    assert settings.group == "demo-group"
+    assert settings.client_id == f"demo-consumer-{os.getpid()}"
+    assert settings.tls is None
+    assert settings.dlq_topic is None
+    assert consumer_config(settings, print, None)["security.protocol"] == "PLAINTEXT"
+
+
+def test_every_problem_is_reported_together():
+    environ = {
+        "KAFKA_TOPIC": "bad topic!",
+        "MAX_ATTEMPTS": "zero",
+        "RETRY_BACKOFF_MS": "-5",
+        "LOG_FORMAT": "xml",
+        "HEALTH_PORT": "70000",
+        "KAFKA_CA_CERT": "not base64",
+        "KAFKA_CLIENT_CERT": b64(PEM),
+        "KAFKA_SASL_MECHANISM": "PLAIN",
+    }
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings("demo", "demo-topic", environ)
+
+    report = "\n".join(raised.value.problems)
+    for name in (
+        "KAFKA_BOOTSTRAP_SERVERS",
+        "KAFKA_TOPIC",
+        "MAX_ATTEMPTS",
+        "RETRY_BACKOFF_MS",
+        "LOG_FORMAT",
+        "HEALTH_PORT",
+        "KAFKA_CA_CERT",
+        "KAFKA_CLIENT_KEY",
+        "KAFKA_SASL_USERNAME",
+    ):
+        assert name in report
+
+
+def test_main_prints_every_problem_and_exits_2(capsys):
+    code = main("demo", "demo-topic", lambda message: True, {"MAX_ATTEMPTS": "0"})
+
+    assert code == EXIT_CONFIG
+    stderr = capsys.readouterr().err
+    assert stderr.startswith("[demo] Invalid configuration (2 problems):")
+    assert "KAFKA_BOOTSTRAP_SERVERS is required" in stderr
+    assert "MAX_ATTEMPTS must be an integer >= 1" in stderr
+
+
+def test_certificates_are_passed_in_memory_with_hostname_verification():
+    environ = {
+        "KAFKA_BOOTSTRAP_SERVERS": "broker-1:9093,broker-2:9093",
+        "KAFKA_CA_CERT": b64(PEM),
+        "KAFKA_CLIENT_CERT": b64(PEM),
+        "KAFKA_CLIENT_KEY": b64(KEY),
+    }
+
+    config = consumer_config(load_settings("demo", "demo-topic", environ), print, None)
+
+    assert config["security.protocol"] == "SSL"
+    assert config["ssl.ca.pem"] == PEM
+    assert config["ssl.certificate.pem"] == PEM
+    assert config["ssl.key.pem"] == KEY
+    assert config["ssl.endpoint.identification.algorithm"] == "https"
+    assert not any(name.endswith(".location") for name in config), "no certificate or key file on disk"
+
+
+def test_offsets_are_stored_after_processing_and_committed_in_the_background():
+    environ = {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092", "COMMIT_INTERVAL_MS": "250"}
+    settings = load_settings("demo", "demo-topic", environ)
+
+    config = consumer_config(settings, print, None)
+
+    assert config["enable.auto.offset.store"] is False
+    assert config["enable.auto.commit"] is True
+    assert config["auto.commit.interval.ms"] == 250
+
+
+def test_dead_letter_topic_must_differ_from_the_consumed_topic():
+    with pytest.raises(ConfigError, match="DLQ_TOPIC"):
+        load_settings("demo", "demo-topic", {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092", "DLQ_TOPIC": "demo-topic"})

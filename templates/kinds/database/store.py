@@ -1,0 +1,93 @@
+"""Where messages go: a PostgreSQL table written through a psycopg connection pool.
+
+Rows are keyed by (topic, partition, offset), so a message redelivered after a crash is not stored twice.
+"""
+
+import logging
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from kernel_runtime import Env, Message, RetryableError, Runtime, Service, SkipMessage
+
+log = logging.getLogger(__name__)
+
+TABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+# Waiting longer than this for a connection means the database is down; the runtime retries with backoff.
+CONNECTION_TIMEOUT_S = 10.0
+
+CREATE_TABLE = """
+CREATE TABLE IF NOT EXISTS {table} (
+    kafka_topic     text        NOT NULL,
+    kafka_partition integer     NOT NULL,
+    kafka_offset    bigint      NOT NULL,
+    kafka_key       bytea,
+    kafka_timestamp timestamptz,
+    payload         jsonb       NOT NULL,
+    stored_at       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (kafka_topic, kafka_partition, kafka_offset)
+)
+"""
+
+INSERT = """
+INSERT INTO {table} (kafka_topic, kafka_partition, kafka_offset, kafka_key, kafka_timestamp, payload)
+VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (kafka_topic, kafka_partition, kafka_offset) DO NOTHING
+"""
+
+
+class EventStore(Service):
+    def __init__(self, pool: Any = None) -> None:
+        """`pool` lets tests pass a stand-in; otherwise open() creates a ConnectionPool from DATABASE_URL."""
+        self._pool = pool
+        self._table_ready = False
+        self.table = "kernel_events"
+
+    def configure(self, env: Env) -> None:
+        self._url = env.url("DATABASE_URL", required=True, schemes=("postgresql", "postgres"), secret=True)
+        self.table = env.text("DATABASE_TABLE", "kernel_events") or "kernel_events"
+        if not TABLE_PATTERN.match(self.table):
+            env.problem(f"DATABASE_TABLE must be a plain SQL identifier (letters, digits, _) (got {self.table!r})")
+        self._pool_max = env.integer("DATABASE_POOL_MAX", 4, minimum=1)
+
+    def open(self, runtime: Runtime) -> None:
+        # open(wait=False): a database that is down at start-up delays messages (retried) instead of crashing.
+        self._pool = ConnectionPool(
+            self._url,
+            min_size=1,
+            max_size=self._pool_max,
+            timeout=CONNECTION_TIMEOUT_S,
+            kwargs={"autocommit": True},
+            open=False,
+        )
+        self._pool.open(wait=False)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+    def save(self, message: Message, payload: Any) -> None:
+        """Insert one row; RetryableError when the database is unreachable, SkipMessage for data it rejects."""
+        table = sql.Identifier(self.table)
+        try:
+            with self._pool.connection() as connection:
+                if not self._table_ready:
+                    connection.execute(sql.SQL(CREATE_TABLE).format(table=table))
+                    self._table_ready = True
+                cursor = connection.execute(sql.SQL(INSERT).format(table=table), _row(message, payload))
+        except (psycopg.OperationalError, PoolTimeout) as error:
+            raise RetryableError(f"database unavailable: {error}") from error
+        except psycopg.DataError as error:
+            raise SkipMessage(f"database rejected the message: {error}") from error
+        if cursor.rowcount == 0:
+            log.info("%s was already stored (redelivery)", message.ref)
+
+
+def _row(message: Message, payload: Any) -> tuple[Any, ...]:
+    timestamp = None if message.timestamp is None else datetime.fromtimestamp(message.timestamp / 1000, UTC)
+    return (message.topic, message.partition, message.offset, message.key, timestamp, Jsonb(payload))

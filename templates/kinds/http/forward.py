@@ -1,0 +1,75 @@
+"""Where messages go: a JSON POST to API_BASE_URL + API_PATH through one keep-alive httpx client.
+
+Status codes map to the runtime's contract: 2xx done; 408, 429, 5xx and network errors retried (honouring
+Retry-After); 401 and 403 stop the kernel (wrong credentials fail every message); other 4xx are skipped.
+"""
+
+from typing import Any
+
+import httpx
+
+from kernel_runtime import Env, Message, RetryableError, Runtime, Service, SkipMessage
+
+RETRYABLE_STATUSES = frozenset({408, 429})
+AUTH_STATUSES = frozenset({401, 403})
+MAX_BODY_IN_ERRORS = 300
+
+
+class ApiAuthorizationError(RuntimeError):
+    """The API refused our credentials; retrying or skipping would lose every following message too."""
+
+
+class Forwarder(Service):
+    def __init__(self, transport: httpx.BaseTransport | None = None) -> None:
+        """`transport` lets tests answer requests in-process (httpx.MockTransport)."""
+        self._transport = transport
+        self._client: httpx.Client | None = None
+
+    def configure(self, env: Env) -> None:
+        self._base_url = env.url("API_BASE_URL", required=True) or ""
+        self._path = env.text("API_PATH", "/events") or "/events"
+        if not self._path.startswith("/"):
+            env.problem(f"API_PATH must start with / (got {self._path!r})")
+        self._api_key = env.text("API_KEY")
+        self._timeout_s = env.seconds("HTTP_TIMEOUT_S", 10.0)
+
+    def open(self, runtime: Runtime | None = None) -> None:
+        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        self._client = httpx.Client(
+            base_url=self._base_url,
+            headers=headers,
+            timeout=self._timeout_s,
+            transport=self._transport,
+        )
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def send(self, message: Message, payload: Any) -> None:
+        """POST one message; the Idempotency-Key lets the API drop a redelivered copy."""
+        if self._client is None:
+            raise RuntimeError("Forwarder.open() must run before send()")
+        try:
+            response = self._client.post(self._path, json=payload, headers={"Idempotency-Key": message.ref})
+        except httpx.TransportError as error:
+            raise RetryableError(f"POST {self._path} failed: {error!r}") from error
+        check_response(response)
+
+
+def check_response(response: httpx.Response) -> None:
+    status = response.status_code
+    if response.is_success:
+        return
+    summary = f"POST {response.request.url.path} answered {status}: {response.text[:MAX_BODY_IN_ERRORS]}"
+    if status in AUTH_STATUSES:
+        raise ApiAuthorizationError(f"{summary} (check API_KEY)")
+    if status in RETRYABLE_STATUSES or status >= 500:
+        raise RetryableError(summary, retry_after=retry_after_seconds(response))
+    raise SkipMessage(summary)
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """Retry-After in seconds; the HTTP-date form is rare for APIs and falls back to the runtime's backoff."""
+    value = response.headers.get("Retry-After", "").strip()
+    return float(value) if value.isdigit() else None

@@ -1,0 +1,116 @@
+// kafkajs helpers for the kernel tests: topics, producing a workload, reading topics back, and offsets.
+import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+
+export interface WorkloadMessage {
+  key: string;
+  value: Buffer;
+  partition: number;
+}
+
+export interface ReadMessage {
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+}
+
+export function kafkaClient(bootstrapServers: string): Kafka {
+  return new Kafka({ clientId: 'cck-integration', brokers: [bootstrapServers], logLevel: logLevel.NOTHING });
+}
+
+export async function createTopics(kafka: Kafka, topics: { topic: string; partitions: number }[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: topics.map(({ topic, partitions }) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** `count` JSON messages spread over the partitions, with malformed (non-JSON, non-UTF-8) ones at the given indexes. */
+export function buildWorkload(count: number, partitions: number, malformedAt: number[], payload: (i: number) => object): WorkloadMessage[] {
+  return Array.from({ length: count }, (_, i) => ({
+    key: `key-${i}`,
+    partition: i % partitions,
+    value: malformedAt.includes(i) ? Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x80]) : Buffer.from(JSON.stringify(payload(i))),
+  }));
+}
+
+export async function produce(kafka: Kafka, topic: string, messages: WorkloadMessage[]): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    for (let start = 0; start < messages.length; start += 250) {
+      await producer.send({
+        topic,
+        messages: messages.slice(start, start + 250).map((m) => ({ key: m.key, value: m.value, partition: m.partition, headers: { source: 'integration-test' } })),
+      });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([key, value]) => [key, Buffer.isBuffer(value) ? value.toString('utf8') : String(value)]));
+}
+
+/** Reads a topic from the beginning until `expected` messages arrived or the timeout passed. */
+export async function readTopic(kafka: Kafka, topic: string, expected: number, timeoutMs: number): Promise<ReadMessage[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}` });
+  const messages: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          messages.push({ key: message.key?.toString() ?? null, value: message.value, headers: headersToStrings(message.headers), partition, offset: message.offset });
+          if (messages.length >= expected) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+export interface OffsetsReport {
+  committed: Record<number, number>;
+  end: Record<number, number>;
+}
+
+export async function groupOffsets(kafka: Kafka, groupId: string, topic: string): Promise<OffsetsReport> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const ends = await admin.fetchTopicOffsets(topic);
+    return {
+      committed: Object.fromEntries((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)])),
+      end: Object.fromEntries(ends.map((p) => [p.partition, Number(p.offset)])),
+    };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Polls until the group's committed offsets reach the end offsets of every partition. */
+export async function waitForCommittedToEnd(kafka: Kafka, groupId: string, topic: string, timeoutMs: number, isAlive: () => boolean): Promise<OffsetsReport> {
+  const deadline = Date.now() + timeoutMs;
+  let report = await groupOffsets(kafka, groupId, topic);
+  while (Date.now() < deadline) {
+    const done = Object.entries(report.end).every(([partition, end]) => report.committed[Number(partition)] === end);
+    if (done || !isAlive()) return report;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    report = await groupOffsets(kafka, groupId, topic);
+  }
+  return report;
+}

@@ -1,0 +1,34 @@
+// Golden renders of every kind: a template change shows up here as a reviewable diff.
+// Refresh on purpose with `npm run snapshots:update`.
+import { describe, expect, it } from 'vitest';
+import { KINDS } from '../../src/kinds.js';
+import { withManifest } from '../../src/manifest.js';
+import { renderPlan } from '../../src/plan.js';
+
+function renderGolden(kind: (typeof KINDS)[number]['name']): string {
+  const plan = withManifest(renderPlan({ name: 'golden-kernel', topic: 'golden.events', kind, group: 'golden-kernel-group' }, '0.0.0-golden'));
+  return plan.files.map((file) => `===== ${file.path}${file.executable ? ' (executable)' : ''} =====\n${file.contents}`).join('\n');
+}
+
+describe('rendered plan of each kind', () => {
+  it.each(KINDS.map((k) => k.name))('%s matches its golden snapshot', async (kind) => {
+    await expect(renderGolden(kind)).toMatchFileSnapshot(`golden/${kind}.txt`);
+  });
+
+  it('renders the base into every kind, so a base change reaches all of them', () => {
+    const pathsOf = (kind: (typeof KINDS)[number]['name']) => renderPlan({ name: 'x-k', topic: 't', kind, group: 'g' }, '0').files.map((f) => f.path);
+    const common = KINDS.map((k) => pathsOf(k.name)).reduce((a, b) => a.filter((path) => b.includes(path)));
+    expect(common).toEqual(expect.arrayContaining(['main.py', 'pyproject.toml', 'Dockerfile', '.env.template', 'README.md', 'CLAUDE.md']));
+  });
+
+  it('puts the chosen kind and its dependencies into the render', () => {
+    for (const kind of KINDS) {
+      const files = renderPlan({ name: 'x-k', topic: 'the-topic', kind: kind.name, group: 'the-group' }, '0').files;
+      const pyproject = files.find((f) => f.path === 'pyproject.toml')!.contents;
+      for (const dependency of kind.dependencies) expect(pyproject).toContain(JSON.stringify(dependency));
+      const envTemplate = files.find((f) => f.path === '.env.template')!.contents;
+      for (const variable of kind.env) expect(envTemplate).toContain(variable.name);
+      expect(files.find((f) => f.path === 'main.py')!.contents).toContain('the-topic');
+    }
+  });
+});
