@@ -87,7 +87,7 @@ export interface OffsetsReport {
   end: Record<number, number>;
 }
 
-export async function groupOffsets(kafka: Kafka, groupId: string, topic: string): Promise<OffsetsReport> {
+async function fetchGroupOffsets(kafka: Kafka, groupId: string, topic: string): Promise<OffsetsReport> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -99,6 +99,19 @@ export async function groupOffsets(kafka: Kafka, groupId: string, topic: string)
     };
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** The group's committed offsets and the topic's end offsets, by partition (-1: nothing committed). */
+export async function groupOffsets(kafka: Kafka, groupId: string, topic: string): Promise<OffsetsReport> {
+  // Right after a broker starts its group coordinator may still be loading; kafkajs' fetchOffsets does not retry that.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetchGroupOffsets(kafka, groupId, topic);
+    } catch (error) {
+      if (attempt >= 20 || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }
 
