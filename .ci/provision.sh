@@ -33,7 +33,7 @@ id postgres >/dev/null 2>&1 || missing+=("the postgres user (comes with Debian's
 if ! command -v uv >/dev/null 2>&1; then
   echo "provision: installing uv"
   python3 -m pip install --quiet uv
-  command -v pyenv >/dev/null 2>&1 && pyenv rehash
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 fi
 command -v uv >/dev/null 2>&1 || missing+=("uv (python3 -m pip install uv)")
 

@@ -1,4 +1,5 @@
 // Command-line wiring: parse with commander, run a command, turn its result or error into an exit code.
+import { intro } from '@clack/prompts';
 import { Command, CommanderError, Option } from 'commander';
 import { createKernel, type CreateOptions, type CreateResult } from './commands/create.js';
 import { formatKinds, listKinds } from './commands/kinds.js';
@@ -74,6 +75,7 @@ async function runCreate(directory: string | undefined, options: GlobalOptions):
     stream: options.json ? process.stderr : process.stdout,
   });
   const prompter: Prompter | undefined = interactive ? createClackPrompter() : undefined;
+  if (interactive) intro(`create-clustera-kernel ${generatorVersion()}`);
   const onSigint = () => {
     process.stderr.write('\nCancelled.\n');
     process.exit(EXIT.cancelled);

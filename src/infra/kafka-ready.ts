@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from "kafkajs";
 
-async function describeClusterOnce(bootstrapServers: string): Promise<void> {
+async function probeOnce(bootstrapServers: string): Promise<void> {
   const admin = new Kafka({
     clientId: "clustera-broker-probe",
     brokers: [bootstrapServers],
@@ -12,12 +12,14 @@ async function describeClusterOnce(bootstrapServers: string): Promise<void> {
   try {
     await admin.connect();
     await admin.describeCluster();
+    // Creates and loads the group coordinator's topic now, so a first consumer is not told "coordinator is loading".
+    await admin.describeGroups(["clustera-broker-probe"]);
   } finally {
     await admin.disconnect();
   }
 }
 
-// A listening socket is not enough: the broker is ready when it answers a metadata request.
+// A listening socket is not enough: the broker is ready when it answers metadata and group requests.
 export async function waitForKafka(
   bootstrapServers: string,
   timeoutMs: number,
@@ -28,7 +30,7 @@ export async function waitForKafka(
   while (Date.now() < deadline) {
     if (!stillRunning()) throw new Error("the broker process exited during startup");
     try {
-      await describeClusterOnce(bootstrapServers);
+      await probeOnce(bootstrapServers);
       return;
     } catch (error) {
       lastError = error;

@@ -13,6 +13,10 @@ interface Started {
   teardown: () => Promise<void>;
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function startInfrastructure(): Promise<Started> {
   const pkiDir = await mkdtemp(join(tmpdir(), "clustera-pki-"));
   let broker: KafkaBroker | undefined;
@@ -30,7 +34,7 @@ async function startInfrastructure(): Promise<Started> {
     ]);
     if (brokerStart.status === "fulfilled") broker = brokerStart.value;
     if (postgresStart.status === "fulfilled") postgres = postgresStart.value;
-    const failures = [brokerStart, postgresStart].flatMap((result) => (result.status === "rejected" ? [result.reason instanceof Error ? result.reason.message : String(result.reason)] : []));
+    const failures = [brokerStart, postgresStart].flatMap((result) => (result.status === "rejected" ? [messageOf(result.reason)] : []));
     if (broker === undefined || postgres === undefined) throw new Error(failures.join("\n"));
     console.log(`[integration] Kafka ${broker.version} at ${broker.bootstrapServers} (SSL ${broker.sslBootstrapServers}) ready in ${broker.startupMs} ms; PostgreSQL at 127.0.0.1:${postgres.port} in ${postgres.startupMs} ms`);
     return {
@@ -61,7 +65,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } catch (error) {
     // In CI a missing piece of infrastructure is a failure, never a skip.
     if (process.env.CI) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     warnLoudly(reason);
     project.provide("infra", null);
     project.provide("infraSkipReason", reason);
