@@ -3,6 +3,7 @@
 import type { Kafka } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce, readTopic, waitForCommittedToEnd } from './harness/kafka.js';
+import { expectDeadLetters, locate } from './harness/expectations.js';
 import { kernelEnv, type KernelRun } from './harness/kernel-env.js';
 import { startKernel, type KernelProcess } from './harness/kernel-process.js';
 import { generateAndInstallKernel, type KernelProject } from './harness/kernel-project.js';
@@ -62,20 +63,9 @@ describe.skipIf(!sharedInfra())('basic kernel on a real broker', () => {
     expect(valid.filter((i) => !logged.has(i)), 'valid messages never logged').toEqual([]);
     expect(MALFORMED.filter((i) => logged.has(i))).toEqual([]);
 
+    const sources = await locate(kafka, run.topic, 1000);
     const dead = await readTopic(kafka, run.dlq, 3, 20_000);
-    expect(dead.map((m) => m.key).sort()).toEqual(MALFORMED.map((i) => `key-${i}`).sort());
-    for (const message of dead) {
-      const index = Number(message.key!.slice('key-'.length));
-      expect(message.headers['dlq.source.topic']).toBe(run.topic);
-      expect(message.headers['dlq.source.partition']).toBe(String(index % 3));
-      expect(message.headers['dlq.group']).toBe(run.group);
-      expect(message.headers['dlq.error.class']).toBe('SkipMessage');
-      expect(message.headers['dlq.attempts']).toBe('1');
-      expect(message.headers.source).toBe('integration-test');
-      expect(message.value).toEqual(workload[index]!.value);
-    }
-    const offsetsBySource = dead.map((m) => Number(m.headers['dlq.source.offset']));
-    expect(offsetsBySource.every((offset) => Number.isInteger(offset) && offset >= 0)).toBe(true);
+    expectDeadLetters(dead, sources, MALFORMED.map((i) => `key-${i}`), run.topic, run.group, kernel.tail());
 
     expect(await kernel.stop()).toBe(0);
   });

@@ -127,3 +127,14 @@ export async function waitForCommittedToEnd(kafka: Kafka, groupId: string, topic
   }
   return report;
 }
+
+/** Sum of the end offsets: how many messages a fresh topic holds. */
+export async function topicSize(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -85,3 +85,16 @@ export function startKernel(dir: string, env: Record<string, string>): KernelPro
     tail,
   };
 }
+
+/** The exit code, or "still running" when the kernel has not stopped within `ms` (a bound for reporting, not a speed check). */
+export async function exitCodeWithin(kernel: KernelProcess, ms: number): Promise<number | 'still running'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'still running'>((resolve) => {
+    timer = setTimeout(() => resolve('still running'), ms);
+  });
+  try {
+    return await Promise.race([kernel.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
