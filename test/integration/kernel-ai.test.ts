@@ -4,9 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { removeDir } from "../helpers/cli.js";
 import { llmError, startFakeLlm, type FakeService, type RecordedRequest } from "../setup/fake-services.js";
 import { infraAvailable, requireInfra, uniqueName } from "../setup/infra.js";
-import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce, readTopic, topicSize, waitForCommittedToEnd, type ReadMessage } from "./harness/kafka.js";
+import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce, readTopic, topicSize, type ReadMessage } from "./harness/kafka.js";
 import { exitCodeWithin, startKernel, type KernelProcess } from "./harness/kernel-process.js";
-import { expectDeadLetters, locate, type Source } from "./harness/expectations.js";
+import { expectCommittedToEnd, expectDeadLetters, locate, type Source } from "./harness/expectations.js";
+import { kernelEnv } from "./harness/kernel-env.js";
 import { generateAndInstallKernel, type KernelProject } from "./harness/kernel-project.js";
 
 const PARTITIONS = 3;
@@ -81,28 +82,17 @@ describe.skipIf(!infraAvailable())("generated ai kernel", () => {
   }
 
   function launch(topics: { topic: string; dlq: string; output: string; group: string }, extra: Record<string, string> = {}): KernelProcess {
-    const kernel = startKernel(project.dir, {
-      KAFKA_BOOTSTRAP_SERVERS: requireInfra().kafka.bootstrapServers,
-      KAFKA_TOPIC: topics.topic,
-      KAFKA_CONSUMER_GROUP: topics.group,
-      KAFKA_AUTO_OFFSET_RESET: "earliest",
-      DLQ_TOPIC: topics.dlq,
+    const kernel = startKernel(project.dir, kernelEnv(requireInfra().kafka.bootstrapServers, { topic: topics.topic, group: topics.group, dlq: topics.dlq }, {
       OUTPUT_TOPIC: topics.output,
-      COMMIT_INTERVAL_MS: "200",
       OPENAI_API_KEY,
       OPENAI_BASE_URL: `${llm.url}/v1`,
       MODEL_NAME,
       ...extra,
-    });
+    }));
     running.push(kernel);
     return kernel;
   }
 
-  async function expectCommittedToEnd(kernel: KernelProcess, group: string, topic: string, total: number): Promise<void> {
-    const offsets = await waitForCommittedToEnd(kafka, group, topic, 150_000, () => !kernel.hasExited());
-    expect(Object.values(offsets.end).reduce((sum, end) => sum + end, 0), "messages in the topic").toBe(total);
-    expect(offsets.committed, `committed offsets vs end offsets\n${kernel.tail()}`).toEqual(offsets.end);
-  }
 
   it("publishes one result per message for 1,000 messages and dead-letters the 3 malformed ones", async () => {
     const malformedAt = [3, 500, 997];
@@ -111,7 +101,7 @@ describe.skipIf(!infraAvailable())("generated ai kernel", () => {
     await produce(kafka, topic, workload);
     const kernel = launch(topics);
 
-    await expectCommittedToEnd(kernel, group, topic, 1000);
+    await expectCommittedToEnd(kafka, kernel, group, topic, 1000);
 
     const sources = await locate(kafka, topic, 1000);
     const valid = workload.filter((_, i) => !malformedAt.includes(i)).map((m) => m.key);
@@ -134,7 +124,7 @@ describe.skipIf(!infraAvailable())("generated ai kernel", () => {
     await produce(kafka, topic, workload);
     const kernel = launch(topics, { MAX_ATTEMPTS: "30", RETRY_BACKOFF_MS: "50", RETRY_BACKOFF_MAX_MS: "2000" });
 
-    await expectCommittedToEnd(kernel, group, topic, 30);
+    await expectCommittedToEnd(kafka, kernel, group, topic, 30);
 
     const retried = lastUserText(llm.requests[0]);
     expect([0, 1, 2, 3].map((i) => lastUserText(llm.requests[i])), `the failing message is asked again until it succeeds\n${kernel.tail()}`).toEqual([retried, retried, retried, retried]);
@@ -151,7 +141,7 @@ describe.skipIf(!infraAvailable())("generated ai kernel", () => {
     // The first half is answered before the API starts refusing, so the refused message sits mid-partition.
     const first = launch(topics);
     await produce(kafka, topic, workload.slice(0, 30));
-    await expectCommittedToEnd(first, group, topic, 30);
+    await expectCommittedToEnd(kafka, first, group, topic, 30);
     const refusedAt = llm.requests.length;
     llm.plan(llmError(401, "Incorrect API key provided"));
     await produce(kafka, topic, workload.slice(30));
@@ -169,7 +159,7 @@ describe.skipIf(!infraAvailable())("generated ai kernel", () => {
     expect(afterFailure.committed[refused!.partition], `committed offset of partition ${refused!.partition}, refused offset ${refused!.offset}\n${first.tail()}`).toBe(refused!.offset);
 
     const second = launch(topics);
-    await expectCommittedToEnd(second, group, topic, 60);
+    await expectCommittedToEnd(kafka, second, group, topic, 60);
     expect(llm.requests.slice(refusedAt + 1).map(lastUserText), `the refused message is asked again\n${second.tail()}`).toContain(`hello ${refused!.index}`);
     expectResults(await readTopic(kafka, output, 60, 30_000), topic, sources, workload.map((m) => m.key), second.tail());
     expect(await topicSize(kafka, output), "results published").toBe(60);

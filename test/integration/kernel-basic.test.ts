@@ -3,7 +3,7 @@
 import type { Kafka } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce, readTopic, waitForCommittedToEnd } from './harness/kafka.js';
-import { expectDeadLetters, locate } from './harness/expectations.js';
+import { expectCommittedToEnd, expectDeadLetters, locate } from './harness/expectations.js';
 import { kernelEnv, type KernelRun } from './harness/kernel-env.js';
 import { startKernel, type KernelProcess } from './harness/kernel-process.js';
 import { generateAndInstallKernel, type KernelProject } from './harness/kernel-project.js';
@@ -54,9 +54,7 @@ describe.skipIf(!sharedInfra())('basic kernel on a real broker', () => {
     await produce(kafka, run.topic, workload);
     const kernel = start(kernelEnv(infra.kafka.bootstrapServers, run));
 
-    const offsets = await waitForCommittedToEnd(kafka, run.group, run.topic, 120_000, () => !kernel.hasExited());
-    expect(offsets.committed, kernel.tail()).toEqual(offsets.end);
-    expect(Object.values(offsets.end).reduce((a, b) => a + b, 0)).toBe(1000);
+    await expectCommittedToEnd(kafka, kernel, run.group, run.topic, 1000);
 
     const logged = new Set(loggedIndexes(kernel));
     const valid = workload.map((_, i) => i).filter((i) => !MALFORMED.includes(i));

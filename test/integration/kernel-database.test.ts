@@ -6,9 +6,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres } from "../../src/infra/postgres.js";
 import { removeDir } from "../helpers/cli.js";
 import { infraAvailable, requireInfra, uniqueName } from "../setup/infra.js";
-import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce, readTopic, waitForCommittedToEnd, topicSize, type WorkloadMessage } from "./harness/kafka.js";
+import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce, readTopic, topicSize, type WorkloadMessage } from "./harness/kafka.js";
 import { startKernel, type KernelProcess } from "./harness/kernel-process.js";
-import { expectDeadLetters, locate, type Source } from "./harness/expectations.js";
+import { expectCommittedToEnd, expectDeadLetters, locate, type Source } from "./harness/expectations.js";
+import { kernelEnv } from "./harness/kernel-env.js";
 import { generateAndInstallKernel, type KernelProject } from "./harness/kernel-project.js";
 
 const PARTITIONS = 3;
@@ -86,26 +87,15 @@ describe.skipIf(!infraAvailable())("generated database kernel", () => {
   }
 
   function launch(topic: string, dlq: string, group: string, databaseUrl: string, table: string, extra: Record<string, string> = {}): KernelProcess {
-    const kernel = startKernel(project.dir, {
-      KAFKA_BOOTSTRAP_SERVERS: requireInfra().kafka.bootstrapServers,
-      KAFKA_TOPIC: topic,
-      KAFKA_CONSUMER_GROUP: group,
-      KAFKA_AUTO_OFFSET_RESET: "earliest",
-      DLQ_TOPIC: dlq,
-      COMMIT_INTERVAL_MS: "200",
+    const kernel = startKernel(project.dir, kernelEnv(requireInfra().kafka.bootstrapServers, { topic: topic, group: group, dlq: dlq }, {
       DATABASE_URL: databaseUrl,
       DATABASE_TABLE: table,
       ...extra,
-    });
+    }));
     running.push(kernel);
     return kernel;
   }
 
-  async function expectCommittedToEnd(kernel: KernelProcess, group: string, topic: string, total: number): Promise<void> {
-    const offsets = await waitForCommittedToEnd(kafka, group, topic, 150_000, () => !kernel.hasExited());
-    expect(Object.values(offsets.end).reduce((sum, end) => sum + end, 0), "messages in the topic").toBe(total);
-    expect(offsets.committed, `committed offsets vs end offsets\n${kernel.tail()}`).toEqual(offsets.end);
-  }
 
   const keysOf = (messages: WorkloadMessage[]) => messages.map((m) => m.key);
 
@@ -117,7 +107,7 @@ describe.skipIf(!infraAvailable())("generated database kernel", () => {
     await produce(kafka, topic, workload);
     const first = launch(topic, dlq, group, url, table);
 
-    await expectCommittedToEnd(first, group, topic, 1000);
+    await expectCommittedToEnd(kafka, first, group, topic, 1000);
 
     const sources = await locate(kafka, topic, 1000);
     const valid = keysOf(workload.filter((_, i) => !malformedAt.includes(i)));
@@ -138,7 +128,7 @@ describe.skipIf(!infraAvailable())("generated database kernel", () => {
     expect((await groupOffsets(kafka, group, topic)).committed, "offsets after the reset").toEqual({ 0: 0, 1: 0, 2: 0 });
 
     const second = launch(topic, dlq, group, url, table);
-    await expectCommittedToEnd(second, group, topic, 1000);
+    await expectCommittedToEnd(kafka, second, group, topic, 1000);
     expectRows(await storedRows(url, table), topic, sources, valid, second.tail());
   }, 300_000);
 
@@ -149,7 +139,7 @@ describe.skipIf(!infraAvailable())("generated database kernel", () => {
       const table = tableName();
       const kernel = launch(topic, dlq, group, server.url, table, { MAX_ATTEMPTS: "30", RETRY_BACKOFF_MS: "100", RETRY_BACKOFF_MAX_MS: "2000" });
       await produce(kafka, topic, workload.slice(0, 30));
-      await expectCommittedToEnd(kernel, group, topic, 30);
+      await expectCommittedToEnd(kafka, kernel, group, topic, 30);
 
       await server.stop();
       await produce(kafka, topic, workload.slice(30));
@@ -160,7 +150,7 @@ describe.skipIf(!infraAvailable())("generated database kernel", () => {
       expect(kernel.output.join("\n"), "the kernel reports the outage").toMatch(/database unavailable/i);
       await server.start();
 
-      await expectCommittedToEnd(kernel, group, topic, 60);
+      await expectCommittedToEnd(kafka, kernel, group, topic, 60);
       const sources = await locate(kafka, topic, 60);
       expectRows(await storedRows(server.url, table), topic, sources, keysOf(workload), kernel.tail());
       expect(await topicSize(kafka, dlq), `dead letters\n${kernel.tail()}`).toBe(0);

@@ -4,9 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { removeDir } from "../helpers/cli.js";
 import { startFakeService, type FakeService, type PlannedResponse } from "../setup/fake-services.js";
 import { infraAvailable, requireInfra, uniqueName } from "../setup/infra.js";
-import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce, readTopic, topicSize, waitForCommittedToEnd } from "./harness/kafka.js";
+import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce, readTopic, topicSize } from "./harness/kafka.js";
 import { exitCodeWithin, startKernel, type KernelProcess } from "./harness/kernel-process.js";
-import { expectDeadLetters, locate, type Source } from "./harness/expectations.js";
+import { expectCommittedToEnd, expectDeadLetters, locate, type Source } from "./harness/expectations.js";
+import { kernelEnv } from "./harness/kernel-env.js";
 import { generateAndInstallKernel, type KernelProject } from "./harness/kernel-project.js";
 
 const PARTITIONS = 3;
@@ -60,26 +61,15 @@ describe.skipIf(!infraAvailable())("generated http kernel", () => {
   }
 
   function launch(topic: string, dlq: string, group: string, extra: Record<string, string> = {}): KernelProcess {
-    const kernel = startKernel(project.dir, {
-      KAFKA_BOOTSTRAP_SERVERS: requireInfra().kafka.bootstrapServers,
-      KAFKA_TOPIC: topic,
-      KAFKA_CONSUMER_GROUP: group,
-      KAFKA_AUTO_OFFSET_RESET: "earliest",
-      DLQ_TOPIC: dlq,
-      COMMIT_INTERVAL_MS: "200",
+    const kernel = startKernel(project.dir, kernelEnv(requireInfra().kafka.bootstrapServers, { topic: topic, group: group, dlq: dlq }, {
       API_BASE_URL: target.url,
       API_KEY,
       ...extra,
-    });
+    }));
     running.push(kernel);
     return kernel;
   }
 
-  async function expectCommittedToEnd(kernel: KernelProcess, group: string, topic: string, total: number): Promise<void> {
-    const offsets = await waitForCommittedToEnd(kafka, group, topic, 150_000, () => !kernel.hasExited());
-    expect(Object.values(offsets.end).reduce((sum, end) => sum + end, 0), "messages in the topic").toBe(total);
-    expect(offsets.committed, `committed offsets vs end offsets\n${kernel.tail()}`).toEqual(offsets.end);
-  }
 
   const keyOf = (index: number) => String(target.requests[index]?.headers["idempotency-key"]);
 
@@ -88,7 +78,7 @@ describe.skipIf(!infraAvailable())("generated http kernel", () => {
     const { topic, dlq, group, workload } = await prepare(1000, malformedAt);
     const kernel = launch(topic, dlq, group);
 
-    await expectCommittedToEnd(kernel, group, topic, 1000);
+    await expectCommittedToEnd(kafka, kernel, group, topic, 1000);
 
     const sources = await locate(kafka, topic, 1000);
     const valid = workload.map((_, i) => `key-${i}`).filter((_, i) => !malformedAt.includes(i));
@@ -114,7 +104,7 @@ describe.skipIf(!infraAvailable())("generated http kernel", () => {
     const { topic, dlq, group } = await prepare(30);
     const kernel = launch(topic, dlq, group, { MAX_ATTEMPTS: "30", RETRY_BACKOFF_MS: "50", RETRY_BACKOFF_MAX_MS: "500" });
 
-    await expectCommittedToEnd(kernel, group, topic, 30);
+    await expectCommittedToEnd(kafka, kernel, group, topic, 30);
 
     const sources = await locate(kafka, topic, 30);
     const failedKey = keyOf(0);
@@ -130,7 +120,7 @@ describe.skipIf(!infraAvailable())("generated http kernel", () => {
     // The backoff alone would retry within 50 ms: only Retry-After explains a one-second pause.
     const kernel = launch(topic, dlq, group, { MAX_ATTEMPTS: "30", RETRY_BACKOFF_MS: "50", RETRY_BACKOFF_MAX_MS: "5000" });
 
-    await expectCommittedToEnd(kernel, group, topic, 30);
+    await expectCommittedToEnd(kafka, kernel, group, topic, 30);
 
     expect(keyOf(1), `the limited message is retried first\n${kernel.tail()}`).toBe(keyOf(0));
     expect(arrivals[1]! - arrivals[0]!, "milliseconds between the 429 and the retry").toBeGreaterThanOrEqual(950);
@@ -146,7 +136,7 @@ describe.skipIf(!infraAvailable())("generated http kernel", () => {
     const firstHalf = workload.slice(0, 30);
     const first = launch(topic, dlq, group);
     await produce(kafka, topic, firstHalf);
-    await expectCommittedToEnd(first, group, topic, 30);
+    await expectCommittedToEnd(kafka, first, group, topic, 30);
     script = [{ status: 401, body: { error: "invalid api key" } }];
     await produce(kafka, topic, workload.slice(30));
 
@@ -161,7 +151,7 @@ describe.skipIf(!infraAvailable())("generated http kernel", () => {
     expect(afterFailure.committed[partition], `committed offset of partition ${partition}, refused offset ${offset}\n${first.tail()}`).toBe(offset);
 
     const second = launch(topic, dlq, group);
-    await expectCommittedToEnd(second, group, topic, 60);
+    await expectCommittedToEnd(kafka, second, group, topic, 60);
     const redelivered = target.requests.slice(31).map((request) => String(request.headers["idempotency-key"]));
     expect(redelivered.filter((key) => key === refused), `the refused message is sent again after the restart\n${second.tail()}`).toHaveLength(1);
     const sources = await locate(kafka, topic, 60);

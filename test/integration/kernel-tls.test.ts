@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, kernelTlsEnv } from '../../src/infra/tls.js';
-import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce, waitForCommittedToEnd } from './harness/kafka.js';
+import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce } from './harness/kafka.js';
+import { expectCommittedToEnd } from './harness/expectations.js';
 import { kernelEnv, type KernelRun } from './harness/kernel-env.js';
 import { startKernel, type KernelProcess } from './harness/kernel-process.js';
 import { generateAndInstallKernel, type KernelProject } from './harness/kernel-project.js';
@@ -42,8 +43,7 @@ describe.skipIf(!sharedInfra())('kernel over TLS', () => {
     const kernel = startKernel(project.dir, kernelEnv(infra.kafka.sslBootstrapServers, run, { ...infra.tls.kernelEnv }));
     running.push(kernel);
 
-    const offsets = await waitForCommittedToEnd(kafka, run.group, run.topic, 120_000, () => !kernel.hasExited());
-    expect(offsets.committed, kernel.tail()).toEqual(offsets.end);
+    await expectCommittedToEnd(kafka, kernel, run.group, run.topic, 1000);
     expect(kernel.output.some((line) => /security TLS with hostname verification, client certificate/.test(line)), kernel.tail()).toBe(true);
     const logged = new Set(kernel.output.flatMap((line) => /key=b'key-(\d+)'/.exec(line)?.[1] ?? []));
     expect(logged.size).toBe(1000);

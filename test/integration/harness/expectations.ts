@@ -1,7 +1,8 @@
 // Checks every kind's integration test makes: where each produced message landed and what the dead-letter topic holds.
 import type { Kafka } from 'kafkajs';
 import { expect } from 'vitest';
-import { readTopic, type ReadMessage } from './kafka.js';
+import { readTopic, waitForCommittedToEnd, type ReadMessage } from './kafka.js';
+import type { KernelProcess } from './kernel-process.js';
 
 export interface Source {
   index: number;
@@ -38,4 +39,11 @@ export function expectDeadLetters(dead: ReadMessage[], sources: Map<string, Sour
     expect(message.headers['dlq.error.message'], `dead letter ${message.key} says why`).toMatch(/UTF-8|JSON/);
     expect(Number.isNaN(Date.parse(message.headers['dlq.time'] ?? '')), `dlq.time of ${message.key}`).toBe(false);
   }
+}
+
+/** Waits until the kernel's group has committed every partition to its end, then checks it did. */
+export async function expectCommittedToEnd(kafka: Kafka, kernel: KernelProcess, group: string, topic: string, total: number): Promise<void> {
+  const offsets = await waitForCommittedToEnd(kafka, group, topic, 150_000, () => !kernel.hasExited());
+  expect(Object.values(offsets.end).reduce((sum, end) => sum + end, 0), 'messages in the topic').toBe(total);
+  expect(offsets.committed, `committed offsets vs end offsets\n${kernel.tail()}`).toEqual(offsets.end);
 }
