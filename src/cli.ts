@@ -82,7 +82,7 @@ async function runCreate(directory: string | undefined, options: GlobalOptions):
   };
   process.once('SIGINT', onSigint);
   try {
-    const result = await createKernel(directory, options, { prompter, reporter, uvEnv: resolveUvEnvironment });
+    const result = await createKernel(directory, options, { prompter, reporter, uvEnv: () => resolveUvEnvironment(process.env, { forbidPythonDownloads: false }) });
     if (options.json) writeJson(result);
     return result.ok ? EXIT.ok : EXIT.failure;
   } catch (error) {
@@ -118,7 +118,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage problem.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      if (argv.includes('--json')) writeJson({ ok: false, command: 'create', error: error.message.replace(/^error: /, ''), exitCode: EXIT.usage });
+      return EXIT.usage;
     }
     reportError(error, { debug: argv.includes('--debug') });
     return exitCodeOf(error);

@@ -33,8 +33,8 @@ export function createClackPrompter(streams: PromptStreams = {}): Prompter {
         message,
         placeholder: defaultValue,
         defaultValue,
-        // clack passes undefined for an empty answer; that means "take the default", which was validated already.
-        validate: (value) => (value ? validate(value) : undefined),
+        // An empty answer means "take the default", so the default is what gets checked.
+        validate: (value) => validate(value || defaultValue),
       });
       return orCancel<string>(answer);
     },

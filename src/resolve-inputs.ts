@@ -27,6 +27,9 @@ export interface CreateInputs {
   defaulted: string[];
 }
 
+/** Offered when nothing names the kernel yet, so pressing Enter never means "here". */
+const DEFAULT_DIRECTORY = 'my-kernel';
+
 interface ResolveContext {
   prompter?: Prompter;
   yes: boolean;
@@ -46,7 +49,8 @@ interface ValueSpec {
 
 async function resolveValue(spec: ValueSpec, context: ResolveContext): Promise<string> {
   if (spec.given !== undefined) return checked(spec, spec.given);
-  if (context.prompter) return spec.ask(context.prompter, spec.fallback);
+  // Answers are checked again: an accepted default is a value like any other.
+  if (context.prompter) return checked(spec, await spec.ask(context.prompter, spec.fallback));
   if (spec.fallback !== undefined && (context.yes || spec.fallbackWithoutYes)) {
     context.defaulted.push(`${spec.label}: ${spec.fallback}`);
     return checked(spec, spec.fallback, ` Pass ${spec.flag} to choose another.`);
@@ -87,7 +91,7 @@ export async function resolveCreateInputs(
       fallback: undefined,
       fallbackWithoutYes: false,
       validate: validateDirectory,
-      ask: askText('Where should the kernel be created?', validateDirectory),
+      ask: (prompter) => prompter.text({ message: 'Where should the kernel be created?', defaultValue: DEFAULT_DIRECTORY, validate: validateDirectory }),
     },
     context,
   );

@@ -1,5 +1,6 @@
 // Plan → disk, atomically: render into a temporary directory beside the target, then move it into place.
-import { linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Plan } from './plan.js';
 import type { TargetState } from './target.js';
@@ -14,7 +15,9 @@ export const STAGING_PREFIX = '.create-clustera-kernel-';
 function stagePlan(plan: Plan, targetDir: string, writeFile: FileWriter): string {
   const parent = dirname(targetDir);
   mkdirSync(parent, { recursive: true });
-  const staging = mkdtempSync(join(parent, `${STAGING_PREFIX}${basename(targetDir)}-`));
+  // mkdir (unlike mkdtemp's 0700) honours the umask, so the kernel directory gets the user's usual permissions.
+  const staging = join(parent, `${STAGING_PREFIX}${basename(targetDir)}-${randomBytes(6).toString('hex')}`);
+  mkdirSync(staging);
   try {
     for (const file of plan.files) {
       const path = join(staging, file.path);
@@ -58,12 +61,12 @@ function mergeIntoExisting(plan: Plan, staging: string, targetDir: string): void
 
 export function writePlan(plan: Plan, targetDir: string, state: TargetState, writeFile: FileWriter = defaultWriter): void {
   const staging = stagePlan(plan, targetDir, writeFile);
-  if (state === 'non-empty') {
+  // An existing directory keeps its identity (a shell's cwd, owner, ACLs, a mount point): files move into it.
+  if (state !== 'missing') {
     mergeIntoExisting(plan, staging, targetDir);
     return;
   }
   try {
-    if (state === 'empty') rmdirSync(targetDir);
     renameSync(staging, targetDir);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });

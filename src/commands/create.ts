@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import type { Answers } from '../answers.js';
 import { readAnswersFile, type AnswersFile } from '../answers-file.js';
+import { FailureError } from '../errors.js';
 import { initGitRepository, isInsideWorkTree } from '../git.js';
 import { installKernel, type CommandRun } from '../install.js';
 import { withManifest } from '../manifest.js';
@@ -64,7 +65,12 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
     return result;
   }
 
-  writePlan(plan, inputs.targetDir, state);
+  try {
+    writePlan(plan, inputs.targetDir, state);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new FailureError(`Could not write the kernel into ${inputs.targetDir} (${reason}); nothing was written.`);
+  }
   reporter.success(`Created ${inputs.answers.kind} kernel "${inputs.answers.name}" in ${inputs.targetDir} (${plan.files.length} files).`);
 
   if (inputs.install) {

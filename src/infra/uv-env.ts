@@ -8,9 +8,14 @@ export interface PipSettings {
   certFile?: string;
 }
 
+export interface UvOptions {
+  /** Machines without outside network cannot download a Python build; a user's uv may, so the CLI leaves it be. */
+  forbidPythonDownloads: boolean;
+}
+
 // uv ignores pip's configuration, so the index pip is pointed at is handed over in uv's own variables.
-export function uvEnvironment(pip: PipSettings, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const result: NodeJS.ProcessEnv = { UV_PYTHON_DOWNLOADS: env.UV_PYTHON_DOWNLOADS ?? "never" };
+export function uvEnvironment(pip: PipSettings, env: NodeJS.ProcessEnv = {}, options: UvOptions = { forbidPythonDownloads: true }): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = options.forbidPythonDownloads ? { UV_PYTHON_DOWNLOADS: env.UV_PYTHON_DOWNLOADS ?? "never" } : {};
   if (env.UV_DEFAULT_INDEX === undefined && env.UV_INDEX_URL === undefined && pip.indexUrl) result.UV_DEFAULT_INDEX = pip.indexUrl;
   if (env.UV_INDEX === undefined && pip.extraIndexUrls.length > 0) result.UV_INDEX = pip.extraIndexUrls.join(" ");
   if (env.UV_FIND_LINKS === undefined && pip.findLinks.length > 0) result.UV_FIND_LINKS = pip.findLinks.join(",");
@@ -65,6 +70,6 @@ export function readPipSettings(env: NodeJS.ProcessEnv = process.env): PipSettin
 }
 
 // The variables to add to the environment of every uv command the CLI or the tests run.
-export function resolveUvEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return uvEnvironment(readPipSettings(env), env);
+export function resolveUvEnvironment(env: NodeJS.ProcessEnv = process.env, options?: UvOptions): NodeJS.ProcessEnv {
+  return uvEnvironment(readPipSettings(env), env, options);
 }

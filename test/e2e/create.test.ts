@@ -109,6 +109,21 @@ describe('create (built CLI)', () => {
     expect(run.stdout).toContain('not running git init');
   });
 
+  it('--install runs uv sync in the new kernel', async () => {
+    const run = await runCli(['installed', '--kind', 'basic', '--install', '--no-git'], { cwd, env: { UV_PYTHON_DOWNLOADS: 'never' } });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('Dependencies installed.');
+    expect(existsSync(join(cwd, 'installed', '.venv'))).toBe(true);
+    expect(existsSync(join(cwd, 'installed', 'uv.lock'))).toBe(true);
+  });
+
+  it('--json reports an unknown flag as JSON too', async () => {
+    const run = await runCli(['k4', '--json', '--colour'], { cwd });
+    expect(run.exitCode).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, exitCode: 2, error: expect.stringContaining('--colour') });
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it('keeps the kernel and prints the retry command when uv sync fails', async () => {
     const run = await runCli(['broken', '--kind', 'basic', '--install', '--no-git'], { cwd, env: { PATH: '/nonexistent', UV_PYTHON_DOWNLOADS: 'never' } });
     expect(run.exitCode).toBe(1);

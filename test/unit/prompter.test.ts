@@ -52,6 +52,17 @@ describe('clack prompter on mock streams', () => {
     expect(output.text).toContain('must be kebab-case');
   });
 
+  it('does not accept an invalid default by pressing Enter', async () => {
+    const input = new PassThrough();
+    const output = new CapturedOutput();
+    const prompter = createClackPrompter({ input, output });
+    typeKeys(input, [ENTER, ...'fine-name', ENTER]);
+    const validate = (v: string) => (/^[a-z-]+$/.test(v) ? undefined : 'must be kebab-case');
+    const name = await prompter.text({ message: 'Kernel name', defaultValue: 'x; touch PWNED #', validate });
+    expect(name).toBe('fine-name');
+    expect(output.text).toContain('must be kebab-case');
+  });
+
   it('turns Ctrl-C into a cancellation, not an answer', async () => {
     const input = new PassThrough();
     const prompter = createClackPrompter({ input, output: new CapturedOutput() });

@@ -74,6 +74,11 @@ describe('resolveCreateInputs', () => {
     expect(inputs.git).toBe(false);
   });
 
+  it('checks prompted answers too, including an accepted default', async () => {
+    const prompter = scriptedPrompter({ 'Kernel name': 'Bad_Name' });
+    await expect(resolveCreateInputs('x', { topic: 't', kind: 'basic', install: false }, {}, prompter)).rejects.toThrow(/lowercase kebab-case/);
+  });
+
   it('reports an invalid directory-derived name with a hint to pass --name', async () => {
     await expect(resolveCreateInputs('My_Dir', { kind: 'basic' }, {}, undefined)).rejects.toThrow(/Pass --name to choose another/);
   });

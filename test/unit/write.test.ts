@@ -1,5 +1,5 @@
 // Atomic writing: a failure mid-write leaves no target and no staging directory; existing files are never replaced.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan.js';
@@ -45,11 +45,20 @@ describe('writePlan', () => {
     expect(readdirSync(parent)).toEqual([]);
   });
 
-  it('fills an existing empty directory', () => {
+  it('fills an existing empty directory in place, keeping the directory itself', () => {
     const target = join(parent, 'k');
     mkdirSync(target);
+    const inode = statSync(target).ino;
     writePlan(plan, target, assertTargetWritable(plan, target, false));
     expect(listTree(target)).toHaveLength(3);
+    expect(statSync(target).ino).toBe(inode);
+    expect(readdirSync(parent)).toEqual(['k']);
+  });
+
+  it('gives a new kernel directory the permissions of the umask, not a temporary directory\'s 0700', () => {
+    const target = join(parent, 'k');
+    writePlan(plan, target, 'missing');
+    expect(statSync(target).mode & 0o777).toBe(0o777 & ~process.umask());
   });
 
   it('refuses a non-empty directory without force, and names clashing files with force', () => {

@@ -51,8 +51,13 @@ class Message:
             raise SkipMessage(f"value is not UTF-8: {error}") from error
 
     def json(self) -> Any:
-        """The value parsed as JSON; raises SkipMessage when it is not, so it is never retried."""
+        """The value parsed as strict JSON; raises SkipMessage when it is not, so it is never retried."""
         try:
-            return json.loads(self.text())
+            return json.loads(self.text(), parse_constant=_reject_constant)
         except json.JSONDecodeError as error:
             raise SkipMessage(f"value is not JSON: {error}") from error
+
+
+def _reject_constant(name: str) -> Any:
+    # Python accepts NaN and Infinity, but no JSON consumer downstream (httpx, PostgreSQL, an API) does.
+    raise SkipMessage(f"value is not strict JSON: it contains {name}")

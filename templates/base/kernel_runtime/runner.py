@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from confluent_kafka import Consumer, Producer
+from confluent_kafka import Consumer, KafkaException, Producer
 from dotenv import load_dotenv
 
 from .broker_watch import BrokerWatch
@@ -92,8 +92,14 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
     metrics = Metrics()
     watch = BrokerWatch(settings.bootstrap_servers, settings.connect_timeout_s)
     statistics = metrics.record_statistics if settings.health_port else None
-    consumer = Consumer(consumer_config(settings, watch.on_error, statistics))
-    publisher = Publisher(Producer(producer_config(settings, watch.on_error)))
+    try:
+        consumer = Consumer(consumer_config(settings, watch.on_error, statistics))
+        publisher = Publisher(Producer(producer_config(settings, watch.on_error)))
+    except KafkaException as error:
+        # librdkafka parses the certificates only here, so an unreadable one surfaces as a configuration problem.
+        problem = f"the Kafka client rejected its configuration: {error.args[0].str()}"
+        print(format_config_error(settings.kernel_name, ConfigError([problem])), file=sys.stderr)
+        return EXIT_CONFIG
     dead_letters = DeadLetters(publisher, settings.dlq_topic, settings.group) if settings.dlq_topic else None
     processor = Processor(
         process_message,

@@ -69,6 +69,21 @@ def test_main_prints_every_problem_and_exits_2(capsys):
     assert "MAX_ATTEMPTS must be an integer >= 1" in stderr
 
 
+def test_unreadable_certificate_is_a_configuration_error(capsys):
+    environ = {
+        "KAFKA_BOOTSTRAP_SERVERS": "localhost:9092",
+        "KAFKA_CA_CERT": b64(PEM),
+        "KAFKA_CLIENT_CERT": b64(PEM),
+        "KAFKA_CLIENT_KEY": b64(KEY),
+    }
+    code = main("demo", "demo-topic", lambda message: True, environ)
+
+    assert code == EXIT_CONFIG
+    stderr = capsys.readouterr().err
+    assert "[demo] Invalid configuration (1 problem):" in stderr
+    assert "ssl" in stderr.lower()
+
+
 def test_certificates_are_passed_in_memory_with_hostname_verification():
     environ = {
         "KAFKA_BOOTSTRAP_SERVERS": "broker-1:9093,broker-2:9093",

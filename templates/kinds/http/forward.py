@@ -19,6 +19,10 @@ class ApiAuthorizationError(RuntimeError):
     """The API refused our credentials; retrying or skipping would lose every following message too."""
 
 
+class ApiRedirected(RuntimeError):
+    """The API answered with a redirect: the configured URL is out of date, and every message would be skipped."""
+
+
 class Forwarder(Service):
     def __init__(self, transport: httpx.BaseTransport | None = None) -> None:
         """`transport` lets tests answer requests in-process (httpx.MockTransport)."""
@@ -64,6 +68,9 @@ def check_response(response: httpx.Response) -> None:
     summary = f"POST {response.request.url.path} answered {status}: {response.text[:MAX_BODY_IN_ERRORS]}"
     if status in AUTH_STATUSES:
         raise ApiAuthorizationError(f"{summary} (check API_KEY)")
+    if response.is_redirect:
+        location = response.headers.get("Location", "?")
+        raise ApiRedirected(f"{summary} (redirects to {location}; fix API_BASE_URL or API_PATH)")
     if status in RETRYABLE_STATUSES or status >= 500:
         raise RetryableError(summary, retry_after=retry_after_seconds(response))
     raise SkipMessage(summary)

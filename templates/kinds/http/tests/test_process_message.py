@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 import main
-from forward import ApiAuthorizationError, Forwarder
+from forward import ApiAuthorizationError, ApiRedirected, Forwarder
 from kernel_runtime import Env, RetryableError, SkipMessage
 from kernel_runtime.errors import ConfigError
 from kernel_runtime.settings import load_settings
@@ -87,6 +87,20 @@ def test_rejected_credentials_stop_the_kernel(api, make_message, status):
 
     with pytest.raises(ApiAuthorizationError):
         main.process_message(make_message())
+
+
+@pytest.mark.parametrize("status", [301, 307, 308])
+def test_redirects_stop_the_kernel_instead_of_skipping_every_message(api, make_message, status):
+    api.respond = lambda request: httpx.Response(status, headers={"Location": "https://moved.example.test/events"})
+
+    with pytest.raises(ApiRedirected, match=r"moved\.example\.test"):
+        main.process_message(make_message())
+
+
+def test_json_with_nan_is_skipped_rather_than_crashing_the_request(api, make_message):
+    with pytest.raises(SkipMessage, match="NaN"):
+        main.process_message(make_message(b'{"total": NaN}'))
+    assert api.requests == []
 
 
 def test_value_that_is_not_json_is_skipped(api, make_message):
