@@ -13,6 +13,8 @@ class Env:
     def __init__(self, environ: Mapping[str, str]) -> None:
         self._environ = environ
         self.problems: list[str] = []
+        # Set before services read their variables, so one that produces can refuse to feed its own input.
+        self.consumed_topic: str | None = None
 
     def problem(self, text: str) -> None:
         self.problems.append(text)

@@ -69,6 +69,7 @@ def load_settings(
     if not is_valid_topic(default_topic):
         env.problem(f"DEFAULT_TOPIC in main.py is not a valid Kafka topic name (got {default_topic!r})")
     settings = _read_settings(env, kernel_name, default_topic, default_group or f"{kernel_name}-group")
+    env.consumed_topic = settings.topic
     for service in services:
         service.configure(env)
     if env.problems:

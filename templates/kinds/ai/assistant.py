@@ -33,6 +33,8 @@ class Assistant(Service):
         self._base_url = env.url("OPENAI_BASE_URL", "https://api.openai.com/v1")
         self.model = env.text("MODEL_NAME", "gpt-4o-mini") or "gpt-4o-mini"
         self.output_topic = env.topic("OUTPUT_TOPIC", required=True) or ""
+        if self.output_topic and self.output_topic == env.consumed_topic:
+            env.problem("OUTPUT_TOPIC must differ from the consumed topic, or every answer would be asked about again")
         self._timeout_s = env.seconds("AI_TIMEOUT_S", 60.0)
         self.system_prompt = env.text("SYSTEM_PROMPT", "You are a helpful assistant.") or ""
 

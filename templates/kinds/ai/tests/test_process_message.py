@@ -116,6 +116,16 @@ def test_empty_messages_are_skipped(model, make_message):
         main.process_message(make_message(None))
 
 
+def test_output_topic_must_differ_from_the_consumed_topic():
+    environ = {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092", **AI_ENV, "OUTPUT_TOPIC": main.DEFAULT_TOPIC}
+    with pytest.raises(ConfigError) as raised:
+        load_settings(main.KERNEL_NAME, main.DEFAULT_TOPIC, environ, services=[Assistant()])
+
+    assert raised.value.problems == [
+        "OUTPUT_TOPIC must differ from the consumed topic, or every answer would be asked about again"
+    ]
+
+
 def test_api_key_and_output_topic_are_required():
     with pytest.raises(ConfigError) as raised:
         load_settings(main.KERNEL_NAME, main.DEFAULT_TOPIC, {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092"},
