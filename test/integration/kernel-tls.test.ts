@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, kernelTlsEnv } from '../../src/infra/tls.js';
-import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce } from './harness/kafka.js';
-import { expectCommittedToEnd } from './harness/expectations.js';
+import { buildWorkload, createTopics, groupOffsets, kafkaClient, produce, readTopic } from './harness/kafka.js';
+import { expectCommittedToEnd, expectDeadLetters, locate } from './harness/expectations.js';
 import { kernelEnv, type KernelRun } from './harness/kernel-env.js';
 import { startKernel, type KernelProcess } from './harness/kernel-process.js';
 import { generateAndInstallKernel, type KernelProject } from './harness/kernel-project.js';
@@ -37,16 +37,21 @@ describe.skipIf(!sharedInfra())('kernel over TLS', () => {
   });
   afterAll(() => removeDir(project.root));
 
-  it('processes 1,000 messages over the SSL listener with hostname verification', async () => {
+  it('processes 1,000 messages over the SSL listener with hostname verification, dead-letters the 3 malformed ones', async () => {
     const run = await freshRun();
-    await produce(kafka, run.topic, buildWorkload(1000, 3, [], (i) => ({ id: `msg-${i}` })));
+    const malformed = [17, 500, 998];
+    const workload = buildWorkload(1000, 3, malformed, (i) => ({ id: `msg-${i}` }));
+    await produce(kafka, run.topic, workload);
     const kernel = startKernel(project.dir, kernelEnv(infra.kafka.sslBootstrapServers, run, { ...infra.tls.kernelEnv }));
     running.push(kernel);
 
     await expectCommittedToEnd(kafka, kernel, run.group, run.topic, 1000);
     expect(kernel.output.some((line) => /security TLS with hostname verification, client certificate/.test(line)), kernel.tail()).toBe(true);
     const logged = new Set(kernel.output.flatMap((line) => /key=b'key-(\d+)'/.exec(line)?.[1] ?? []));
-    expect(logged.size).toBe(1000);
+    expect(logged.size).toBe(997);
+    const sources = await locate(kafka, run.topic, 1000);
+    const dead = await readTopic(kafka, run.dlq, 3, 20_000);
+    expectDeadLetters(dead, sources, malformed.map((i) => `key-${i}`), run.topic, run.group, kernel.tail());
     expect(await kernel.stop()).toBe(0);
   });
 
