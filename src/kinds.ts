@@ -95,7 +95,7 @@ export const KINDS: Kind[] = [
       { name: 'OPENAI_BASE_URL', description: 'Base URL of the OpenAI-compatible API', example: 'https://api.openai.com/v1', required: false },
       { name: 'MODEL_NAME', description: 'Model to ask', example: 'gpt-4o-mini', required: false },
       { name: 'OUTPUT_TOPIC', description: 'Topic the results are produced to', example: '', required: true },
-      { name: 'AI_TIMEOUT_S', description: 'Request timeout in seconds', example: '60', required: false },
+      { name: 'AI_TIMEOUT_S', description: 'Request timeout in seconds; MAX_ATTEMPTS x this must stay well under 300 (max.poll.interval.ms), or Kafka takes the partition away mid-message', example: '45', required: false },
       { name: 'SYSTEM_PROMPT', description: 'System prompt sent with every message', example: 'You are a helpful assistant.', required: false },
     ],
     samplePayload: { id: 'doc-1', text: 'Summarise: Kafka is a distributed log.' },

@@ -35,7 +35,8 @@ class Assistant(Service):
         self.output_topic = env.topic("OUTPUT_TOPIC", required=True) or ""
         if self.output_topic and self.output_topic == env.consumed_topic:
             env.problem("OUTPUT_TOPIC must differ from the consumed topic, or every answer would be asked about again")
-        self._timeout_s = env.seconds("AI_TIMEOUT_S", 60.0)
+        # 5 attempts of 45 s plus backoff stay under Kafka's 300 s max.poll.interval.ms, so the group keeps us.
+        self._timeout_s = env.seconds("AI_TIMEOUT_S", 45.0)
         self.system_prompt = env.text("SYSTEM_PROMPT", "You are a helpful assistant.") or ""
 
     def open(self, runtime: Runtime) -> None:
