@@ -1,16 +1,9 @@
 // --answers <file.json>: every create input from a file, for CI.
 import { readFileSync } from 'node:fs';
+import type { GivenInputs } from './answers.js';
 import { UsageError } from './errors.js';
 
-export interface AnswersFile {
-  directory?: string;
-  name?: string;
-  topic?: string;
-  kind?: string;
-  group?: string;
-  install?: boolean;
-  git?: boolean;
-}
+export type AnswersFile = GivenInputs;
 
 const STRING_KEYS = ['directory', 'name', 'topic', 'kind', 'group'] as const;
 const BOOLEAN_KEYS = ['install', 'git'] as const;

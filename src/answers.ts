@@ -7,3 +7,14 @@ export interface Answers {
   kind: KindName;
   group: string;
 }
+
+/** Inputs as a flag or an answers file gives them: unchecked, any of them missing. */
+export interface GivenInputs {
+  directory?: string;
+  name?: string;
+  topic?: string;
+  kind?: string;
+  group?: string;
+  install?: boolean;
+  git?: boolean;
+}

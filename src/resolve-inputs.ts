@@ -1,19 +1,13 @@
 // Every create input is resolved the same way: flag → answers file → prompt (when interactive) → default.
 import { basename, resolve } from 'node:path';
-import type { Answers } from './answers.js';
-import type { AnswersFile } from './answers-file.js';
+import type { Answers, GivenInputs } from './answers.js';
 import { UsageError } from './errors.js';
 import { KINDS, type KindName } from './kinds.js';
 import type { Prompter } from './prompter.js';
 import { validateDirectory, validateGroup, validateKind, validateName, validateTopic } from './validate.js';
 
-export interface CreateFlags {
-  name?: string;
-  topic?: string;
-  kind?: string;
-  group?: string;
-  install?: boolean;
-  git?: boolean;
+/** The directory comes as an argument, not a flag. */
+export interface CreateFlags extends Omit<GivenInputs, 'directory'> {
   yes?: boolean;
 }
 
@@ -76,7 +70,7 @@ function nameFromDirectory(directory: string | undefined): string | undefined {
 export async function resolveCreateInputs(
   directoryArg: string | undefined,
   flags: CreateFlags,
-  file: AnswersFile,
+  file: GivenInputs,
   prompter: Prompter | undefined,
 ): Promise<CreateInputs> {
   const context: ResolveContext = { prompter, yes: flags.yes === true, defaulted: [] };
