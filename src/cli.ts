@@ -65,7 +65,75 @@ function buildProgram(run: { exitCode: number }): Command {
       run.exitCode = EXIT.ok;
     });
 
+  registerUpdateCommands(program, run);
   return program;
+}
+
+// update and check: their modules load only when one of them runs, so --help stays cheap.
+function registerUpdateCommands(program: Command, run: { exitCode: number }): void {
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  program
+    .command('update')
+    .description('bring the current templates into a kernel, merging them with your edits')
+    .argument('[dir]', 'the kernel directory', '.')
+    .option('--dry-run', 'show a unified diff of every change and write nothing')
+    .option('--set <key=value>', 'change a recorded answer (name, topic, kind, group); repeatable', collect, [])
+    .option('--force', 'update even when the git work tree has uncommitted changes')
+    .option('--json', 'print one JSON object describing the result on stdout')
+    .option('--debug', 'print stack traces')
+    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel update\n  $ create-clustera-kernel update my-kernel --dry-run\n  $ create-clustera-kernel update --set topic=orders.v2')
+    .action(async (dir: string, options: { dryRun?: boolean; set: string[]; force?: boolean; json?: boolean; debug?: boolean }) => {
+      run.exitCode = await runGuarded('update', options, async (reporter, committing) => {
+        const { updateKernel } = await import('./commands/update.js');
+        const result = await updateKernel(dir, options, reporter, committing);
+        return { value: result, exitCode: result.ok ? EXIT.ok : EXIT.failure };
+      });
+    });
+  program
+    .command('check')
+    .description('exit 0 when the kernel is on the current templates, 1 when an update is available (fast, offline: for CI)')
+    .argument('[dir]', 'the kernel directory', '.')
+    .option('--json', 'print one JSON object with both versions and the files that would change')
+    .option('--debug', 'print stack traces')
+    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel check\n  $ npx create-clustera-kernel check --json')
+    .action(async (dir: string, options: { json?: boolean; debug?: boolean }) => {
+      run.exitCode = await runGuarded('check', options, async (reporter) => {
+        const { checkKernel, formatCheck } = await import('./commands/check.js');
+        const result = checkKernel(dir);
+        if (result.current) reporter.success(formatCheck(result));
+        else reporter.info(formatCheck(result));
+        return { value: result, exitCode: result.current ? EXIT.ok : EXIT.failure };
+      });
+    });
+}
+
+/** Runs a non-create command: plain lines, --json on stdout, Ctrl-C → 130 unless the write is already under way. */
+async function runGuarded(
+  command: string,
+  options: { json?: boolean; debug?: boolean },
+  body: (reporter: ReturnType<typeof createReporter>, committing: { value: boolean }) => Promise<{ value: object; exitCode: number }>,
+): Promise<number> {
+  const reporter = createReporter({ fancy: false, stream: options.json ? process.stderr : process.stdout });
+  const committing = { value: false };
+  const onSigint = () => {
+    if (committing.value) return;
+    process.stderr.write('\nCancelled; nothing was changed.\n');
+    process.exit(EXIT.cancelled);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const { value, exitCode } = await body(reporter, committing);
+    if (options.json) writeJson(value as Record<string, unknown>);
+    return exitCode;
+  } catch (error) {
+    const exitCode = exitCodeOf(error);
+    reportError(error, options);
+    if (options.json) writeJson({ ok: false, command, error: errorMessage(error), exitCode });
+    // check promises 2 for every error, so CI tells "update available" from "broken".
+    return command === 'check' && exitCode === EXIT.failure ? EXIT.usage : exitCode;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
 }
 
 async function runCreate(directory: string | undefined, options: GlobalOptions): Promise<number> {

@@ -43,3 +43,29 @@ export function withManifest(plan: Plan): Plan {
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { ...plan, files };
 }
+
+/** The manifest a kernel records, or a one-sentence reason why it cannot be used. */
+export function parseManifest(text: string): Manifest | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return `${MANIFEST_PATH} is not valid JSON`;
+  }
+  const manifest = value as Partial<Manifest>;
+  if (typeof manifest.generator?.version !== 'string' || !manifest.files || typeof manifest.files !== 'object') {
+    return `${MANIFEST_PATH} lacks the generator version or the file hashes`;
+  }
+  return { generator: manifest.generator, answers: manifest.answers ?? {}, files: manifest.files };
+}
+
+/** Numeric comparison of dotted versions (prerelease tags ignored): negative, zero or positive. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.split('-')[0]!.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}

@@ -1,0 +1,38 @@
+// check: does the kernel's recorded render differ from what the current templates render? Offline, no git, no merge.
+import { hashContents } from '../manifest.js';
+import { generatorVersion } from '../paths.js';
+import { renderPlan } from '../plan.js';
+import { loadKernel, resolveAnswers } from '../update/load-kernel.js';
+
+export type TemplateChange = 'changed' | 'added' | 'removed';
+
+export interface CheckResult {
+  ok: true;
+  command: 'check';
+  directory: string;
+  current: boolean;
+  recordedVersion: string;
+  currentVersion: string;
+  files: { path: string; change: TemplateChange }[];
+}
+
+export function checkKernel(dirArg: string | undefined): CheckResult {
+  const { dir, manifest } = loadKernel(dirArg);
+  const version = generatorVersion();
+  const rendered = new Map(renderPlan(resolveAnswers(manifest.answers), version).files.map((f) => [f.path, hashContents(f.contents)]));
+  const files: CheckResult['files'] = [];
+  for (const [path, hash] of rendered) {
+    const recorded = manifest.files[path];
+    if (recorded === undefined) files.push({ path, change: 'added' });
+    else if (recorded !== hash) files.push({ path, change: 'changed' });
+  }
+  for (const path of Object.keys(manifest.files)) if (!rendered.has(path)) files.push({ path, change: 'removed' });
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { ok: true, command: 'check', directory: dir, current: files.length === 0, recordedVersion: manifest.generator.version, currentVersion: version, files };
+}
+
+export function formatCheck(result: CheckResult): string {
+  if (result.current) return `The kernel is on the current templates (recorded ${result.recordedVersion}, generator ${result.currentVersion}).`;
+  const lines = result.files.map((f) => `  ${f.change.padEnd(8)} ${f.path}`);
+  return `An update is available (recorded ${result.recordedVersion}, generator ${result.currentVersion}); these files would change:\n${lines.join('\n')}\nRun \`npx create-clustera-kernel update\` to bring them in.`;
+}

@@ -1,0 +1,111 @@
+// update: old render + the user's files + a new render → merged files, written all or nothing, and a new manifest.
+import { UsageError } from '../errors.js';
+import { baseRefName, isInsideWorkTree, recordBaseRef, uncommittedPaths } from '../git.js';
+import { applyChanges, recoverInterruptedUpdate, type FileChange } from '../disk/update-transaction.js';
+import { unifiedDiff } from '../disk/unified-diff.js';
+import { MANIFEST_PATH, withManifest } from '../manifest.js';
+import { generatorVersion } from '../paths.js';
+import { renderPlan } from '../plan.js';
+import type { Reporter } from '../reporter.js';
+import { changesDisk, decideFiles, pathsNeedingBase, type FileDecision, type Outcome } from '../update/decide-files.js';
+import { loadKernel, readDiskFiles, recordedAnswers, resolveAnswers } from '../update/load-kernel.js';
+import { reconstructBase, type BaseSource } from '../update/reconstruct-base.js';
+
+export interface UpdateOptions {
+  dryRun?: boolean;
+  force?: boolean;
+  set?: string[];
+}
+
+export interface UpdateResult {
+  ok: boolean;
+  command: 'update';
+  directory: string;
+  from: string;
+  to: string;
+  dryRun: boolean;
+  recovered: boolean;
+  files: { path: string; outcome: Outcome; conflicts: number; twoWay: boolean; baseSource?: BaseSource }[];
+  conflicted: string[];
+  diffs?: Record<string, string>;
+}
+
+const LISTED: Outcome[] = ['updated', 'merged', 'conflicted', 'added', 'removed', 'kept', 'left-deleted'];
+const NOTES: Partial<Record<Outcome, string>> = {
+  kept: ' (no longer in the template; kept because you changed it)',
+  'left-deleted': ' (you deleted it; left deleted)',
+};
+
+async function refuseDirtyTree(dir: string, force: boolean, reporter: Reporter): Promise<boolean> {
+  if (!(await isInsideWorkTree(dir))) return false;
+  const dirty = await uncommittedPaths(dir);
+  if (dirty.length === 0) return true;
+  if (!force) {
+    const shown = dirty.slice(0, 5).join(', ') + (dirty.length > 5 ? `, and ${dirty.length - 5} more` : '');
+    throw new UsageError(`The kernel has uncommitted changes (${shown}); commit or stash them so the update can be reviewed with git diff, or pass --force.`);
+  }
+  reporter.warn(`Updating over uncommitted changes (--force): ${dirty.length} file(s) differ from the last commit.`);
+  return true;
+}
+
+function summaryLine(decision: FileDecision): string {
+  const conflicts = decision.conflicts > 0 ? ` (${decision.conflicts} conflict${decision.conflicts === 1 ? '' : 's'}${decision.twoWay ? '; no exact old render, every difference marked' : ''})` : '';
+  return `  ${decision.outcome.padEnd(12)} ${decision.path}${conflicts}${NOTES[decision.outcome] ?? ''}`;
+}
+
+export async function updateKernel(dirArg: string | undefined, options: UpdateOptions, reporter: Reporter, isCommitting: { value: boolean }): Promise<UpdateResult> {
+  const dryRun = options.dryRun === true;
+  const { dir } = loadKernel(dirArg);
+  // A run killed mid-update left a journal: put the kernel back before reading it.
+  const recovered = recoverInterruptedUpdate(dir);
+  if (recovered) reporter.warn('An interrupted update was found and rolled back; the kernel is as it was before it.');
+  const { manifest } = loadKernel(dir);
+  const answers = resolveAnswers(manifest.answers, options.set);
+  const inGit = dryRun ? await isInsideWorkTree(dir) : await refuseDirtyTree(dir, options.force === true, reporter);
+
+  const version = generatorVersion();
+  const plan = renderPlan(answers, version);
+  const disk = readDiskFiles(dir, new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files)]));
+  const inputs = { recorded: manifest.files, rendered: plan.files, disk };
+  const base = await reconstructBase(pathsNeedingBase(inputs), { kernelDir: dir, manifest, oldAnswers: recordedAnswers(manifest.answers), inGit });
+  const decisions = decideFiles(inputs, base.contents).map((d) => (d.outcome === 'unchanged' && changesDisk(d, disk) ? { ...d, outcome: 'updated' as const } : d));
+
+  const changes: FileChange[] = decisions.filter((d) => changesDisk(d, disk)).map((d) => ({ path: d.path, contents: d.after, executable: d.executable }));
+  const manifestFile = withManifest(plan).files.find((f) => f.path === MANIFEST_PATH)!;
+  const manifestChanged = readDiskFiles(dir, [MANIFEST_PATH]).get(MANIFEST_PATH)?.contents !== manifestFile.contents;
+  if (manifestChanged) changes.push({ path: MANIFEST_PATH, contents: manifestFile.contents, executable: false });
+
+  const conflicted = decisions.filter((d) => d.outcome === 'conflicted').map((d) => d.path);
+  const result: UpdateResult = {
+    ok: conflicted.length === 0,
+    command: 'update',
+    directory: dir,
+    from: manifest.generator.version,
+    to: version,
+    dryRun,
+    recovered,
+    files: decisions.filter((d) => d.outcome !== 'unchanged').map((d) => ({ path: d.path, outcome: d.outcome, conflicts: d.conflicts, twoWay: d.twoWay, baseSource: base.sourceOf.get(d.path) })),
+    conflicted,
+  };
+
+  const listed = decisions.filter((d) => LISTED.includes(d.outcome));
+  if (dryRun) {
+    result.diffs = Object.fromEntries(decisions.filter((d) => changesDisk(d, disk)).map((d) => [d.path, unifiedDiff(d.path, d.before, d.after)]));
+    const patches = Object.values(result.diffs).join('');
+    reporter.info(`Dry run: update from ${result.from} to ${result.to} would change ${changes.length} file(s); nothing was written.${patches ? `\n${patches.trimEnd()}` : ''}`);
+  } else {
+    isCommitting.value = true;
+    applyChanges(dir, changes);
+    // Best effort: the ref only speeds up the next update; hashes still decide whether it is used.
+    if (inGit) await recordBaseRef(dir, baseRefName(answers.name), plan.files, `Pristine render of ${answers.name} by create-clustera-kernel ${version}`);
+  }
+  const verb = dryRun ? 'Would update' : 'Updated';
+  if (listed.length === 0 && !manifestChanged) reporter.success(`The kernel is already on the current templates (${version}); nothing to do.`);
+  else reporter.info(`${verb} ${answers.name} from create-clustera-kernel ${result.from} to ${result.to}:\n${listed.map(summaryLine).join('\n') || '  (only the manifest)'}`);
+  if (conflicted.length > 0) {
+    reporter.warn(`${conflicted.length} file(s) ${dryRun ? 'would have' : 'have'} conflicts: ${conflicted.join(', ')}. Edit the blocks between <<<<<<< ${'yours'} and >>>>>>> new template, keep what should stay, then commit.`);
+  } else if (!dryRun && listed.length > 0) {
+    reporter.success(inGit ? 'Review the changes with `git diff`; undo them with `git checkout -- .`.' : 'Done.');
+  }
+  return result;
+}

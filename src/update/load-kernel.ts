@@ -1,0 +1,76 @@
+// What update and check both start from: the kernel directory, its manifest, its answers and its files on disk.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Answers } from '../answers.js';
+import { UsageError } from '../errors.js';
+import { compareVersions, MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
+import { generatorVersion } from '../paths.js';
+import { quote, validateGroup, validateKind, validateName, validateTopic } from '../validate.js';
+import type { DiskFile } from './decide-files.js';
+
+export interface LoadedKernel {
+  dir: string;
+  manifest: Manifest;
+}
+
+const ANSWER_CHECKS: Record<keyof Answers, (value: string) => string | undefined> = {
+  name: validateName,
+  topic: validateTopic,
+  kind: validateKind,
+  group: validateGroup,
+};
+
+export function loadKernel(dirArg: string | undefined): LoadedKernel {
+  const dir = resolve(dirArg ?? '.');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${quote(dir)} is not a directory; pass the kernel's directory.`);
+  const manifestPath = join(dir, MANIFEST_PATH);
+  if (!existsSync(manifestPath)) {
+    throw new UsageError(`${quote(dir)} has no ${MANIFEST_PATH}, so it was not made by create-clustera-kernel and cannot be updated or checked.`);
+  }
+  const manifest = parseManifest(readFileSync(manifestPath, 'utf8'));
+  if (typeof manifest === 'string') throw new UsageError(`Cannot read the kernel's manifest: ${manifest}.`);
+  const current = generatorVersion();
+  if (compareVersions(manifest.generator.version, current) > 0) {
+    throw new UsageError(`This kernel was made by create-clustera-kernel ${manifest.generator.version}, newer than this ${current}; run \`npx create-clustera-kernel@latest\` instead.`);
+  }
+  return { dir, manifest };
+}
+
+/** The recorded answers with --set key=value applied, each checked like create's flags. */
+export function resolveAnswers(recorded: Record<string, string>, sets: string[] = []): Answers {
+  const answers: Record<string, string | undefined> = { ...recorded };
+  for (const assignment of sets) {
+    const eq = assignment.indexOf('=');
+    const key = eq < 0 ? assignment : assignment.slice(0, eq);
+    if (eq < 0 || !(key in ANSWER_CHECKS)) {
+      throw new UsageError(`--set ${quote(assignment)} must be key=value with key one of ${Object.keys(ANSWER_CHECKS).join(', ')}.`);
+    }
+    answers[key] = assignment.slice(eq + 1);
+  }
+  for (const [key, check] of Object.entries(ANSWER_CHECKS)) {
+    const value = answers[key];
+    if (value === undefined) throw new UsageError(`The manifest records no ${key}; pass --set ${key}=<value>.`);
+    const problem = check(value);
+    if (problem) throw new UsageError(problem);
+  }
+  return answers as unknown as Answers;
+}
+
+/** Recorded answers as they were, when complete and valid (the old render needs them); otherwise undefined. */
+export function recordedAnswers(recorded: Record<string, string>): Answers | undefined {
+  try {
+    return resolveAnswers(recorded);
+  } catch {
+    return undefined;
+  }
+}
+
+export function readDiskFiles(dir: string, paths: Iterable<string>): Map<string, DiskFile> {
+  const files = new Map<string, DiskFile>();
+  for (const path of paths) {
+    const full = join(dir, path);
+    if (!existsSync(full) || !statSync(full).isFile()) continue;
+    files.set(path, { contents: readFileSync(full, 'utf8'), executable: (statSync(full).mode & 0o111) !== 0 });
+  }
+  return files;
+}
