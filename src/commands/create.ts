@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { Answers } from '../answers.js';
 import { readAnswersFile, type AnswersFile } from '../answers-file.js';
 import { FailureError } from '../errors.js';
-import { initGitRepository, isInsideWorkTree } from '../git.js';
+import { baseRefName, initGitRepository, isInsideWorkTree, recordBaseRef } from '../git.js';
 import { installKernel, type CommandRun } from '../install.js';
 import { withManifest } from '../manifest.js';
 import { generatorVersion } from '../paths.js';
@@ -84,7 +84,11 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
     }
   }
 
-  if (inputs.git) await commitKernel(inputs.targetDir, inputs.answers.name, result, reporter);
+  if (inputs.git) {
+    await commitKernel(inputs.targetDir, inputs.answers.name, result, reporter);
+    // The pristine render, kept outside every branch, is what a later `update` merges against.
+    await recordBaseRef(inputs.targetDir, baseRefName(inputs.answers.name), plan.files, `Pristine render of ${inputs.answers.name}`);
+  }
 
   reporter.info(nextSteps(inputs.targetDir, inputs.install && result.ok));
   return result;
