@@ -18,7 +18,7 @@ interface JournalEntry {
   remove: boolean;
 }
 
-interface Journal {
+export interface Journal {
   entries: JournalEntry[];
   /** Directories the apply step creates, removed again on rollback. */
   createdDirs: string[];
@@ -61,7 +61,7 @@ function stage(kernelDir: string, staging: string, changes: FileChange[]): Journ
   return { entries, createdDirs: missingDirs(kernelDir, writes) };
 }
 
-function applyJournal(kernelDir: string, staging: string, journal: Journal): void {
+export function applyJournal(kernelDir: string, staging: string, journal: Journal): void {
   for (const dir of journal.createdDirs) mkdirSync(join(kernelDir, dir), { recursive: true });
   for (const entry of journal.entries) {
     const target = join(kernelDir, entry.path);
@@ -102,21 +102,27 @@ export function recoverInterruptedUpdate(kernelDir: string): boolean {
 }
 
 /** All changes land, or (on an error here, or after a kill and the next run's recovery) none do. */
-export function applyChanges(kernelDir: string, changes: FileChange[]): void {
-  if (changes.length === 0) return;
+/** Stages every change and commits the journal; until then the kernel itself is untouched. */
+export function prepareChanges(kernelDir: string, changes: FileChange[]): Journal {
   recoverInterruptedUpdate(kernelDir);
   const staging = stagingDirOf(kernelDir);
   mkdirSync(staging);
-  let journal: Journal;
   try {
-    journal = stage(kernelDir, staging, changes);
+    const journal = stage(kernelDir, staging, changes);
     writeFileSync(join(staging, `${JOURNAL}.tmp`), JSON.stringify(journal));
     // The commit point: from here on, recovery knows how to undo every step.
     renameSync(join(staging, `${JOURNAL}.tmp`), join(staging, JOURNAL));
+    return journal;
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+export function applyChanges(kernelDir: string, changes: FileChange[]): void {
+  if (changes.length === 0) return;
+  const journal = prepareChanges(kernelDir, changes);
+  const staging = stagingDirOf(kernelDir);
   try {
     applyJournal(kernelDir, staging, journal);
   } catch (error) {
