@@ -2,13 +2,8 @@
 // Refresh on purpose with `npm run snapshots:update`.
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/kinds.js';
-import { withManifest } from '../../src/manifest.js';
 import { renderPlan } from '../../src/plan.js';
-
-function renderGolden(kind: (typeof KINDS)[number]['name']): string {
-  const plan = withManifest(renderPlan({ name: 'golden-kernel', topic: 'golden.events', kind, group: 'golden-kernel-group' }, '0.0.0-golden'));
-  return plan.files.map((file) => `===== ${file.path}${file.executable ? ' (executable)' : ''} =====\n${file.contents}`).join('\n');
-}
+import { renderGolden } from '../helpers/golden.js';
 
 describe('rendered plan of each kind', () => {
   it.each(KINDS.map((k) => k.name))('%s matches its golden snapshot', async (kind) => {

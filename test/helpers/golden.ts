@@ -1,0 +1,28 @@
+// The golden render of each kind: one fixed set of answers, every file of the plan with its executable bit.
+import { join } from 'node:path';
+import type { KindName } from '../../src/kinds.js';
+import { withManifest } from '../../src/manifest.js';
+import { renderPlan } from '../../src/plan.js';
+
+export const GOLDEN_DIR = join(import.meta.dirname, '..', 'unit', 'golden');
+
+export function goldenFiles(kind: KindName): Map<string, string> {
+  const plan = withManifest(renderPlan({ name: 'golden-kernel', topic: 'golden.events', kind, group: 'golden-kernel-group' }, '0.0.0-golden'));
+  return new Map(plan.files.map((file) => [`${file.path}${file.executable ? ' (executable)' : ''}`, file.contents]));
+}
+
+export function renderGolden(kind: KindName): string {
+  return [...goldenFiles(kind)].map(([header, contents]) => `===== ${header} =====\n${contents}`).join('\n');
+}
+
+/** Splits a golden file back into its files (header → contents). */
+export function parseGolden(text: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const parts = text.split(/^===== (.+) =====\n/m);
+  for (let i = 1; i < parts.length; i += 2) {
+    const contents = parts[i + 1] ?? '';
+    // renderGolden joins files with one extra newline; take it off again, except after the last file.
+    files.set(parts[i]!, i + 2 < parts.length ? contents.slice(0, -1) : contents);
+  }
+  return files;
+}
