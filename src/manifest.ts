@@ -56,6 +56,9 @@ export function parseManifest(text: string): Manifest | string {
   if (typeof manifest.generator?.version !== 'string' || !manifest.files || typeof manifest.files !== 'object') {
     return `${MANIFEST_PATH} lacks the generator version or the file hashes`;
   }
+  // update writes and removes these paths: none may point outside the kernel.
+  const unsafe = Object.keys(manifest.files).find((path) => path.startsWith('/') || path.split(/[\\/]/).includes('..') || path === '');
+  if (unsafe !== undefined) return `${MANIFEST_PATH} lists a path outside the kernel (${JSON.stringify(unsafe)})`;
   return { generator: manifest.generator, answers: manifest.answers ?? {}, files: manifest.files };
 }
 

@@ -1,5 +1,5 @@
 // update: old render + the user's files + a new render → merged files, written all or nothing, and a new manifest.
-import { UsageError } from '../errors.js';
+import { FailureError, UsageError } from '../errors.js';
 import { baseRefName, isInsideWorkTree, recordBaseRef, uncommittedPaths } from '../git.js';
 import { applyChanges, recoverInterruptedUpdate, type FileChange } from '../disk/update-transaction.js';
 import { unifiedDiff } from '../disk/unified-diff.js';
@@ -95,7 +95,12 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
     reporter.info(`Dry run: update from ${result.from} to ${result.to} would change ${changes.length} file(s); nothing was written.${patches ? `\n${patches.trimEnd()}` : ''}`);
   } else {
     isCommitting.value = true;
-    applyChanges(dir, changes);
+    try {
+      applyChanges(dir, changes);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new FailureError(`Could not write the update into ${dir} (${reason}); nothing was changed.`);
+    }
     // Best effort: the ref only speeds up the next update; hashes still decide whether it is used.
     if (inGit) await recordBaseRef(dir, baseRefName(answers.name), plan.files, `Pristine render of ${answers.name} by create-clustera-kernel ${version}`);
   }
