@@ -47,10 +47,12 @@ export function resolveAnswers(recorded: Record<string, string>, sets: string[] 
     }
     answers[key] = assignment.slice(eq + 1);
   }
+  const missing = Object.keys(ANSWER_CHECKS).filter((key) => answers[key] === undefined);
+  if (missing.length > 0) {
+    throw new UsageError(`The manifest records no ${missing.join(', ')}; pass ${missing.map((key) => `--set ${key}=<value>`).join(' ')}.`);
+  }
   for (const [key, check] of Object.entries(ANSWER_CHECKS)) {
-    const value = answers[key];
-    if (value === undefined) throw new UsageError(`The manifest records no ${key}; pass --set ${key}=<value>.`);
-    const problem = check(value);
+    const problem = check(answers[key]!);
     if (problem) throw new UsageError(problem);
   }
   return answers as unknown as Answers;

@@ -150,4 +150,29 @@ describe('update', () => {
     expect(future.exitCode).toBe(2);
     expect(future.stderr).toMatch(/^error: This kernel was made by create-clustera-kernel 9\.0\.0, newer than this 0\.2\.0;[^\n]*$/);
   });
+
+  it('a manifest without answers (hashes only) asks for them with --set, then updates', async () => {
+    const kernel = await createOldKernel(versions, root, 'hashes-only', ['--no-git']);
+    editFile(kernel, '.clustera-kernel.json', (t) => t.replace(/"answers": \{[^}]*\},\n\s*/, ''));
+    const missing = await runUpdate(versions, kernel);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('records no name, topic, kind, group; pass --set name=<value> --set topic=<value>');
+    const sets = ['name=hashes-only', 'topic=clustera-hashes-only', 'kind=basic', 'group=hashes-only-group'].flatMap((s) => ['--set', s]);
+    const run = await runUpdate(versions, kernel, sets);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(manifestOf(kernel).answers).toEqual({ name: 'hashes-only', topic: 'clustera-hashes-only', kind: 'basic', group: 'hashes-only-group' });
+  });
+
+  it('merges a file the user made under a name the new template now uses, as if the old render were empty', async () => {
+    const kernel = await createOldKernel(versions, root, 'same-name', ['--no-git']);
+    editFile(kernel, 'Dockerfile', (t) => t);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(kernel, ADDED_FILE), 'MINE = 1\n');
+    const run = await runUpdate(versions, kernel, ['--json']);
+    expect(run.exitCode).toBe(1);
+    expect(JSON.parse(run.stdout).conflicted).toEqual([ADDED_FILE]);
+    const text = readFileSync(join(kernel, ADDED_FILE), 'utf8');
+    expect(text).toContain('<<<<<<< yours\nMINE = 1\n=======\n');
+    expect(text).toContain('NOTE = "newer templates"');
+  });
 });
