@@ -8,7 +8,7 @@ import { resolveUvEnvironment } from './infra/uv-env.js';
 import { KIND_NAMES } from './kinds.js';
 import { generatorVersion } from './paths.js';
 import { createClackPrompter, type Prompter } from './prompter.js';
-import { createReporter } from './reporter.js';
+import { createReporter, type Reporter } from './reporter.js';
 
 interface GlobalOptions extends CreateOptions {
   json?: boolean;
@@ -111,7 +111,7 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
 async function runGuarded(
   command: string,
   options: { json?: boolean; debug?: boolean },
-  body: (reporter: ReturnType<typeof createReporter>, committing: { value: boolean }) => Promise<{ value: object; exitCode: number }>,
+  body: (reporter: Reporter, committing: { value: boolean }) => Promise<{ value: object; exitCode: number }>,
 ): Promise<number> {
   const reporter = createReporter({ fancy: false, stream: options.json ? process.stderr : process.stdout });
   const committing = { value: false };

@@ -2,6 +2,7 @@
 import { FailureError, UsageError } from '../errors.js';
 import { baseRefName, isInsideWorkTree, recordBaseRef, uncommittedPaths } from '../git.js';
 import { applyChanges, recoverInterruptedUpdate, type FileChange } from '../disk/update-transaction.js';
+import { CONFLICT_LABELS } from '../disk/merge.js';
 import { unifiedDiff } from '../disk/unified-diff.js';
 import { MANIFEST_PATH, withManifest } from '../manifest.js';
 import { generatorVersion } from '../paths.js';
@@ -108,7 +109,7 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
   if (listed.length === 0 && !manifestChanged) reporter.success(`The kernel is already on the current templates (${version}); nothing to do.`);
   else reporter.info(`${verb} ${answers.name} from create-clustera-kernel ${result.from} to ${result.to}:\n${listed.map(summaryLine).join('\n') || '  (only the manifest)'}`);
   if (conflicted.length > 0) {
-    reporter.warn(`${conflicted.length} file(s) ${dryRun ? 'would have' : 'have'} conflicts: ${conflicted.join(', ')}. Edit the blocks between <<<<<<< ${'yours'} and >>>>>>> new template, keep what should stay, then commit.`);
+    reporter.warn(`${conflicted.length} file(s) ${dryRun ? 'would have' : 'have'} conflicts: ${conflicted.join(', ')}. Edit the blocks between <<<<<<< ${CONFLICT_LABELS.ours} and >>>>>>> ${CONFLICT_LABELS.theirs}, keep what should stay, then commit.`);
   } else if (!dryRun && listed.length > 0) {
     reporter.success(inGit ? 'Review the changes with `git diff`; undo them with `git checkout -- .`.' : 'Done.');
   }
