@@ -1,5 +1,5 @@
 // Where the old render comes from when git history cannot give it: the base ref, a cached release, or nothing (two-way).
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../helpers/cli.js';
@@ -74,11 +74,17 @@ describe('update finds the exact old render', () => {
     expect(mainOf(JSON.parse(run.stdout) as UpdateJson)).toMatchObject({ outcome: 'merged', baseSource: 'published templates' });
   });
 
-  it('nowhere (no git, offline, nothing cached): every differing hunk becomes a conflict and no user line is lost', async () => {
+  it('nowhere (no git, no npm on PATH, nothing cached): every differing hunk becomes a conflict and no user line is lost', async () => {
     const kernel = await createOldKernel(versions, root, 'twoway', ['--no-git']);
     editFile(kernel, 'main.py', addUserLine);
-    const run = await runUpdate(versions, kernel, ['--json'], { CREATE_CLUSTERA_KERNEL_CACHE: join(root, 'empty-cache') });
+    const emptyPath = join(root, 'empty-path');
+    mkdirSync(emptyPath);
+    // Not offline: the registry is asked for the old release, and a missing npm is only one more way to fail quietly.
+    const env = { CREATE_CLUSTERA_KERNEL_CACHE: join(root, 'empty-cache'), CREATE_CLUSTERA_KERNEL_OFFLINE: '', PATH: emptyPath };
+    const run = await runUpdate(versions, kernel, ['--json'], env);
     expect(run.exitCode).toBe(1);
+    // The registry route was tried (its cache made ready) and failed quietly.
+    expect(readdirSync(join(root, 'empty-cache', 'packages'))).toEqual([]);
     const json = JSON.parse(run.stdout) as UpdateJson;
     expect(json.conflicted).toEqual(['main.py']);
     expect(mainOf(json)).toMatchObject({ outcome: 'conflicted', twoWay: true, conflicts: 2 });
