@@ -1,14 +1,13 @@
 // Command-line wiring: parse with commander, run a command, turn its result or error into an exit code.
-import { intro } from '@clack/prompts';
+// Only commander and small tables load up front; each command imports what it needs when it runs (see test/e2e/lazy-loading).
 import { Command, CommanderError, Option } from 'commander';
-import { createKernel, type CreateOptions, type CreateResult } from './commands/create.js';
+import type { CreateOptions, CreateResult } from './commands/create.js';
 import { formatKinds, listKinds } from './commands/kinds.js';
 import { CancelledError, EXIT, exitCodeOf } from './errors.js';
-import { resolveUvEnvironment } from './infra/uv-env.js';
 import { KIND_NAMES } from './kinds.js';
 import { generatorVersion } from './paths.js';
-import { createClackPrompter, type Prompter } from './prompter.js';
-import { createReporter, type Reporter } from './reporter.js';
+import type { Prompter } from './prompter.js';
+import { createReporter, openReporter, type Reporter } from './reporter.js';
 
 interface GlobalOptions extends CreateOptions {
   json?: boolean;
@@ -138,19 +137,19 @@ async function runGuarded(
 
 async function runCreate(directory: string | undefined, options: GlobalOptions): Promise<number> {
   const interactive = isInteractive(options);
-  const reporter = createReporter({
+  const reporter = await openReporter({
     fancy: Boolean(process.stdout.isTTY) && !options.json && !process.env.CI,
     stream: options.json ? process.stderr : process.stdout,
   });
-  const prompter: Prompter | undefined = interactive ? createClackPrompter() : undefined;
-  if (interactive) intro(`create-clustera-kernel ${generatorVersion()}`);
+  const prompter: Prompter | undefined = interactive ? await openPrompter() : undefined;
   const onSigint = () => {
     process.stderr.write('\nCancelled.\n');
     process.exit(EXIT.cancelled);
   };
   process.once('SIGINT', onSigint);
   try {
-    const result = await createKernel(directory, options, { prompter, reporter, uvEnv: () => resolveUvEnvironment(process.env, { forbidPythonDownloads: false }) });
+    const { createKernel } = await import('./commands/create.js');
+    const result = await createKernel(directory, options, { prompter, reporter, uvEnv: userUvEnvironment });
     if (options.json) writeJson(result);
     return result.ok ? EXIT.ok : EXIT.failure;
   } catch (error) {
@@ -161,6 +160,17 @@ async function runCreate(directory: string | undefined, options: GlobalOptions):
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+async function openPrompter(): Promise<Prompter> {
+  const [{ intro }, { createClackPrompter }] = await Promise.all([import('@clack/prompts'), import('./prompter.js')]);
+  intro(`create-clustera-kernel ${generatorVersion()}`);
+  return createClackPrompter();
+}
+
+async function userUvEnvironment(): Promise<NodeJS.ProcessEnv> {
+  const { resolveUvEnvironment } = await import('./infra/uv-env.js');
+  return resolveUvEnvironment(process.env, { forbidPythonDownloads: false });
 }
 
 function writeJson(value: CreateResult | Record<string, unknown>): void {

@@ -1,7 +1,6 @@
 // Human output: clack's styled lines and spinners on a terminal, plain static lines otherwise.
 // With --json, stdout carries only the final JSON object, so human lines go to stderr.
 import type { Writable } from 'node:stream';
-import * as clack from '@clack/prompts';
 
 export interface Reporter {
   info(message: string): void;
@@ -11,8 +10,15 @@ export interface Reporter {
   task<T>(label: string, run: () => Promise<T>, done: (result: T) => string): Promise<T>;
 }
 
-export function createReporter(options: { fancy: boolean; stream: Writable }): Reporter {
-  return options.fancy ? fancyReporter(options.stream) : plainReporter(options.stream);
+/** Plain lines; CI and pipes never need the styled reporter, so it loads only through openReporter. */
+export function createReporter(options: { fancy: false; stream: Writable }): Reporter {
+  return plainReporter(options.stream);
+}
+
+export async function openReporter(options: { fancy: boolean; stream: Writable }): Promise<Reporter> {
+  if (!options.fancy) return plainReporter(options.stream);
+  const { fancyReporter } = await import('./fancy-reporter.js');
+  return fancyReporter(options.stream);
 }
 
 function plainReporter(stream: Writable): Reporter {
@@ -26,26 +32,6 @@ function plainReporter(stream: Writable): Reporter {
       const result = await run();
       line(done(result));
       return result;
-    },
-  };
-}
-
-function fancyReporter(stream: Writable): Reporter {
-  return {
-    info: (message) => clack.log.info(message, { output: stream }),
-    warn: (message) => clack.log.warn(message, { output: stream }),
-    success: (message) => clack.log.success(message, { output: stream }),
-    async task(label, run, done) {
-      const spin = clack.spinner({ output: stream });
-      spin.start(label);
-      try {
-        const result = await run();
-        spin.stop(done(result));
-        return result;
-      } catch (error) {
-        spin.error(label);
-        throw error;
-      }
     },
   };
 }

@@ -3,8 +3,7 @@ import { relative } from 'node:path';
 import type { Answers } from '../answers.js';
 import { readAnswersFile, type AnswersFile } from '../answers-file.js';
 import { FailureError } from '../errors.js';
-import { baseRefName, initGitRepository, isInsideWorkTree, recordBaseRef } from '../git.js';
-import { installKernel, type CommandRun } from '../install.js';
+import type { CommandRun } from '../install.js';
 import { withManifest } from '../manifest.js';
 import { generatorVersion } from '../paths.js';
 import { renderPlan } from '../plan.js';
@@ -25,7 +24,7 @@ export interface CreateOptions extends CreateFlags {
 export interface CreateIo {
   prompter?: Prompter;
   reporter: Reporter;
-  uvEnv: () => NodeJS.ProcessEnv;
+  uvEnv: () => Promise<NodeJS.ProcessEnv>;
 }
 
 export interface CreateResult {
@@ -74,7 +73,9 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
   reporter.success(`Created ${inputs.answers.kind} kernel "${inputs.answers.name}" in ${inputs.targetDir} (${plan.files.length} files).`);
 
   if (inputs.install) {
-    const run = await reporter.task('Installing dependencies with uv sync', () => installKernel(inputs.targetDir, io.uvEnv()), (r) =>
+    // execa loads only when a command is actually run.
+    const { installKernel } = await import('../install.js');
+    const run = await reporter.task('Installing dependencies with uv sync', async () => installKernel(inputs.targetDir, await io.uvEnv()), (r) =>
       r.ok ? 'Dependencies installed.' : 'uv sync failed.',
     );
     result.commands.push(run);
@@ -85,6 +86,8 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
   }
 
   if (inputs.git) {
+    // execa loads only when git actually runs.
+    const { baseRefName, recordBaseRef } = await import('../git.js');
     await commitKernel(inputs.targetDir, inputs.answers.name, result, reporter);
     // The pristine render, kept outside every branch, is what a later `update` merges against.
     await recordBaseRef(inputs.targetDir, baseRefName(inputs.answers.name), plan.files, `Pristine render of ${inputs.answers.name}`);
@@ -95,6 +98,7 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
 }
 
 async function commitKernel(targetDir: string, name: string, result: CreateResult, reporter: Reporter): Promise<void> {
+  const { initGitRepository, isInsideWorkTree } = await import('../git.js');
   // A kernel inside a monorepo belongs to that repository's history, not a nested one.
   if (await isInsideWorkTree(targetDir)) {
     reporter.info('Inside an existing git work tree: not running git init.');

@@ -13,8 +13,8 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliRun> {
-  const result = await execa(process.execPath, [CLI_BIN, ...args], {
+export async function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string; nodeArgs?: string[] }): Promise<CliRun> {
+  const result = await execa(process.execPath, [...(options.nodeArgs ?? []), CLI_BIN, ...args], {
     cwd: options.cwd,
     env: { NO_COLOR: '1', ...options.env },
     reject: false,

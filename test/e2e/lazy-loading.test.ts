@@ -1,0 +1,79 @@
+// The cheap paths stay cheap: --help, --version, kinds and a non-interactive create never load kafkajs, execa,
+// the prompt library or src/infra. Checked on the modules Node actually loads from the built bundle, not on time.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
+
+const DIST = join(REPO_ROOT, 'dist');
+const LOAD_HOOK = join(REPO_ROOT, 'test', 'helpers', 'module-load-log.mjs');
+
+// What must stay out of the cheap paths, as a prefix of the bundler's input paths.
+const HEAVY = { kafkajs: 'node_modules/kafkajs/', execa: 'node_modules/execa/', prompts: 'node_modules/@clack/prompts/', infra: 'src/infra/' };
+type Heavy = keyof typeof HEAVY;
+
+interface Metafile {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
+
+/** For each heavy part, the URLs of the bundle files that contain any of it. */
+function bundleFilesHolding(): Record<Heavy, string[]> {
+  const meta = JSON.parse(readFileSync(join(DIST, 'bundle-meta.json'), 'utf8')) as Metafile;
+  const holding = (prefix: string) =>
+    Object.entries(meta.outputs)
+      .filter(([output, { inputs }]) => output.endsWith('.js') && Object.keys(inputs).some((input) => input.startsWith(prefix)))
+      .map(([output]) => pathToFileURL(join(REPO_ROOT, output)).href);
+  return Object.fromEntries(Object.entries(HEAVY).map(([name, prefix]) => [name, holding(prefix)])) as Record<Heavy, string[]>;
+}
+
+/** Heavy parts found among the loaded module URLs: a bundle file holding them, or the package itself if left external. */
+function heavyLoaded(loaded: string[], files: Record<Heavy, string[]>): Heavy[] {
+  return (Object.keys(HEAVY) as Heavy[]).filter((name) =>
+    loaded.some((url) => files[name].includes(url) || url.includes(`/${HEAVY[name]}`)),
+  );
+}
+
+describe('lazy loading (built CLI)', () => {
+  let cwd: string;
+  let files: Record<Heavy, string[]>;
+  beforeEach(() => {
+    cwd = makeTempDir('cck-lazy-');
+    files = bundleFilesHolding();
+  });
+  afterEach(() => removeDir(cwd));
+
+  async function modulesLoadedBy(args: string[]): Promise<string[]> {
+    const log = join(cwd, 'modules.log');
+    const run = await runCli(args, { cwd, nodeArgs: ['--import', pathToFileURL(LOAD_HOOK).href], env: { CCK_MODULE_LOG: log } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    // The hook saw the bundle itself, so an empty list below means something.
+    expect(loaded).toContain(pathToFileURL(join(DIST, 'cli.js')).href);
+    return loaded;
+  }
+
+  it('the bundle keeps execa, the prompts and src/infra in chunks of their own', () => {
+    const main = pathToFileURL(join(DIST, 'cli.js')).href;
+    for (const name of ['execa', 'prompts', 'infra'] as const) {
+      expect(files[name].length, name).toBeGreaterThan(0);
+      expect(files[name], name).not.toContain(main);
+    }
+    expect(files.kafkajs, 'kafkajs').not.toContain(main);
+  });
+
+  it.each([
+    ['--help', ['--help']],
+    ['--version', ['--version']],
+    ['kinds', ['kinds']],
+    ['kinds --json', ['kinds', '--json']],
+    ['create --yes --no-install --no-git', ['quiet-kernel', '--kind', 'basic', '--yes', '--no-install', '--no-git']],
+    ['create --dry-run --json', ['dry-kernel', '--kind', 'ai', '--yes', '--no-install', '--no-git', '--dry-run', '--json']],
+  ])('%s loads none of kafkajs, execa, the prompts or src/infra', async (_label, args) => {
+    expect(heavyLoaded(await modulesLoadedBy(args), files)).toEqual([]);
+  });
+
+  it('a create that runs git does load execa, so the check above can see it', async () => {
+    expect(heavyLoaded(await modulesLoadedBy(['git-kernel', '--kind', 'basic', '--yes', '--no-install']), files)).toEqual(['execa']);
+  });
+});
