@@ -1,7 +1,9 @@
 // Builds dist/: the CLI as one ESM bundle whose rarely needed parts (prompts, execa, kafkajs, infra) are lazy chunks,
 // plus the infrastructure launchers for .ci/provision.sh and bench/ (not published).
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
+import Handlebars from 'handlebars';
 
 // Bundled CommonJS packages still call require() for Node's built-ins; an ESM file has to provide it.
 const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
@@ -30,6 +32,7 @@ const cli = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
+  plugins: [precompiledTemplates(), builtinsThroughRequire()],
 });
 // The test that guards lazy loading reads which chunk holds which package from here.
 writeFileSync('dist/bundle-meta.json', JSON.stringify(cli.metafile));
@@ -54,4 +57,52 @@ function thirdPartyLicenses(inputs) {
     return `## ${pkg.name}@${pkg.version} (${pkg.license})\n\n${text}\n`;
   });
   return `# Third-party licences\n\nThe bundle in this directory includes code from these packages.\n\n${sections.join('\n')}`;
+}
+
+// Swaps src/precompiled-templates.ts for every .hbs under templates/, compiled with the options plan.ts uses.
+function precompiledTemplates() {
+  return {
+    name: 'precompiled-templates',
+    setup(bundler) {
+      bundler.onLoad({ filter: /src[\\/]precompiled-templates\.ts$/ }, () => {
+        const entries = listFiles('templates')
+          .filter((file) => file.endsWith('.hbs'))
+          .map((file) => {
+            const source = readFileSync(file, 'utf8');
+            const key = createHash('sha256').update(source).digest('hex');
+            return `  ${JSON.stringify(key)}: ${Handlebars.precompile(source, { noEscape: true, strict: true })},`;
+          });
+        return { contents: `export const PRECOMPILED_TEMPLATES = {\n${entries.join('\n')}\n};\n`, loader: 'js' };
+      });
+    },
+  };
+}
+
+function listFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(`${dir}/${entry.name}`) : [`${dir}/${entry.name}`],
+  );
+}
+
+// An ES import of a built-in such as node:fs makes Node build its full export list, which loads the stream modules
+// (about 8 ms); through require() the same module is read property by property, on use.
+function builtinsThroughRequire() {
+  return {
+    name: 'builtins-through-require',
+    setup(bundler) {
+      bundler.onResolve({ filter: /^node:/ }, (args) => {
+        if (args.namespace === 'builtin') return { path: args.path, external: true };
+        // commander spawns only for executable subcommands, which we have none of; child_process drags in net and streams.
+        if (args.path === 'node:child_process' && /node_modules[\\/]commander[\\/]/.test(args.importer)) return { path: 'commander-spawn', namespace: 'builtin' };
+        return { path: args.path, namespace: 'builtin' };
+      });
+      bundler.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+        contents:
+          args.path === 'commander-spawn'
+            ? `module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };`
+            : `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
 }

@@ -1,9 +1,11 @@
 // Templates + answers → the plan: every file of a kernel and its contents, computed without touching the target.
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Answers } from './answers.js';
 import { TEMPLATES_DIR } from './paths.js';
+import { PRECOMPILED_TEMPLATES } from './precompiled-templates.js';
 import { buildTemplateContext, type TemplateContext } from './template-context.js';
 
 export interface PlannedFile {
@@ -22,6 +24,13 @@ export interface Plan {
 const TEMPLATE_SUFFIX = '.hbs';
 // npm drops dotfiles such as .gitignore from published packages, so templates spell them `dot-<name>`.
 const DOT_PREFIX = 'dot-';
+
+/** Options shared by build-time precompilation and run-time compilation, so both render alike. */
+export const TEMPLATE_OPTIONS = { noEscape: true, strict: true } as const;
+
+export function templateKey(source: string): string {
+  return createHash('sha256').update(source).digest('hex');
+}
 
 function createRenderer(): typeof Handlebars {
   const hbs = Handlebars.create();
@@ -59,6 +68,12 @@ function templateLayers(kind: string, templatesDir: string): string[] {
   return [join(templatesDir, 'base'), join(templatesDir, 'kinds', kind)];
 }
 
+// Compiling is most of a scaffold's CPU time, so the bundle ships compiled templates and uses them while the source matches.
+function compileTemplate(renderer: typeof Handlebars, raw: string): Handlebars.TemplateDelegate {
+  const spec = PRECOMPILED_TEMPLATES[templateKey(raw)];
+  return spec ? renderer.template(spec) : renderer.compile(raw, TEMPLATE_OPTIONS);
+}
+
 export function renderPlan(answers: Answers, generatorVersion: string, templatesDir = TEMPLATES_DIR): Plan {
   const context: TemplateContext = buildTemplateContext(answers, generatorVersion);
   const renderer = createRenderer();
@@ -70,9 +85,7 @@ export function renderPlan(answers: Answers, generatorVersion: string, templates
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, source]) => {
       const raw = readFileSync(source, 'utf8');
-      const contents = source.endsWith(TEMPLATE_SUFFIX)
-        ? renderer.compile(raw, { noEscape: true, strict: true })(context)
-        : raw;
+      const contents = source.endsWith(TEMPLATE_SUFFIX) ? compileTemplate(renderer, raw)(context) : raw;
       const executable = (statSync(source).mode & 0o111) !== 0;
       return { path, contents, executable };
     });
