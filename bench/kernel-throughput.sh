@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Messages consumed and committed per second on the real broker: the generated basic kernel with a no-op
+# process_message, a bare confluent-kafka loop (the ceiling) and the seed's commit-per-message loop, in one hyperfine run.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ensure_hyperfine
+ensure_built
+
+MESSAGES="${MESSAGES:-1000000}"
+PARTITIONS=3
+SEED_SECONDS="${SEED_SECONDS:-60}"
+work=$(mktemp -d)
+services=""
+cleanup() {
+  if [ -n "$services" ]; then kill "$services" 2>/dev/null || true; wait "$services" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+node "$BENCH_DIR/kernel/services.mjs" "$work/services.env" &
+services=$!
+until [ -s "$work/services.env" ]; do kill -0 "$services" || exit 1; sleep 0.5; done
+source "$work/services.env"
+
+# The generated kernel, with process_message rebound to a no-op just before the runtime starts.
+node "$CLI_BIN" "$work/kernel" --kind basic --yes --no-install --no-git >/dev/null
+python3 - "$work/kernel/main.py" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+noop = 'def process_message(message: Message) -> bool:  # noqa: F811\n    return True\n\n\n'
+open(path, "w").write(text.replace('if __name__ == "__main__":', noop + 'if __name__ == "__main__":'))
+PY
+(cd "$work/kernel" && uv sync --quiet)
+python="$work/kernel/.venv/bin/python"
+
+topic="bench-throughput-$RANDOM"
+echo "bench: producing $MESSAGES messages over $PARTITIONS partitions to $topic" >&2
+"$python" "$BENCH_DIR/kernel/produce.py" --bootstrap "$BOOTSTRAP" --topic "$topic" --messages "$MESSAGES" --partitions "$PARTITIONS"
+
+measure="$python $BENCH_DIR/kernel/measure.py --bootstrap $BOOTSTRAP --topic $topic --kernel-dir $work/kernel --record $work/runs.jsonl"
+hyperfine --runs "${RUNS:-3}" -N --export-markdown "$work/hyperfine.md" \
+  -n "basic kernel, process_message returns True" "$measure kernel" \
+  -n "bare confluent-kafka loop, offsets stored per message" "$measure bare" \
+  -n "seed pattern, synchronous commit per message (stopped at ${SEED_SECONDS} s)" "$measure seed --max-seconds $SEED_SECONDS"
+
+python3 - "$work/runs.jsonl" "$MESSAGES" "$SEED_SECONDS" >"$work/body.md" <<'PY'
+import json, statistics, sys
+runs = [json.loads(line) for line in open(sys.argv[1])]
+messages, seed_seconds = sys.argv[2], sys.argv[3]
+rate = {kind: statistics.median(r["per_second"] for r in runs if r["consumer"] == kind) for kind in ("kernel", "bare", "seed")}
+print(f"{int(messages):,} messages over 3 partitions on the real broker (src/infra), each consumer in a fresh group, timed from")
+print("its process start until the group's committed offsets reach the end offsets (bench/kernel/measure.py).")
+print(f"The seed pattern is stopped after {seed_seconds} s; its rate is what it had committed by then over that time (start-up included).")
+print()
+print(f"Targets: kernel ≥ 0.8× bare loop, ≥ 100× seed pattern. **Measured: {rate['kernel'] / rate['bare']:.2f}× bare, {rate['kernel'] / rate['seed']:.0f}× seed.**")
+print()
+print("| consumer | median messages/s | runs (messages committed in seconds) |")
+print("| --- | ---: | --- |")
+for kind in ("kernel", "bare", "seed"):
+    detail = ", ".join(f"{r['messages']:,} in {r['seconds']} s" for r in runs if r["consumer"] == kind)
+    print(f"| {kind} | {rate[kind]:,.0f} | {detail} |")
+print()
+PY
+cat "$work/hyperfine.md" >>"$work/body.md"
+echo >>"$work/body.md"
+write_section kernel-throughput "Kernel: throughput vs bare loop vs seed pattern (bench/kernel-throughput.sh)" "$work/body.md"
+cat "$work/body.md"

@@ -1,0 +1,26 @@
+// Starts the real Kafka broker (and PostgreSQL with --postgres) from the built dist/infra, writes their addresses
+// as shell assignments to the file given, and stops them on SIGTERM or SIGINT.
+import { writeFileSync } from 'node:fs';
+import { startKafkaBroker } from '../../dist/infra/kafka-broker.js';
+import { startPostgres } from '../../dist/infra/postgres.js';
+import { resolveUvEnvironment } from '../../dist/infra/uv-env.js';
+
+const [addressFile, ...flags] = process.argv.slice(2);
+const broker = await startKafkaBroker();
+const postgres = flags.includes('--postgres') ? await startPostgres() : undefined;
+const vars = {
+  BOOTSTRAP: broker.bootstrapServers,
+  ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+  // uv ignores pip's configuration: the same index and no Python downloads, as the tests use.
+  ...resolveUvEnvironment(process.env),
+};
+writeFileSync(addressFile, Object.entries(vars).map(([key, value]) => `export ${key}='${value}'\n`).join(''));
+console.error(`bench: Kafka ${broker.version} on ${broker.bootstrapServers} (started in ${broker.startupMs} ms)`);
+
+const stop = async () => {
+  await Promise.allSettled([broker.stop(), postgres?.stop()]);
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+setInterval(() => {}, 1 << 30);
