@@ -49,11 +49,21 @@ PY
   rm -f "$tmp"
 }
 
-# ratio_line EXPORT_JSON: "A is N.NN× B" from a two-command hyperfine JSON export (first over second).
+# ratio_of EXPORT_JSON: first command over second in a two-command hyperfine export: median wall time.
 ratio_of() {
   python3 - "$1" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 print(f"{r[0]['median'] / r[1]['median']:.2f}")
+PY
+}
+
+# cpu_ratio_of EXPORT_JSON: the same for mean CPU time (user + system), steadier than wall time on a busy machine.
+cpu_ratio_of() {
+  python3 - "$1" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+cpu = [x["user"] + x["system"] for x in r]
+print(f"{cpu[0] / cpu[1]:.2f}")
 PY
 }

@@ -19,11 +19,12 @@ from confluent_kafka import Consumer, TopicPartition
 HERE = Path(__file__).resolve().parent
 
 
-def consumer_command(kind: str, kernel_dir: Path, bootstrap: str, topic: str, group: str) -> tuple[list[str], dict[str, str], Path]:
+def consumer_command(kind: str, kernel_dir: Path, bootstrap: str, topic: str, group: str, profile: Path | None) -> tuple[list[str], dict[str, str], Path]:
     python = str(kernel_dir / ".venv" / "bin" / "python")
     if kind == "kernel":
         env = {"KAFKA_BOOTSTRAP_SERVERS": bootstrap, "KAFKA_TOPIC": topic, "KAFKA_CONSUMER_GROUP": group, "LOG_LEVEL": "WARNING"}
-        return [python, "main.py"], env, kernel_dir
+        profiler = ["-m", "cProfile", "-o", str(profile)] if profile else []
+        return [python, *profiler, "main.py"], env, kernel_dir
     script = {"bare": "bare_consumer.py", "seed": "seed_consumer.py"}[kind]
     return [python, str(HERE / script), bootstrap, topic, group], {}, HERE
 
@@ -46,6 +47,7 @@ def main() -> None:
     parser.add_argument("--kernel-dir", type=Path, required=True)
     parser.add_argument("--record", type=Path, required=True)
     parser.add_argument("--max-seconds", type=float, default=0)
+    parser.add_argument("--profile", type=Path, help="run the kernel under cProfile and write its stats here")
     args = parser.parse_args()
 
     group = f"bench-{args.kind}-{uuid.uuid4().hex[:8]}"
@@ -53,7 +55,7 @@ def main() -> None:
     reader = Consumer({"bootstrap.servers": args.bootstrap, "group.id": group, "enable.auto.commit": False})
     ends = end_offsets(reader, args.topic)
     total = sum(tp.offset for tp in ends)
-    command, extra_env, cwd = consumer_command(args.kind, args.kernel_dir, args.bootstrap, args.topic, group)
+    command, extra_env, cwd = consumer_command(args.kind, args.kernel_dir, args.bootstrap, args.topic, group, args.profile)
 
     started = time.monotonic()
     child = subprocess.Popen(command, cwd=cwd, env={**os.environ, **extra_env})
@@ -68,8 +70,9 @@ def main() -> None:
             if done >= total or (args.max_seconds and elapsed >= args.max_seconds):
                 break
     finally:
-        # Committed offsets are what is measured; a graceful shutdown would only add its own time.
-        child.send_signal(signal.SIGKILL)
+        # Committed offsets are what is measured; a graceful shutdown would only add its own time,
+        # except under the profiler, which writes its stats on the way out.
+        child.send_signal(signal.SIGTERM if args.profile else signal.SIGKILL)
         child.wait()
         reader.close()
     record = {"consumer": args.kind, "messages": done, "of": total, "seconds": round(elapsed, 3), "per_second": round(done / elapsed)}

@@ -18,7 +18,7 @@ writeFileSync(addressFile, Object.entries(vars).map(([key, value]) => `export ${
 console.error(`bench: Kafka ${broker.version} on ${broker.bootstrapServers} (started in ${broker.startupMs} ms)`);
 
 const stop = async () => {
-  await Promise.allSettled([broker.stop(), postgres?.stop()]);
+  await Promise.allSettled([broker.stop(), postgres?.destroy()]);
   process.exit(0);
 };
 process.on('SIGTERM', stop);
