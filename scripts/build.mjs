@@ -59,7 +59,7 @@ function thirdPartyLicenses(inputs) {
   return `# Third-party licences\n\nThe bundle in this directory includes code from these packages.\n\n${sections.join('\n')}`;
 }
 
-// Swaps src/precompiled-templates.ts for every .hbs under templates/, compiled with the options plan.ts uses.
+// Swaps src/precompiled-templates.ts for every .hbs under templates/, compiled with plan.ts's options and keyed as it looks them up.
 function precompiledTemplates() {
   return {
     name: 'precompiled-templates',

@@ -25,10 +25,10 @@ const TEMPLATE_SUFFIX = '.hbs';
 // npm drops dotfiles such as .gitignore from published packages, so templates spell them `dot-<name>`.
 const DOT_PREFIX = 'dot-';
 
-/** Options shared by build-time precompilation and run-time compilation, so both render alike. */
-export const TEMPLATE_OPTIONS = { noEscape: true, strict: true } as const;
+// scripts/build.mjs precompiles with the same options and keys; test/e2e/precompiled-templates checks they agree.
+const TEMPLATE_OPTIONS = { noEscape: true, strict: true } as const;
 
-export function templateKey(source: string): string {
+function templateKey(source: string): string {
   return createHash('sha256').update(source).digest('hex');
 }
 
