@@ -62,6 +62,7 @@ describe('lazy loading (built CLI)', () => {
     expect(files.kafkajs, 'kafkajs').not.toContain(main);
   });
 
+  // runCli pipes stdout, as CI does; on a terminal create loads the prompt library for its styled lines and spinner.
   it.each([
     ['--help', ['--help']],
     ['--version', ['--version']],
