@@ -65,6 +65,26 @@ function buildProgram(run: { exitCode: number }): Command {
     });
 
   registerUpdateCommands(program, run);
+
+  // test-run loads kafkajs and the infrastructure modules only when it runs.
+  program
+    .command('test-run')
+    .description('run a kernel end to end against Kafka: produce sample messages, wait for commits, check the effect')
+    .argument('[directory]', 'the kernel directory (default: .)')
+    .option('--bootstrap-server <host:port>', 'Kafka broker (default: KAFKA_BOOTSTRAP_SERVERS from .env or the environment, else a local one)')
+    .option('--messages <n>', 'how many sample messages to produce', '100')
+    .option('--timeout <seconds>', 'give up when not every message is committed by then', '120')
+    .option('--topic <topic>', 'produce to this topic instead of an isolated <topic>.testrun.<id>')
+    .option('--keep-topic', 'keep the test topics afterwards')
+    .option('--local', 'ignore .env: local stand-ins for the kind\'s services, a local broker unless --bootstrap-server')
+    .option('--json', 'print one JSON object with the result on stdout')
+    .option('--debug', 'print stack traces')
+    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel test-run my-kernel\n  $ create-clustera-kernel test-run --bootstrap-server localhost:9092 --messages 1000 --json')
+    .action(async (directory: string | undefined, options: import('./commands/test-run.js').TestRunFlags) => {
+      const { runTestRunCommand } = await import('./commands/test-run.js');
+      run.exitCode = await runTestRunCommand(directory, options);
+    });
+
   return program;
 }
 

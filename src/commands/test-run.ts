@@ -1,0 +1,51 @@
+// `test-run [dir]`: proves a kernel consumes, processes and commits for real; loaded only when the command runs.
+import { CancelledError, EXIT, exitCodeOf } from '../errors.js';
+import { CleanupStack } from '../test-run/cleanup.js';
+import { readKernelDir } from '../test-run/kernel-dir.js';
+import { parseTestRunFlags, type TestRunFlags } from '../test-run/options.js';
+import { createProgress } from '../test-run/progress.js';
+import { runTestRun } from '../test-run/run.js';
+import { formatSummary } from '../test-run/summary.js';
+
+export type { TestRunFlags } from '../test-run/options.js';
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs a test-run and prints its outcome; returns the exit code. */
+export async function runTestRunCommand(directory: string | undefined, flags: TestRunFlags): Promise<number> {
+  const human = flags.json ? process.stderr : process.stdout;
+  const cleanup = new CleanupStack();
+  // Ctrl-C stops the kernel and the local services and deletes the test topics before exiting.
+  const onSigint = (): void => {
+    process.stderr.write('\nCancelled: stopping the kernel and cleaning up.\n');
+    void cleanup.run().finally(() => {
+      if (flags.json) process.stdout.write(`${JSON.stringify({ ok: false, command: 'test-run', error: new CancelledError().message, exitCode: EXIT.cancelled }, null, 2)}\n`);
+      process.exit(EXIT.cancelled);
+    });
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const options = parseTestRunFlags(flags);
+    const kernel = readKernelDir(directory);
+    const progress = createProgress(Boolean(human.isTTY) && !process.env.CI, human);
+    progress.step(`test-run of ${kernel.name} (${kernel.kind.name}) in ${kernel.dir}`);
+    const result = await runTestRun(kernel, options, progress, cleanup);
+    progress.done(result.ok ? 'test-run finished' : 'test-run failed');
+    human.write(formatSummary(result));
+    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return result.exitCode;
+  } catch (error) {
+    await cleanup.run();
+    const exitCode = exitCodeOf(error);
+    if (flags.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`error: ${messageOf(error)}\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify({ ok: false, command: 'test-run', error: messageOf(error), exitCode }, null, 2)}\n`);
+    return exitCode;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
+  }
+}

@@ -1,0 +1,47 @@
+// The ai kind's stand-in model: an OpenAI-compatible chat completions API that echoes the last user message.
+import { startRecordingServer, type RecordedRequest, type RecordingServer, type Reply } from './recording-server.js';
+
+interface ChatRequest {
+  model?: string;
+  messages?: { role: string; content: string }[];
+}
+
+/** An error in the shape OpenAI-compatible APIs use. */
+export function modelError(status: number, message: string, headers?: Record<string, string>): Reply {
+  return { status, body: { error: { message, type: 'stand_in_error', code: String(status) } }, ...(headers ? { headers } : {}) };
+}
+
+function chatCompletion(request: ChatRequest, content: string, serial: number): unknown {
+  const words = (text: string): number => text.split(/\s+/).filter(Boolean).length;
+  const promptTokens = (request.messages ?? []).reduce((sum, message) => sum + words(String(message.content)), 0);
+  const completionTokens = words(content);
+  return {
+    id: `chatcmpl-echo-${serial}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: request.model ?? 'echo',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
+    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+  };
+}
+
+/** Answers POST /v1/chat/completions with `reply(last user message)`; base URL for clients: `${url}/v1`. */
+export function chatResponder(reply: (lastUserMessage: string) => string): (recorded: RecordedRequest) => Reply {
+  let serial = 0;
+  return (recorded) => {
+    if (recorded.method !== 'POST' || recorded.path.split('?')[0] !== '/v1/chat/completions') return modelError(404, `no route ${recorded.method} ${recorded.path}`);
+    let request: ChatRequest;
+    try {
+      request = JSON.parse(recorded.body) as ChatRequest;
+    } catch {
+      return modelError(400, 'body is not JSON');
+    }
+    const lastUser = [...(request.messages ?? [])].reverse().find((message) => message.role === 'user');
+    serial += 1;
+    return { status: 200, body: chatCompletion(request, reply(lastUser?.content ?? ''), serial) };
+  };
+}
+
+export function startEchoModel(reply: (lastUserMessage: string) => string = (text) => `echo: ${text}`): Promise<RecordingServer> {
+  return startRecordingServer(chatResponder(reply));
+}

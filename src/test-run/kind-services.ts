@@ -1,0 +1,95 @@
+// A kind's outside dependency during a test-run: the configured one, or a local stand-in, and how to count its effect.
+import type { Admin } from 'kafkajs';
+import { FailureError } from '../errors.js';
+import type { KindName } from '../kinds.js';
+import type { Lookup } from './settings.js';
+
+export interface KindServices {
+  /** Variables the kernel gets on top of its own .env. */
+  env: Record<string, string>;
+  /** Topics the kernel writes results to, created and deleted with the test topic. */
+  extraTopics: string[];
+  /** Human descriptions of the stand-ins started, empty when everything is real. */
+  standIns: string[];
+  /** What "effect" means for this kind, for the summary. */
+  effectLabel: string;
+  /** How many effects the kind had (rows, requests, results); undefined when it cannot be seen from here. */
+  countEffect(admin: Admin): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+const nothing = async (): Promise<void> => undefined;
+
+async function countRows(url: string, table: string, topic: string): Promise<number> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    const result = await client.query<{ count: string }>(`SELECT count(*) AS count FROM "${table}" WHERE kafka_topic = $1`, [topic]);
+    return Number(result.rows[0]?.count ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+async function databaseServices(lookup: Lookup, local: boolean, topic: string): Promise<KindServices> {
+  const table = lookup('DATABASE_TABLE') ?? 'kernel_events';
+  const configured = local ? undefined : lookup('DATABASE_URL');
+  const base = { extraTopics: [], effectLabel: `rows in ${table}` };
+  if (configured) return { ...base, env: {}, standIns: [], countEffect: () => countRows(configured, table, topic), stop: nothing };
+  const { findPostgresBin, startPostgres } = await import('../infra/postgres.js');
+  let bin: string;
+  try {
+    bin = findPostgresBin();
+  } catch {
+    throw new FailureError('The database kind needs PostgreSQL: set DATABASE_URL in the kernel\'s .env, or install the PostgreSQL server binaries (initdb, pg_ctl; PG_BIN names their directory) for a local stand-in.');
+  }
+  const server = await startPostgres(bin);
+  return {
+    ...base,
+    env: { DATABASE_URL: server.url },
+    standIns: [`PostgreSQL (local stand-in at 127.0.0.1:${server.port})`],
+    countEffect: () => countRows(server.url, table, topic),
+    stop: server.destroy,
+  };
+}
+
+async function httpServices(lookup: Lookup, local: boolean): Promise<KindServices> {
+  const configured = local ? undefined : lookup('API_BASE_URL');
+  const base = { extraTopics: [], effectLabel: 'requests received' };
+  if (configured) return { ...base, env: {}, standIns: [], countEffect: async () => undefined, stop: nothing };
+  const { startHttpSink } = await import('../stand-ins/http-sink.js');
+  const sink = await startHttpSink();
+  return {
+    ...base,
+    env: { API_BASE_URL: sink.url, API_KEY: 'test-run-stand-in' },
+    standIns: [`HTTP API (in-process sink at ${sink.url})`],
+    countEffect: async () => sink.requests.length,
+    stop: sink.close,
+  };
+}
+
+async function aiServices(lookup: Lookup, local: boolean, topic: string): Promise<KindServices> {
+  const output = `${topic}.output`;
+  const base = { extraTopics: [output], effectLabel: `results on ${output}` };
+  const countEffect = async (admin: Admin) => (await import('./topics.js')).topicCount(admin, output);
+  const configured = !local && (lookup('OPENAI_BASE_URL') !== undefined || lookup('OPENAI_API_KEY') !== undefined);
+  if (configured) return { ...base, env: { OUTPUT_TOPIC: output }, standIns: [], countEffect, stop: nothing };
+  const { startEchoModel } = await import('../stand-ins/echo-model.js');
+  const model = await startEchoModel();
+  return {
+    ...base,
+    env: { OUTPUT_TOPIC: output, OPENAI_BASE_URL: `${model.url}/v1`, OPENAI_API_KEY: 'test-run-stand-in' },
+    standIns: [`OpenAI-compatible model (in-process echo at ${model.url}/v1)`],
+    countEffect,
+    stop: model.close,
+  };
+}
+
+/** `topic` is the test topic: effects are counted for it only, never for the kernel's real traffic. */
+export async function startKindServices(kind: KindName, lookup: Lookup, local: boolean, topic: string): Promise<KindServices> {
+  if (kind === 'database') return databaseServices(lookup, local, topic);
+  if (kind === 'http') return httpServices(lookup, local);
+  if (kind === 'ai') return aiServices(lookup, local, topic);
+  return { env: {}, extraTopics: [], standIns: [], effectLabel: 'messages logged', countEffect: async () => undefined, stop: nothing };
+}

@@ -1,0 +1,48 @@
+// test-run's flags, checked before anything starts (bad input exits 2).
+import { UsageError } from '../errors.js';
+
+export interface TestRunFlags {
+  bootstrapServer?: string;
+  messages?: string;
+  timeout?: string;
+  topic?: string;
+  keepTopic?: boolean;
+  local?: boolean;
+  json?: boolean;
+  debug?: boolean;
+}
+
+export interface TestRunOptions {
+  bootstrapServer?: string;
+  messages: number;
+  timeoutMs: number;
+  topic?: string;
+  keepTopic: boolean;
+  local: boolean;
+  json: boolean;
+}
+
+export const DEFAULT_MESSAGES = 100;
+export const DEFAULT_TIMEOUT_S = 120;
+
+function positiveInteger(value: string | undefined, flag: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max} (got ${JSON.stringify(value)}).`);
+  return number;
+}
+
+export function parseTestRunFlags(flags: TestRunFlags): TestRunOptions {
+  if (flags.topic !== undefined && (!/^[A-Za-z0-9._-]{1,249}$/.test(flags.topic) || flags.topic === '.' || flags.topic === '..')) {
+    throw new UsageError(`--topic must be a Kafka topic name (letters, digits, '.', '_', '-'; at most 249), got ${JSON.stringify(flags.topic)}.`);
+  }
+  return {
+    ...(flags.bootstrapServer !== undefined ? { bootstrapServer: flags.bootstrapServer } : {}),
+    messages: positiveInteger(flags.messages, '--messages', DEFAULT_MESSAGES, 1_000_000),
+    timeoutMs: positiveInteger(flags.timeout, '--timeout', DEFAULT_TIMEOUT_S, 3600) * 1000,
+    ...(flags.topic !== undefined ? { topic: flags.topic } : {}),
+    keepTopic: Boolean(flags.keepTopic),
+    local: Boolean(flags.local),
+    json: Boolean(flags.json),
+  };
+}

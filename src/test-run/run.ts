@@ -1,0 +1,167 @@
+// One test-run, step by step: broker, stand-ins, topics, messages, the kernel, committed offsets, effects, cleanup.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Admin } from 'kafkajs';
+import { FailureError } from '../errors.js';
+import type { CleanupStack } from './cleanup.js';
+import { readDotEnv } from './dot-env.js';
+import { kafkaFor } from './kafka-client.js';
+import type { KernelDir } from './kernel-dir.js';
+import { ensureInstalled, startKernel, type RunningKernel } from './kernel-process.js';
+import { startKindServices } from './kind-services.js';
+import { startLocalBroker } from './local-broker.js';
+import type { TestRunOptions } from './options.js';
+import type { Progress } from './progress.js';
+import { buildMessages, readSamples } from './sample-messages.js';
+import { brokerSettings, lookupIn, type BrokerSettings } from './settings.js';
+import type { Check, TestRunResult } from './summary.js';
+import { createTopics, deleteTopics, processedCount, produceMessages, topicCount, waitForCommitted } from './topics.js';
+
+const LOG_TAIL_LINES = 30;
+const PARTITIONS = 3;
+// Security variables a local broker must not get from .env: it speaks plain text.
+const SECURITY_VARIABLES = ['KAFKA_CA_CERT', 'KAFKA_CLIENT_CERT', 'KAFKA_CLIENT_KEY', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function connectWithin(admin: Admin, servers: string, from: string, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  try {
+    await Promise.race([admin.connect(), timeout]);
+  } catch (error) {
+    void admin.disconnect().catch(() => undefined);
+    throw new FailureError(`No Kafka broker answered at ${servers} (from ${from}): ${messageOf(error)}; check the address and that the broker is running.`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function runTestRun(kernel: KernelDir, options: TestRunOptions, progress: Progress, cleanup: CleanupStack): Promise<TestRunResult> {
+  const started = Date.now();
+  const dotEnv = options.local ? {} : readDotEnv(join(kernel.dir, '.env'));
+  const env = options.local ? {} : process.env;
+  const lookup = lookupIn(readDotEnv(join(kernel.dir, '.env')), process.env);
+  const runId = randomBytes(4).toString('hex');
+  const topic = options.topic ?? `${kernel.topic}.testrun.${runId}`;
+  const dlqTopic = `${topic}.dlq`;
+  const group = `${kernel.group}.testrun.${runId}`;
+  const samples = readSamples(kernel.dir, kernel.kind);
+  const checks: Check[] = [];
+  const result: TestRunResult = {
+    ok: false,
+    command: 'test-run',
+    directory: kernel.dir,
+    kind: kernel.kind.name,
+    broker: { from: 'local', bootstrapServers: '', version: null, route: null, brokers: null },
+    topic,
+    dlqTopic,
+    group,
+    samplesFrom: samples.from,
+    messages: { produced: 0, processed: 0, deadLettered: 0 },
+    wallSeconds: 0,
+    messagesPerSecond: 0,
+    standIns: [],
+    effect: { label: '', count: null, expected: 0 },
+    kernelExitCode: null,
+    topicsDeleted: false,
+    checks,
+    error: null,
+    logTail: null,
+    exitCode: 1,
+  };
+  let running: RunningKernel | undefined;
+  try {
+    // 1. The broker: configured, or an ephemeral local one.
+    let settings: BrokerSettings | undefined = brokerSettings(options.bootstrapServer, dotEnv, env);
+    const kernelEnv: Record<string, string> = {};
+    if (settings === undefined) {
+      progress.step('No Kafka broker configured: starting a local one for this run');
+      const local = await startLocalBroker(Math.max(options.timeoutMs, 60_000));
+      cleanup.push(local.stop);
+      settings = { bootstrapServers: [local.bootstrapServers], from: '.env' };
+      result.broker = { from: 'local', bootstrapServers: local.bootstrapServers, version: local.version, route: local.route, brokers: 1 };
+      for (const name of SECURITY_VARIABLES) kernelEnv[name] = '';
+      progress.step(`Local Kafka ${local.version} (${local.route}) ready at ${local.bootstrapServers} in ${(local.startupMs / 1000).toFixed(1)} s`);
+    } else {
+      result.broker = { from: settings.from, bootstrapServers: settings.bootstrapServers.join(','), version: null, route: null, brokers: null };
+    }
+    kernelEnv.KAFKA_BOOTSTRAP_SERVERS = settings.bootstrapServers.join(',');
+    const kafka = kafkaFor(settings, options.timeoutMs);
+    const admin = kafka.admin();
+    progress.step(`Connecting to ${result.broker.bootstrapServers}`);
+    await connectWithin(admin, result.broker.bootstrapServers, result.broker.from === 'local' ? 'the local broker' : result.broker.from, options.timeoutMs);
+    cleanup.push(() => admin.disconnect());
+    result.broker.brokers = (await admin.describeCluster()).brokers.length;
+
+    // 2. The kind's dependency: configured, or a stand-in.
+    const services = await startKindServices(kernel.kind.name, options.local ? () => undefined : lookup, options.local, topic);
+    cleanup.push(services.stop);
+    result.standIns = services.standIns;
+    result.effect.label = services.effectLabel;
+
+    // 3. Isolated topics (only the ones this run creates are deleted), then the sample messages.
+    const existing = new Set(await admin.listTopics());
+    const ours = [topic, dlqTopic, ...services.extraTopics].filter((name) => !existing.has(name));
+    cleanup.push(async () => {
+      if (options.keepTopic) return;
+      await deleteTopics(admin, ours);
+      result.topicsDeleted = true;
+    });
+    await createTopics(admin, [{ topic, partitions: PARTITIONS }, { topic: dlqTopic, partitions: 1 }, ...services.extraTopics.map((name) => ({ topic: name, partitions: 1 }))]);
+    progress.step(`Producing ${options.messages} messages to ${topic}`);
+    await produceMessages(kafka, topic, buildMessages(samples, options.messages, runId));
+    result.messages.produced = options.messages;
+
+    // 4. The kernel, with its topic, group and dead-letter topic pointed at the test's.
+    progress.step('Installing the kernel (uv sync)');
+    await ensureInstalled(kernel.dir);
+    progress.step(`Running the kernel on ${topic}`);
+    Object.assign(kernelEnv, services.env, { KAFKA_TOPIC: topic, KAFKA_CONSUMER_GROUP: group, DLQ_TOPIC: dlqTopic, KAFKA_AUTO_OFFSET_RESET: 'earliest' });
+    const kernelProcess = startKernel(kernel.dir, kernelEnv, (line) => progress.logLine(line));
+    running = kernelProcess;
+    cleanup.push(() => kernelProcess.kill());
+
+    // 5. Done when the group has committed every partition to its end.
+    const offsets = await waitForCommitted(admin, group, topic, Date.now() + options.timeoutMs, () => !kernelProcess.hasExited());
+    result.messages.processed = processedCount(offsets);
+    const total = Object.keys(offsets.end).reduce((sum, p) => sum + (offsets.end[Number(p)] ?? 0) - (offsets.start[Number(p)] ?? 0), 0);
+    if (kernelProcess.hasExited()) {
+      result.kernelExitCode = await kernelProcess.exited;
+      throw new FailureError(`The kernel exited with code ${result.kernelExitCode} after committing ${result.messages.processed} of ${total} messages.`);
+    }
+    const committedAll = result.messages.processed === total;
+    checks.push({ name: 'committed offsets reached the end offsets', ok: committedAll, detail: `${result.messages.processed} of ${total} within ${options.timeoutMs / 1000} s` });
+
+    // 6. A clean stop within the kernel's own shutdown bound.
+    const shutdownS = Number(lookup('SHUTDOWN_TIMEOUT_S') ?? '10') || 10;
+    progress.step('Stopping the kernel (SIGTERM)');
+    const code = await kernelProcess.terminate((shutdownS + 5) * 1000);
+    result.kernelExitCode = code ?? null;
+    checks.push({ name: 'clean exit after SIGTERM', ok: code === 0, detail: code === undefined ? `still running after ${shutdownS + 5} s` : `exit code ${code}` });
+
+    // 7. What the messages did.
+    result.messages.deadLettered = await topicCount(admin, dlqTopic);
+    result.effect.expected = result.messages.processed - result.messages.deadLettered;
+    const effect = await services.countEffect(admin);
+    result.effect.count = effect ?? null;
+    if (effect !== undefined) checks.push({ name: services.effectLabel, ok: effect >= result.effect.expected, detail: `${effect} of ${result.effect.expected} expected` });
+    result.ok = checks.every((check) => check.ok);
+    if (!result.ok) result.error = checks.find((check) => !check.ok)?.name ?? null;
+  } catch (error) {
+    result.ok = false;
+    result.error = messageOf(error);
+  } finally {
+    if (running && (!result.ok || running.hasExited())) result.logTail = running.tail(LOG_TAIL_LINES) || '(the kernel printed nothing)';
+    if (result.ok) result.logTail = null;
+    await cleanup.run();
+    result.wallSeconds = (Date.now() - started) / 1000;
+    result.messagesPerSecond = result.wallSeconds > 0 ? result.messages.processed / result.wallSeconds : 0;
+    result.exitCode = result.ok ? 0 : 1;
+  }
+  return result;
+}

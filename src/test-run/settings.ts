@@ -1,0 +1,73 @@
+// Where test-run's broker settings come from: the flag, then the kernel's .env, then the environment.
+import { UsageError } from '../errors.js';
+
+export type Lookup = (name: string) => string | undefined;
+
+export interface BrokerTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+export interface BrokerSasl {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  password: string;
+}
+
+export interface BrokerSettings {
+  bootstrapServers: string[];
+  from: 'flag' | '.env' | 'environment';
+  tls?: BrokerTls;
+  sasl?: BrokerSasl;
+}
+
+/** The first non-empty value: .env wins over the environment, as it does for the kernel's own settings. */
+export function lookupIn(dotEnv: Record<string, string>, env: NodeJS.ProcessEnv): Lookup {
+  return (name) => [dotEnv[name], env[name]].map((value) => value?.trim()).find((value) => value !== undefined && value !== '');
+}
+
+function decodePem(name: string, lookup: Lookup): string | undefined {
+  const encoded = lookup(name);
+  if (encoded === undefined) return undefined;
+  const pem = Buffer.from(encoded, 'base64').toString('utf8');
+  if (!pem.includes('-----BEGIN ')) throw new UsageError(`${name} must be the base64 encoding of a PEM file (for example: base64 -w0 ca.pem).`);
+  return pem;
+}
+
+function readTls(lookup: Lookup): BrokerTls | undefined {
+  const tls = { ca: decodePem('KAFKA_CA_CERT', lookup), cert: decodePem('KAFKA_CLIENT_CERT', lookup), key: decodePem('KAFKA_CLIENT_KEY', lookup) };
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new UsageError('KAFKA_CLIENT_CERT and KAFKA_CLIENT_KEY must be set together.');
+  const given = Object.fromEntries(Object.entries(tls).filter(([, value]) => value !== undefined)) as BrokerTls;
+  return Object.keys(given).length > 0 ? given : undefined;
+}
+
+function readSasl(lookup: Lookup): BrokerSasl | undefined {
+  const mechanism = lookup('KAFKA_SASL_MECHANISM')?.toLowerCase();
+  if (mechanism === undefined) return undefined;
+  if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512') {
+    throw new UsageError(`KAFKA_SASL_MECHANISM must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (got ${mechanism}).`);
+  }
+  return { mechanism, username: lookup('KAFKA_SASL_USERNAME') ?? '', password: lookup('KAFKA_SASL_PASSWORD') ?? '' };
+}
+
+function parseServers(value: string, origin: string): string[] {
+  const servers = value.split(',').map((server) => server.trim());
+  if (!servers.every((server) => /^[A-Za-z0-9._-]+:\d{1,5}$/.test(server) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(server))) {
+    throw new UsageError(`${origin} must be host:port (comma-separated for several brokers), got ${JSON.stringify(value)}.`);
+  }
+  return servers;
+}
+
+/** The configured broker, or undefined when neither the flag, .env nor the environment names one. */
+export function brokerSettings(flag: string | undefined, dotEnv: Record<string, string>, env: NodeJS.ProcessEnv): BrokerSettings | undefined {
+  const lookup = lookupIn(dotEnv, env);
+  const fromDotEnv = dotEnv.KAFKA_BOOTSTRAP_SERVERS?.trim();
+  const value = flag ?? lookup('KAFKA_BOOTSTRAP_SERVERS');
+  if (value === undefined) return undefined;
+  const from = flag !== undefined ? 'flag' : fromDotEnv ? '.env' : 'environment';
+  const servers = parseServers(value, flag !== undefined ? '--bootstrap-server' : 'KAFKA_BOOTSTRAP_SERVERS');
+  const tls = readTls(lookup);
+  const sasl = readSasl(lookup);
+  return { bootstrapServers: servers, from, ...(tls ? { tls } : {}), ...(sasl ? { sasl } : {}) };
+}

@@ -1,0 +1,59 @@
+// The outcome of a test-run: the JSON shape printed by --json, and the human summary.
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface TestRunResult {
+  ok: boolean;
+  command: 'test-run';
+  directory: string;
+  kind: string;
+  broker: {
+    /** flag, .env, environment, or local (an ephemeral broker started for this run). */
+    from: 'flag' | '.env' | 'environment' | 'local';
+    bootstrapServers: string;
+    /** Kafka version of a local broker; null for a configured one (Kafka does not report it to clients). */
+    version: string | null;
+    /** How a local broker ran: docker or java. */
+    route: 'docker' | 'java' | null;
+    brokers: number | null;
+  };
+  topic: string;
+  dlqTopic: string;
+  group: string;
+  samplesFrom: string;
+  messages: { produced: number; processed: number; deadLettered: number };
+  wallSeconds: number;
+  messagesPerSecond: number;
+  standIns: string[];
+  effect: { label: string; count: number | null; expected: number };
+  kernelExitCode: number | null;
+  topicsDeleted: boolean;
+  checks: Check[];
+  error: string | null;
+  /** The kernel's last log lines when something failed. */
+  logTail: string | null;
+  exitCode: number;
+}
+
+export function formatSummary(result: TestRunResult): string {
+  const { messages, broker } = result;
+  const brokerLine = broker.from === 'local'
+    ? `local Kafka ${broker.version} (${broker.route}, stopped) at ${broker.bootstrapServers}`
+    : `${broker.bootstrapServers} (from ${broker.from}${broker.brokers === null ? '' : `, ${broker.brokers} broker${broker.brokers === 1 ? '' : 's'}`})`;
+  const lines = [
+    result.ok ? 'test-run passed' : `test-run FAILED: ${result.error ?? 'a check did not hold'}`,
+    `  messages   ${messages.produced} produced, ${messages.processed} processed, ${messages.deadLettered} dead-lettered (samples from ${result.samplesFrom})`,
+    `  time       ${result.wallSeconds.toFixed(1)} s, ${result.messagesPerSecond.toFixed(1)} msg/s`,
+    `  broker     ${brokerLine}`,
+    `  topics     ${result.topic} -> dead letters ${result.dlqTopic}, group ${result.group}${result.topicsDeleted ? ' (deleted)' : ''}`,
+    `  effect     ${result.effect.count === null ? 'not observable from here' : `${result.effect.count} ${result.effect.label} (expected ${result.effect.expected})`}`,
+    `  stand-ins  ${result.standIns.length === 0 ? 'none' : result.standIns.map((s) => `${s} [STAND-IN]`).join('; ')}`,
+    ...result.checks.map((check) => `  ${check.ok ? 'ok  ' : 'FAIL'}       ${check.name}: ${check.detail}`),
+  ];
+  if (result.logTail) lines.push('--- last lines of the kernel log ---', result.logTail);
+  return `${lines.join('\n')}\n`;
+}
