@@ -43,9 +43,10 @@ async function connectWithin(admin: Admin, servers: string, from: string, ms: nu
 
 export async function runTestRun(kernel: KernelDir, options: TestRunOptions, progress: Progress, cleanup: CleanupStack): Promise<TestRunResult> {
   const started = Date.now();
-  const dotEnv = options.local ? {} : readDotEnv(join(kernel.dir, '.env'));
+  const fileEnv = readDotEnv(join(kernel.dir, '.env'));
+  const dotEnv = options.local ? {} : fileEnv;
   const env = options.local ? {} : process.env;
-  const lookup = lookupIn(readDotEnv(join(kernel.dir, '.env')), process.env);
+  const lookup = lookupIn(fileEnv, process.env);
   const runId = randomBytes(4).toString('hex');
   const topic = options.topic ?? `${kernel.topic}.testrun.${runId}`;
   const dlqTopic = `${topic}.dlq`;
@@ -78,7 +79,8 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
   try {
     // 1. The broker: configured, or an ephemeral local one.
     let settings: BrokerSettings | undefined = brokerSettings(options.bootstrapServer, dotEnv, env);
-    const kernelEnv: Record<string, string> = {};
+    // .env wins over the environment for the kernel too, as it does for test-run's own settings.
+    const kernelEnv: Record<string, string> = Object.fromEntries(Object.entries(fileEnv).filter(([, value]) => value !== ''));
     if (settings === undefined) {
       progress.step('No Kafka broker configured: starting a local one for this run');
       const local = await startLocalBroker(Math.max(options.timeoutMs, 60_000));
@@ -99,7 +101,7 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
     result.broker.brokers = (await admin.describeCluster()).brokers.length;
 
     // 2. The kind's dependency: configured, or a stand-in.
-    const services = await startKindServices(kernel.kind.name, options.local ? () => undefined : lookup, options.local, topic);
+    const services = await startKindServices(kernel.kind.name, lookup, options.local, topic);
     cleanup.push(services.stop);
     result.standIns = services.standIns;
     result.effect.label = services.effectLabel;
