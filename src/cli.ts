@@ -12,6 +12,7 @@ import { createReporter, openReporter, type Reporter } from './reporter.js';
 interface GlobalOptions extends CreateOptions {
   json?: boolean;
   debug?: boolean;
+  testRun?: boolean;
 }
 
 const CREATE_EXAMPLES = `
@@ -40,6 +41,7 @@ function buildProgram(run: { exitCode: number }): Command {
     .option('--no-install', 'do not run uv sync')
     .option('--git', 'git init and a first commit (the default)')
     .option('--no-git', 'no git repository')
+    .option('--test-run', 'run test-run on the new kernel right after it is written and installed')
     .option('--dry-run', 'print the files that would be written and write nothing')
     .option('--json', 'print one JSON object describing the result on stdout')
     .option('--force', 'allow a non-empty directory (existing files are still never replaced)')
@@ -170,8 +172,11 @@ async function runCreate(directory: string | undefined, options: GlobalOptions):
   try {
     const { createKernel } = await import('./commands/create.js');
     const result = await createKernel(directory, options, { prompter, reporter, uvEnv: userUvEnvironment });
-    if (options.json) writeJson(result);
-    return result.ok ? EXIT.ok : EXIT.failure;
+    // test-run handles Ctrl-C itself: it must stop the kernel and clean up before exiting.
+    process.removeListener('SIGINT', onSigint);
+    const testRun = options.testRun && result.ok && !result.dryRun ? await (await import('./commands/test-run.js')).testRunAfterCreate(result.directory, options) : undefined;
+    if (options.json) writeJson(testRun ? { ...result, ok: testRun.ok, testRun } : result);
+    return !result.ok ? EXIT.failure : (testRun?.exitCode ?? EXIT.ok);
   } catch (error) {
     const exitCode = exitCodeOf(error);
     reportError(error, options);

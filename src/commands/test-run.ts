@@ -5,7 +5,7 @@ import { readKernelDir } from '../test-run/kernel-dir.js';
 import { parseTestRunFlags, type TestRunFlags } from '../test-run/options.js';
 import { createProgress } from '../test-run/progress.js';
 import { runTestRun } from '../test-run/run.js';
-import { formatSummary } from '../test-run/summary.js';
+import { formatSummary, type TestRunResult } from '../test-run/summary.js';
 
 export type { TestRunFlags } from '../test-run/options.js';
 
@@ -13,8 +13,32 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+export interface TestRunFailure {
+  ok: false;
+  command: 'test-run';
+  error: string;
+  exitCode: number;
+}
+
 /** Runs a test-run and prints its outcome; returns the exit code. */
 export async function runTestRunCommand(directory: string | undefined, flags: TestRunFlags): Promise<number> {
+  const outcome = await executeTestRun(directory, flags);
+  if (flags.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+  return outcome.exitCode;
+}
+
+/** `create --test-run`: a failed run keeps the kernel and says how to run it again. */
+export async function testRunAfterCreate(directory: string, flags: Pick<TestRunFlags, 'json' | 'debug'>): Promise<TestRunResult | TestRunFailure> {
+  const outcome = await executeTestRun(directory, { json: flags.json, debug: flags.debug });
+  if (!outcome.ok) {
+    const human = flags.json ? process.stderr : process.stdout;
+    human.write(`The kernel is kept in ${directory}; after fixing it, run again with:\n  npx create-clustera-kernel test-run ${JSON.stringify(directory)}\n`);
+  }
+  return outcome;
+}
+
+/** Runs a test-run, printing human output only (on stderr with --json); the caller prints the JSON. */
+async function executeTestRun(directory: string | undefined, flags: TestRunFlags): Promise<TestRunResult | TestRunFailure> {
   const human = flags.json ? process.stderr : process.stdout;
   const cleanup = new CleanupStack();
   // Ctrl-C stops the kernel and the local services and deletes the test topics before exiting.
@@ -35,15 +59,13 @@ export async function runTestRunCommand(directory: string | undefined, flags: Te
     const result = await runTestRun(kernel, options, progress, cleanup);
     progress.done(result.ok ? 'test-run finished' : 'test-run failed');
     human.write(formatSummary(result));
-    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    return result.exitCode;
+    return result;
   } catch (error) {
     await cleanup.run();
     const exitCode = exitCodeOf(error);
     if (flags.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     process.stderr.write(`error: ${messageOf(error)}\n`);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ ok: false, command: 'test-run', error: messageOf(error), exitCode }, null, 2)}\n`);
-    return exitCode;
+    return { ok: false, command: 'test-run', error: messageOf(error), exitCode };
   } finally {
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigint);
