@@ -4,7 +4,9 @@ import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { PINNED_KAFKA_JARS } from "./kafka-jar-pins.js";
 import { kafkaMajor } from "./kafka-version.js";
+import { fetchPinnedJars, mavenRepository } from "./repository-fetch.js";
 
 const run = promisify(execFile);
 
@@ -53,35 +55,64 @@ ${[dependency("org.apache.kafka", "kafka_2.13", version), ...loggingDependencies
 `;
 }
 
+/** Where the jars came from on this call: the cache (no network), HTTPS with pinned checksums, or Maven. */
+export type JarSource = "cache" | "https" | "maven";
+
 // Downloads the broker's runtime classpath once; later calls only read the cache and need no network.
-export async function ensureKafkaJars(version: string, cacheRoot = kafkaCacheRoot()): Promise<KafkaJars> {
+export async function ensureKafkaJars(version: string, cacheRoot = kafkaCacheRoot()): Promise<KafkaJars & { source: JarSource }> {
   const dir = join(cacheRoot, `kafka-${version}`);
   const libDir = join(dir, "lib");
-  if (!existsSync(libDir)) await downloadJars(version, dir, libDir);
+  const source = existsSync(libDir) ? "cache" : await downloadJars(version, dir, libDir);
   const jars = (await readdir(libDir)).filter((name) => name.endsWith(".jar")).sort();
   if (jars.length === 0) throw new Error(`No jars in ${libDir}; delete ${dir} and retry`);
-  return { version, libDir, classpath: jars.map((name) => join(libDir, name)).join(":") };
+  return { version, libDir, classpath: jars.map((name) => join(libDir, name)).join(":"), source };
 }
 
-// Maven fills a private directory that is renamed into place whole, so a concurrent or interrupted run never sees half a classpath.
-async function downloadJars(version: string, dir: string, libDir: string): Promise<void> {
+// A pinned version needs no Maven (a user may have Java and nothing else); Maven resolves any other version, or steps in when HTTPS fails.
+// Either fills a private directory that is renamed into place whole, so a concurrent or interrupted run never sees half a classpath.
+async function downloadJars(version: string, dir: string, libDir: string): Promise<JarSource> {
   await mkdir(dir, { recursive: true });
-  const pom = join(dir, `pom-${process.pid}.xml`);
   const staging = join(dir, `lib-${process.pid}`);
+  const pinned = PINNED_KAFKA_JARS[version];
+  let httpsError = "";
+  try {
+    if (pinned) {
+      try {
+        await mkdir(staging, { recursive: true });
+        await fetchPinnedJars(pinned, mavenRepository(), staging);
+        await moveIntoPlace(staging, libDir);
+        return "https";
+      } catch (error) {
+        httpsError = `fetching over HTTPS failed (${error instanceof Error ? error.message : String(error)}); `;
+        await rm(staging, { recursive: true, force: true });
+      }
+    }
+    await mavenCopyDependencies(version, dir, staging, httpsError);
+    await moveIntoPlace(staging, libDir);
+    return "maven";
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function moveIntoPlace(staging: string, libDir: string): Promise<void> {
+  await rename(staging, libDir).catch((error: unknown) => {
+    // Another run finished first; its copy is as good as ours.
+    if (!existsSync(libDir)) throw error;
+  });
+}
+
+async function mavenCopyDependencies(version: string, dir: string, staging: string, earlier: string): Promise<void> {
+  const pom = join(dir, `pom-${process.pid}.xml`);
   await writeFile(pom, kafkaPom(version));
   try {
     await run("mvn", ["-q", "-B", "-f", pom, "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${staging}`], {
       maxBuffer: 16 * 1024 * 1024,
     });
-    await rename(staging, libDir).catch((error: unknown) => {
-      // Another run finished first; its copy is as good as ours.
-      if (!existsSync(libDir)) throw error;
-    });
   } catch (error) {
     const output = (error as { stdout?: string }).stdout ?? "";
-    throw new Error(`Maven could not fetch the Kafka ${version} jars: ${error instanceof Error ? error.message : String(error)}\n${output}`.trim());
+    throw new Error(`Could not fetch the Kafka ${version} jars: ${earlier}Maven: ${error instanceof Error ? error.message : String(error)}\n${output}`.trim());
   } finally {
-    await rm(staging, { recursive: true, force: true });
     await rm(pom, { force: true });
   }
 }

@@ -1,0 +1,81 @@
+// test-run's pure parts: the .env reader, where broker settings come from, flags, and the local broker's route.
+import { describe, expect, it } from 'vitest';
+import { chooseBrokerRoute, noRouteMessage, parseJavaMajor } from '../../src/test-run/broker-route.js';
+import { dockerRunArgs } from '../../src/test-run/docker-broker.js';
+import { parseDotEnv } from '../../src/test-run/dot-env.js';
+import { parseTestRunFlags } from '../../src/test-run/options.js';
+import { brokerSettings } from '../../src/test-run/settings.js';
+
+const pem = (label: string) => Buffer.from(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`).toString('base64');
+
+describe('parseDotEnv', () => {
+  it('reads plain, quoted, exported and commented lines', () => {
+    const text = ['# comment', 'A=1', 'export B = two ', 'C="x # not a comment"', "D='single'", 'E=value # comment', 'not a line', 'F=', ''].join('\n');
+    expect(parseDotEnv(text)).toEqual({ A: '1', B: 'two', C: 'x # not a comment', D: 'single', E: 'value', F: '' });
+  });
+});
+
+describe('brokerSettings', () => {
+  it('takes the flag first, then .env, then the environment', () => {
+    const dotEnv = { KAFKA_BOOTSTRAP_SERVERS: 'dotenv:9092' };
+    const env = { KAFKA_BOOTSTRAP_SERVERS: 'env:9092' };
+    expect(brokerSettings('flag:9092', dotEnv, env)).toMatchObject({ bootstrapServers: ['flag:9092'], from: 'flag' });
+    expect(brokerSettings(undefined, dotEnv, env)).toMatchObject({ bootstrapServers: ['dotenv:9092'], from: '.env' });
+    expect(brokerSettings(undefined, { KAFKA_BOOTSTRAP_SERVERS: ' ' }, env)).toMatchObject({ bootstrapServers: ['env:9092'], from: 'environment' });
+    expect(brokerSettings(undefined, {}, {})).toBeUndefined();
+  });
+
+  it('decodes the base64 certificates and reads SASL', () => {
+    const dotEnv = { KAFKA_BOOTSTRAP_SERVERS: 'a:1,b:2', KAFKA_CA_CERT: pem('CERTIFICATE'), KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' };
+    const settings = brokerSettings(undefined, dotEnv, {});
+    expect(settings?.bootstrapServers).toEqual(['a:1', 'b:2']);
+    expect(settings?.tls?.ca).toContain('-----BEGIN CERTIFICATE-----');
+    expect(settings?.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'u', password: 'p' });
+  });
+
+  it('rejects bad input in one sentence naming the variable', () => {
+    expect(() => brokerSettings('no-port', {}, {})).toThrow(/--bootstrap-server must be host:port/);
+    expect(() => brokerSettings('a:1', { KAFKA_CA_CERT: 'bm90IGEgcGVt' }, {})).toThrow(/KAFKA_CA_CERT must be the base64 encoding of a PEM file/);
+    expect(() => brokerSettings('a:1', { KAFKA_CLIENT_CERT: pem('CERTIFICATE') }, {})).toThrow(/must be set together/);
+    expect(() => brokerSettings('a:1', { KAFKA_SASL_MECHANISM: 'GSSAPI' }, {})).toThrow(/KAFKA_SASL_MECHANISM must be/);
+  });
+});
+
+describe('parseTestRunFlags', () => {
+  it('applies the defaults and rejects bad numbers and topics', () => {
+    expect(parseTestRunFlags({})).toMatchObject({ messages: 100, timeoutMs: 120_000, keepTopic: false, local: false });
+    expect(() => parseTestRunFlags({ messages: '0' })).toThrow(/--messages must be a whole number/);
+    expect(() => parseTestRunFlags({ timeout: '1.5' })).toThrow(/--timeout must be a whole number/);
+    expect(() => parseTestRunFlags({ topic: 'a b' })).toThrow(/--topic must be a Kafka topic name/);
+  });
+});
+
+describe('local broker route', () => {
+  it('prefers a Docker engine that answers, then Java 17 or newer, else none', () => {
+    expect(chooseBrokerRoute({ dockerAnswers: true, javaMajor: 21 })).toBe('docker');
+    expect(chooseBrokerRoute({ dockerAnswers: true, javaMajor: undefined })).toBe('docker');
+    expect(chooseBrokerRoute({ dockerAnswers: false, javaMajor: 17 })).toBe('java');
+    expect(chooseBrokerRoute({ dockerAnswers: false, javaMajor: 11 })).toBe('none');
+    expect(chooseBrokerRoute({ dockerAnswers: false, javaMajor: undefined })).toBe('none');
+  });
+
+  it('names both options when neither is there', () => {
+    expect(noRouteMessage({ dockerAnswers: false, javaMajor: 11 })).toMatch(/no Docker engine answers, java 11 is older than 17\): start Docker or install Java 17\+/);
+    expect(noRouteMessage({ dockerAnswers: false, javaMajor: undefined })).toMatch(/no java on PATH/);
+  });
+
+  it('reads the major version of old and new java -version outputs', () => {
+    expect(parseJavaMajor('openjdk version "17.0.12" 2024-07-16')).toBe(17);
+    expect(parseJavaMajor('java version "1.8.0_401"')).toBe(8);
+    expect(parseJavaMajor('openjdk version "21" 2023-09-19')).toBe(21);
+    expect(parseJavaMajor('nothing here')).toBeUndefined();
+  });
+
+  it('publishes the Docker broker on a loopback port it also advertises', () => {
+    const args = dockerRunArgs('4.3.1', 40123, 'clustera-test-run-1');
+    expect(args.slice(0, 6)).toEqual(['run', '-d', '--rm', '--name', 'clustera-test-run-1', '-p']);
+    expect(args).toContain('127.0.0.1:40123:9092');
+    expect(args).toContain('KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://127.0.0.1:40123');
+    expect(args.at(-1)).toBe('apache/kafka:4.3.1');
+  });
+});
