@@ -124,6 +124,10 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
     await ensureInstalled(kernel.dir);
     progress.step(`Running the kernel on ${topic}`);
     Object.assign(kernelEnv, services.env, { KAFKA_TOPIC: topic, KAFKA_CONSUMER_GROUP: group, DLQ_TOPIC: dlqTopic, KAFKA_AUTO_OFFSET_RESET: 'earliest' });
+    // The test group's offsets go once the kernel has left it (they stay with --keep-topic, for a look).
+    cleanup.push(async () => {
+      if (!options.keepTopic) await admin.deleteGroups([group]);
+    });
     const kernelProcess = startKernel(kernel.dir, kernelEnv, (line) => progress.logLine(line));
     running = kernelProcess;
     cleanup.push(() => kernelProcess.kill());

@@ -49,6 +49,7 @@ describe.skipIf(!sharedInfra())('test-run of each kind', () => {
       expect(run.result.messagesPerSecond).toBeCloseTo(MESSAGES / run.result.wallSeconds, 3);
       expect(await topicExists(kafka, run.result.topic), 'test topic deleted').toBe(false);
       expect(await topicExists(kafka, run.result.dlqTopic), 'dead-letter topic deleted').toBe(false);
+      expect(await groupHasOffsets(kafka, run.result.group, run.result.topic), 'test group deleted').toBe(false);
       const admin = kafka.admin();
       await admin.connect();
       expect((await admin.fetchTopicOffsets('clustera-it-basic')).map((p) => p.high), 'nothing produced to the real topic').toEqual(['0']);
