@@ -15,7 +15,8 @@ export async function createTopics(admin: Admin, topics: { topic: string; partit
 }
 
 export async function produceMessages(kafka: Kafka, topic: string, messages: { key: string; value: string; headers: Record<string, string> }[]): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Idempotent: a retried send must not put a message in twice, or the counts would not add up.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let start = 0; start < messages.length; start += 500) {

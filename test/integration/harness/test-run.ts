@@ -55,3 +55,13 @@ export async function groupHasOffsets(kafka: Kafka, group: string, topic: string
     await admin.disconnect();
   }
 }
+
+export async function groupExists(kafka: Kafka, group: string): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.listGroups()).groups.some((g) => g.groupId === group);
+  } finally {
+    await admin.disconnect();
+  }
+}
