@@ -38,13 +38,13 @@ async function databaseServices(lookup: Lookup, local: boolean, topic: string): 
   const base = { extraTopics: [], effectLabel: `rows in ${table}` };
   if (configured) return { ...base, env: {}, standIns: [], countEffect: () => countRows(configured, table, topic), stop: nothing };
   const { findPostgresBin, startPostgres } = await import('../infra/postgres.js');
-  let bin: string;
+  const howTo = "set DATABASE_URL in the kernel's .env, or install the PostgreSQL server binaries (initdb, pg_ctl; PG_BIN names their directory) for a local stand-in";
+  let server: Awaited<ReturnType<typeof startPostgres>>;
   try {
-    bin = findPostgresBin();
-  } catch {
-    throw new FailureError('The database kind needs PostgreSQL: set DATABASE_URL in the kernel\'s .env, or install the PostgreSQL server binaries (initdb, pg_ctl; PG_BIN names their directory) for a local stand-in.');
+    server = await startPostgres(findPostgresBin());
+  } catch (error) {
+    throw new FailureError(`The database kind needs PostgreSQL and no local one could start (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): ${howTo}.`);
   }
-  const server = await startPostgres(bin);
   return {
     ...base,
     env: { DATABASE_URL: server.url },
