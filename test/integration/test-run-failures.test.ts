@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
-import { requireInfra, sharedInfra } from '../setup/infra.js';
-import { kafkaClient } from './harness/kafka.js';
+import { requireInfra, sharedInfra, uniqueName } from '../setup/infra.js';
+import { createTopics, kafkaClient } from './harness/kafka.js';
 import { generateAndInstallKernel, type KernelProject } from './harness/kernel-project.js';
 import { cleanEnv, copyKernel, testRun, topicExists, writeDotEnv } from './harness/test-run.js';
 
@@ -173,6 +173,18 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
     } finally {
       removeDir(empty);
     }
+  });
+
+  it('--topic produces to the given topic and leaves it in place when it existed before', async () => {
+    const infra = requireInfra();
+    const kafka = kafkaClient(infra.kafka.bootstrapServers);
+    const topic = uniqueName('tr-given');
+    await createTopics(kafka, [{ topic, partitions: 2 }]);
+    const run = await testRun(project.dir, ['--messages', '6', '--topic', topic, '--bootstrap-server', infra.kafka.bootstrapServers]);
+    expect(run.result.ok, run.stderr).toBe(true);
+    expect(run.result).toMatchObject({ topic, dlqTopic: `${topic}.dlq`, messages: { produced: 6, processed: 6 } });
+    expect(await topicExists(kafka, topic), 'a topic test-run did not create stays').toBe(true);
+    expect(await topicExists(kafka, `${topic}.dlq`), 'the dead-letter topic it created goes').toBe(false);
   });
 
   it('keeps the test topics with --keep-topic', async () => {
