@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findFreePorts } from "./free-port.js";
-import { brokerProperties, type BrokerPorts, type BrokerTls } from "./kafka-config.js";
+import { brokerProperties, type BrokerPorts, type BrokerSaslUser, type BrokerTls } from "./kafka-config.js";
 import { ensureKafkaJars, type KafkaJars } from "./kafka-jars.js";
 import { brokerLogging } from "./kafka-logging.js";
 import { waitForKafka } from "./kafka-ready.js";
@@ -16,6 +16,8 @@ import { hasExited, stopProcess } from "./stop-process.js";
 export interface KafkaBrokerOptions {
   version?: string;
   tls?: BrokerTls;
+  /** With tls: a SASL_SSL listener accepting this PLAIN user. */
+  sasl?: BrokerSaslUser;
   autoCreateTopics?: boolean;
   startTimeoutMs?: number;
 }
@@ -24,6 +26,7 @@ export interface KafkaBroker {
   version: string;
   bootstrapServers: string;
   sslBootstrapServers?: string;
+  saslSslBootstrapServers?: string;
   logFile: string;
   pid: number;
   /** From formatting the storage to the first successful metadata request. */
@@ -72,16 +75,16 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const version = options.version ?? kafkaVersion();
   const jars = await ensureKafkaJars(version);
   const dir = await mkdtemp(join(tmpdir(), "clustera-kafka-"));
-  const [plaintext, controller, ssl] = await findFreePorts(3);
-  if (plaintext === undefined || controller === undefined || ssl === undefined) throw new Error("No free loopback ports");
-  const ports: BrokerPorts = { plaintext, controller, ...(options.tls ? { ssl } : {}) };
+  const [plaintext, controller, ssl, saslSsl] = await findFreePorts(4);
+  if (plaintext === undefined || controller === undefined || ssl === undefined || saslSsl === undefined) throw new Error("No free loopback ports");
+  const ports: BrokerPorts = { plaintext, controller, ...(options.tls ? { ssl } : {}), ...(options.tls && options.sasl ? { saslSsl } : {}) };
   const logging = brokerLogging(version);
   const loggingFile = join(dir, logging.fileName);
   const configFile = join(dir, "server.properties");
   const logFile = join(dir, "broker.log");
   await writeFile(loggingFile, logging.content);
   const properties = { version, ports, logDir: join(dir, "data"), autoCreateTopics: options.autoCreateTopics ?? false };
-  await writeFile(configFile, brokerProperties(options.tls ? { ...properties, tls: options.tls } : properties));
+  await writeFile(configFile, brokerProperties({ ...properties, ...(options.tls ? { tls: options.tls } : {}), ...(options.sasl ? { sasl: options.sasl } : {}) }));
 
   const started = Date.now();
   let child: ChildProcess | undefined;
@@ -108,6 +111,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     version,
     bootstrapServers: `127.0.0.1:${plaintext}`,
     ...(ports.ssl === undefined ? {} : { sslBootstrapServers: `127.0.0.1:${ports.ssl}` }),
+    ...(ports.saslSsl === undefined ? {} : { saslSslBootstrapServers: `127.0.0.1:${ports.saslSsl}` }),
     logFile,
     pid: broker.pid ?? -1,
     startupMs: Date.now() - started,

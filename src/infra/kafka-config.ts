@@ -4,6 +4,14 @@ export interface BrokerPorts {
   plaintext: number;
   controller: number;
   ssl?: number;
+  /** SASL_SSL listener (PLAIN over the same server certificate, no client certificate); needs tls. */
+  saslSsl?: number;
+}
+
+// One PLAIN user the SASL_SSL listener accepts.
+export interface BrokerSaslUser {
+  username: string;
+  password: string;
 }
 
 // PEM text for the SSL listener; the broker reads it inline, so no keystore files or passwords are needed.
@@ -18,6 +26,7 @@ export interface BrokerConfigInput {
   ports: BrokerPorts;
   logDir: string;
   tls?: BrokerTls;
+  sasl?: BrokerSaslUser;
   autoCreateTopics: boolean;
 }
 
@@ -26,13 +35,14 @@ function propertyValue(text: string): string {
   return text.trim().replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
 }
 
-function listenerSettings({ ports, tls }: BrokerConfigInput): Record<string, string> {
+function listenerSettings({ ports, tls, sasl }: BrokerConfigInput): Record<string, string> {
   const advertised = [`PLAINTEXT://127.0.0.1:${ports.plaintext}`];
   if (tls !== undefined && ports.ssl !== undefined) advertised.push(`SSL://127.0.0.1:${ports.ssl}`);
+  if (tls !== undefined && sasl !== undefined && ports.saslSsl !== undefined) advertised.push(`SASL_SSL://127.0.0.1:${ports.saslSsl}`);
   return {
     listeners: [...advertised, `CONTROLLER://127.0.0.1:${ports.controller}`].join(","),
     "advertised.listeners": advertised.join(","),
-    "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT",
+    "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
     "controller.listener.names": "CONTROLLER",
     "inter.broker.listener.name": "PLAINTEXT",
   };
@@ -46,6 +56,16 @@ function sslSettings(tls: BrokerTls): Record<string, string> {
     "ssl.truststore.type": "PEM",
     "ssl.truststore.certificates": propertyValue(tls.caCertPem),
     "ssl.client.auth": "required",
+  };
+}
+
+// PLAIN's JAAS line quotes its values; the test user's name and password are plain words.
+function saslSettings(user: BrokerSaslUser): Record<string, string> {
+  return {
+    "sasl.enabled.mechanisms": "PLAIN",
+    "listener.name.sasl_ssl.plain.sasl.jaas.config": `org.apache.kafka.common.security.plain.PlainLoginModule required user_${user.username}="${user.password}";`,
+    // SASL authenticates the client; this listener asks for no client certificate.
+    "listener.name.sasl_ssl.ssl.client.auth": "none",
   };
 }
 
@@ -85,6 +105,7 @@ export function brokerProperties(input: BrokerConfigInput): string {
     "auto.create.topics.enable": String(input.autoCreateTopics),
     ...smallAndFastSettings(input.version),
     ...(input.tls === undefined ? {} : sslSettings(input.tls)),
+    ...(input.tls === undefined || input.sasl === undefined ? {} : saslSettings(input.sasl)),
   };
   return `${Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)

@@ -35,7 +35,7 @@ async function connectWithin(admin: Admin, servers: string, from: string, ms: nu
     await Promise.race([admin.connect(), timeout]);
   } catch (error) {
     void admin.disconnect().catch(() => undefined);
-    throw new FailureError(`No Kafka broker answered at ${servers} (from ${from}): ${messageOf(error)}; check the address and that the broker is running.`);
+    throw new FailureError(`Could not connect to Kafka at ${servers} (from ${from}): ${messageOf(error)}; check the address, that the broker is running, and the TLS and SASL settings.`);
   } finally {
     clearTimeout(timer);
   }

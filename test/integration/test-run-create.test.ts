@@ -29,7 +29,7 @@ describe.skipIf(!sharedInfra())('create --test-run', () => {
       const dir = join(root, 'tr-fail');
       expect(existsSync(join(dir, 'main.py'))).toBe(true);
       expect(run.stdout).toContain(`npx create-clustera-kernel test-run "${dir}"`);
-      expect(run.stdout).toMatch(/test-run FAILED: No Kafka broker answered at 127\.0\.0\.1:1 \(from environment\)/);
+      expect(run.stdout).toMatch(/test-run FAILED: Could not connect to Kafka at 127\.0\.0\.1:1 \(from environment\)/);
     } finally {
       removeDir(root);
     }
