@@ -1,5 +1,5 @@
 // test-run of each kind with the built CLI against the suite's broker: real PostgreSQL from .env, stand-ins otherwise.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedInfra } from '../setup/infra.js';
@@ -62,7 +62,7 @@ describe.skipIf(!sharedInfra())('test-run of each kind', () => {
     }
   });
 
-  it('database: rows in the real PostgreSQL from .env, then rows in a local stand-in with --local', async () => {
+  it('database: rows in the real PostgreSQL from .env, in a local stand-in with --local, and dead letters from the kernel\'s own fixture', async () => {
     const infra = requireInfra();
     const project = await generateAndInstallKernel('database');
     try {
@@ -79,6 +79,15 @@ describe.skipIf(!sharedInfra())('test-run of each kind', () => {
       expect(local.result.effect).toEqual({ label: 'rows in test_run_events', count: MESSAGES, expected: MESSAGES });
       expect(local.stderr).toContain('[STAND-IN]');
       console.log(`[test-run] database (stand-in PostgreSQL): ${local.result.wallSeconds.toFixed(1)} s`);
+
+      // The kernel's own fixture is what test-run sends: every other line is not JSON, so it is dead-lettered.
+      mkdirSync(join(project.dir, 'tests'), { recursive: true });
+      writeFileSync(join(project.dir, 'tests', 'sample_messages.jsonl'), '{"id": "fixture-1", "total": 5}\nnot json at all\n');
+      const fixture = await testRun(project.dir, ['--messages', String(MESSAGES)]);
+      expect(fixture.result.ok, fixture.stderr).toBe(true);
+      expect(fixture.result.samplesFrom).toBe('tests/sample_messages.jsonl');
+      expect(fixture.result.messages).toEqual({ produced: MESSAGES, processed: MESSAGES, deadLettered: MESSAGES / 2 });
+      expect(fixture.result.effect).toEqual({ label: 'rows in test_run_events', count: MESSAGES / 2, expected: MESSAGES / 2 });
     } finally {
       removeDir(project.root);
     }

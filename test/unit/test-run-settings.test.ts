@@ -1,10 +1,15 @@
-// test-run's pure parts: the .env reader, where broker settings come from, flags, and the local broker's route.
+// test-run's pure parts: the .env reader, where broker settings come from, flags, the local broker's route, samples.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findKind } from '../../src/kinds.js';
 import { chooseBrokerRoute, noRouteMessage, parseJavaMajor } from '../../src/test-run/broker-route.js';
 import { dockerRunArgs } from '../../src/test-run/docker-broker.js';
 import { parseDotEnv } from '../../src/test-run/dot-env.js';
 import { parseTestRunFlags } from '../../src/test-run/options.js';
+import { buildMessages, readSamples } from '../../src/test-run/sample-messages.js';
 import { brokerSettings } from '../../src/test-run/settings.js';
+import { makeTempDir, removeDir } from '../helpers/cli.js';
 
 const pem = (label: string) => Buffer.from(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`).toString('base64');
 
@@ -77,5 +82,24 @@ describe('local broker route', () => {
     expect(args).toContain('127.0.0.1:40123:9092');
     expect(args).toContain('KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://127.0.0.1:40123');
     expect(args.at(-1)).toBe('apache/kafka:4.3.1');
+  });
+});
+
+describe('sample messages', () => {
+  it('come from tests/sample_messages.jsonl when the kernel has one, else from the kind', () => {
+    const kind = findKind('http')!;
+    const dir = makeTempDir('cck-samples-');
+    try {
+      expect(readSamples(dir, kind)).toEqual({ values: [JSON.stringify(kind.samplePayload)], from: "the http kind's sample payload" });
+      mkdirSync(join(dir, 'tests'));
+      writeFileSync(join(dir, 'tests', 'sample_messages.jsonl'), '{"a": 1}\n\n  {"b": 2}  \n');
+      const samples = readSamples(dir, kind);
+      expect(samples).toEqual({ values: ['{"a": 1}', '{"b": 2}'], from: 'tests/sample_messages.jsonl' });
+      const messages = buildMessages(samples, 3, 'run-1');
+      expect(messages.map((m) => m.value)).toEqual(['{"a": 1}', '{"b": 2}', '{"a": 1}']);
+      expect(messages[2]).toMatchObject({ key: 'test-run-2', headers: { 'clustera-test-run': 'run-1' } });
+    } finally {
+      removeDir(dir);
+    }
   });
 });
