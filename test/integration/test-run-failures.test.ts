@@ -1,7 +1,7 @@
 // test-run's failure paths and other routes: a fatal kernel, mutual TLS from .env, a wrong broker, the local Java
 // broker for a kernel without .env, Ctrl-C, and bad input.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,8 +108,13 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
-  it('starts, uses and stops a local Java broker for a kernel with no .env', async () => {
-    const run = await testRun(project.dir, ['--messages', '10']);
+  it('starts, uses and stops a local Java broker for a kernel with no .env, when the Docker engine does not answer', async () => {
+    // A docker command whose engine is down, as on a laptop with Docker installed but not started.
+    const bin = join(project.root, 'fake-bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'docker'), `#!/bin/sh\necho "$@" >> ${join(bin, 'calls.log')}\necho "Cannot connect to the Docker daemon" >&2\nexit 1\n`, { mode: 0o755 });
+    const run = await testRun(project.dir, ['--messages', '10'], { PATH: `${bin}:${process.env.PATH ?? ''}` });
+    expect(readFileSync(join(bin, 'calls.log'), 'utf8'), 'the Docker engine was asked first').toMatch(/^info/);
     expect(run.result.ok, run.stderr).toBe(true);
     expect(run.result.broker).toMatchObject({ from: 'local', route: 'java', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
     expect(run.stderr).toContain('No Kafka broker configured: starting a local one');
@@ -139,6 +144,14 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
     const result = await child;
     return { tree, exitCode: result.exitCode, output: result.all ?? '' };
   }
+
+  it('without a broker, Docker or Java says so in one sentence naming both, exit 1', async () => {
+    const empty = join(project.root, 'empty-bin');
+    mkdirSync(empty, { recursive: true });
+    const run = await testRun(project.dir, ['--messages', '1'], { PATH: empty });
+    expect(run.exitCode).toBe(1);
+    expect(run.result.error).toBe('No Kafka broker is configured and none can be started here (no Docker engine answers, no java on PATH): start Docker or install Java 17+, or pass --bootstrap-server host:port.');
+  });
 
   it('Ctrl-C stops the kernel and the local broker and leaves no process behind', async () => {
     const { tree, exitCode, output } = await interrupt([]);

@@ -13,8 +13,8 @@ export interface TestRunOutcome extends CliRun {
 const CLEARED = ['KAFKA_BOOTSTRAP_SERVERS', 'DATABASE_URL', 'API_BASE_URL', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'CI'];
 export const cleanEnv = (): Record<string, string> => Object.fromEntries(CLEARED.map((name) => [name, '']));
 
-export async function testRun(dir: string, args: string[] = []): Promise<TestRunOutcome> {
-  const run = await runCli(['test-run', dir, '--json', ...args], { cwd: dir, env: cleanEnv() });
+export async function testRun(dir: string, args: string[] = [], env: Record<string, string> = {}): Promise<TestRunOutcome> {
+  const run = await runCli(['test-run', dir, '--json', ...args], { cwd: dir, env: { ...cleanEnv(), ...env } });
   let result: TestRunResult;
   try {
     result = JSON.parse(run.stdout) as TestRunResult;
