@@ -37,7 +37,7 @@ if ! command -v uv >/dev/null 2>&1; then
 fi
 command -v uv >/dev/null 2>&1 || missing+=("uv (python3 -m pip install uv)")
 
-for tool in java mvn openssl node python3; do
+for tool in java openssl node python3; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if command -v java >/dev/null 2>&1; then
@@ -50,7 +50,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   exit 1
 fi
 
-# The Kafka jars come from Maven Central once; the test setup then starts the broker offline.
+# The Kafka jars are fetched once (over HTTPS with pinned checksums; Maven only for a version without pins);
+# the test setup then starts the broker offline.
 [ -d node_modules/kafkajs ] || npm ci --no-audit --no-fund
 npm run --silent build
 node --input-type=module -e '
@@ -58,6 +59,6 @@ node --input-type=module -e '
   const { kafkaVersion } = await import("./dist/infra/kafka-version.js");
   const started = Date.now();
   const jars = await ensureKafkaJars(kafkaVersion());
-  console.log(`provision: Kafka ${jars.version} jars ready in ${jars.libDir} (${Date.now() - started} ms)`);
+  console.log(`provision: Kafka ${jars.version} jars ready in ${jars.libDir} (from ${jars.source}, ${Date.now() - started} ms)`);
 '
 echo "provision: ready"
