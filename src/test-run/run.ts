@@ -78,19 +78,22 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
   let running: RunningKernel | undefined;
   try {
     // 1. The broker: configured, or an ephemeral local one.
-    let settings: BrokerSettings | undefined = brokerSettings(options.bootstrapServer, dotEnv, env);
+    const configured = brokerSettings(options.bootstrapServer, dotEnv, env);
+    let settings: Pick<BrokerSettings, 'bootstrapServers' | 'tls' | 'sasl'>;
     // .env wins over the environment for the kernel too, as it does for test-run's own settings.
     const kernelEnv: Record<string, string> = Object.fromEntries(Object.entries(fileEnv).filter(([, value]) => value !== ''));
-    if (settings === undefined) {
+    // With --local or a local broker, .env's certificates and SASL must not reach the kernel: test-run does not use them either.
+    if (options.local || configured === undefined) for (const name of SECURITY_VARIABLES) kernelEnv[name] = '';
+    if (configured === undefined) {
       progress.step('No Kafka broker configured: starting a local one for this run');
       const local = await startLocalBroker(Math.max(options.timeoutMs, 60_000));
       cleanup.push(local.stop);
-      settings = { bootstrapServers: [local.bootstrapServers], from: '.env' };
+      settings = { bootstrapServers: [local.bootstrapServers] };
       result.broker = { from: 'local', bootstrapServers: local.bootstrapServers, version: local.version, route: local.route, brokers: 1 };
-      for (const name of SECURITY_VARIABLES) kernelEnv[name] = '';
       progress.step(`Local Kafka ${local.version} (${local.route}) ready at ${local.bootstrapServers} in ${(local.startupMs / 1000).toFixed(1)} s`);
     } else {
-      result.broker = { from: settings.from, bootstrapServers: settings.bootstrapServers.join(','), version: null, route: null, brokers: null };
+      settings = configured;
+      result.broker = { from: configured.from, bootstrapServers: configured.bootstrapServers.join(','), version: null, route: null, brokers: null };
     }
     kernelEnv.KAFKA_BOOTSTRAP_SERVERS = settings.bootstrapServers.join(',');
     const kafka = kafkaFor(settings, options.timeoutMs);
