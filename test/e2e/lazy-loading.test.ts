@@ -1,4 +1,4 @@
-// The cheap paths stay cheap: --help, --version, kinds and a non-interactive create never load kafkajs, execa,
+// The cheap paths stay cheap: --help, --version, kinds and a non-interactive create never load kafkajs, pg, execa,
 // the prompt library or src/infra. Checked on the modules Node actually loads from the built bundle, not on time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ const DIST = join(REPO_ROOT, 'dist');
 const LOAD_HOOK = join(REPO_ROOT, 'test', 'helpers', 'module-load-log.mjs');
 
 // What must stay out of the cheap paths, as a prefix of the bundler's input paths.
-const HEAVY = { kafkajs: 'node_modules/kafkajs/', execa: 'node_modules/execa/', prompts: 'node_modules/@clack/prompts/', infra: 'src/infra/' };
+const HEAVY = { kafkajs: 'node_modules/kafkajs/', pg: 'node_modules/pg/', execa: 'node_modules/execa/', prompts: 'node_modules/@clack/prompts/', infra: 'src/infra/' };
 type Heavy = keyof typeof HEAVY;
 
 interface Metafile {
@@ -60,6 +60,7 @@ describe('lazy loading (built CLI)', () => {
       expect(files[name], name).not.toContain(main);
     }
     expect(files.kafkajs, 'kafkajs').not.toContain(main);
+    expect(files.pg, 'pg').not.toContain(main);
   });
 
   // runCli pipes stdout, as CI does; on a terminal create loads the prompt library for its styled lines and spinner.
@@ -70,7 +71,7 @@ describe('lazy loading (built CLI)', () => {
     ['kinds --json', ['kinds', '--json']],
     ['create --yes --no-install --no-git', ['quiet-kernel', '--kind', 'basic', '--yes', '--no-install', '--no-git']],
     ['create --dry-run --json', ['dry-kernel', '--kind', 'ai', '--yes', '--no-install', '--no-git', '--dry-run', '--json']],
-  ])('%s loads none of kafkajs, execa, the prompts or src/infra', async (_label, args) => {
+  ])('%s loads none of kafkajs, pg, execa, the prompts or src/infra', async (_label, args) => {
     expect(heavyLoaded(await modulesLoadedBy(args), files)).toEqual([]);
   });
 
