@@ -50,7 +50,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   exit 1
 fi
 
-# The Kafka jars are fetched once (over HTTPS with pinned checksums; Maven only for a version without pins);
+# The Kafka jars are fetched once (over HTTPS with pinned checksums when a repository is named, else with Maven);
 # the test setup then starts the broker offline.
 [ -d node_modules/kafkajs ] || npm ci --no-audit --no-fund
 npm run --silent build

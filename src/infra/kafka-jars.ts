@@ -68,18 +68,20 @@ export async function ensureKafkaJars(version: string, cacheRoot = kafkaCacheRoo
   return { version, libDir, classpath: jars.map((name) => join(libDir, name)).join(":"), source };
 }
 
-// A pinned version needs no Maven (a user may have Java and nothing else); Maven resolves any other version, or steps in when HTTPS fails.
+// A pinned version needs no Maven when a repository is named (a user may have Java and nothing else); Maven resolves
+// any other version, steps in when HTTPS fails, and knows its own default repository when none is named.
 // Either fills a private directory that is renamed into place whole, so a concurrent or interrupted run never sees half a classpath.
 async function downloadJars(version: string, dir: string, libDir: string): Promise<JarSource> {
   await mkdir(dir, { recursive: true });
   const staging = join(dir, `lib-${process.pid}`);
   const pinned = PINNED_KAFKA_JARS[version];
+  const repository = mavenRepository();
   let httpsError = "";
   try {
-    if (pinned) {
+    if (pinned && repository) {
       try {
         await mkdir(staging, { recursive: true });
-        await fetchPinnedJars(pinned, mavenRepository(), staging);
+        await fetchPinnedJars(pinned, repository, staging);
         await moveIntoPlace(staging, libDir);
         return "https";
       } catch (error) {
@@ -110,6 +112,11 @@ async function mavenCopyDependencies(version: string, dir: string, staging: stri
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new Error(
+        `Could not fetch the Kafka ${version} jars: ${earlier}Maven is not installed. Set CLUSTERA_MAVEN_REPOSITORY to the URL of a Maven repository (Maven Central or your mirror), or install Maven.`,
+      );
+    }
     const output = (error as { stdout?: string }).stdout ?? "";
     throw new Error(`Could not fetch the Kafka ${version} jars: ${earlier}Maven: ${error instanceof Error ? error.message : String(error)}\n${output}`.trim());
   } finally {

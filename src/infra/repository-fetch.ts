@@ -1,15 +1,36 @@
 // Fetches pinned jars over HTTPS from a Maven repository's plain file layout, verifying each one's SHA-256.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { basename, join } from "node:path";
 import type { PinnedJar } from "./kafka-jar-pins.js";
 
-// Maven's own default repository; CLUSTERA_MAVEN_REPOSITORY points at a mirror instead.
-const DEFAULT_REPOSITORY = "";
 const PARALLEL_DOWNLOADS = 6;
 
-export function mavenRepository(env: NodeJS.ProcessEnv = process.env): string {
-  return (env.CLUSTERA_MAVEN_REPOSITORY?.trim() || DEFAULT_REPOSITORY).replace(/\/+$/, "");
+/**
+ * The repository to fetch from: CLUSTERA_MAVEN_REPOSITORY, else the first mirror in Maven's settings.xml.
+ * Undefined when neither names one; Maven itself then resolves the jars with its own defaults.
+ */
+export function mavenRepository(env: NodeJS.ProcessEnv = process.env, settingsFile = mavenSettingsFile(env)): string | undefined {
+  const url = env.CLUSTERA_MAVEN_REPOSITORY?.trim() || firstMirrorUrl(settingsFile);
+  return url ? url.replace(/\/+$/, "") : undefined;
+}
+
+function mavenSettingsFile(env: NodeJS.ProcessEnv): string {
+  return join(env.HOME ?? homedir(), ".m2", "settings.xml");
+}
+
+// A regular expression is enough: only <mirror><url> is read, and a settings file we cannot read just means "none".
+function firstMirrorUrl(settingsFile: string): string | undefined {
+  let xml: string;
+  try {
+    xml = readFileSync(settingsFile, "utf8").replace(/<!--[\s\S]*?-->/g, "");
+  } catch {
+    return undefined;
+  }
+  const url = /<mirror>[\s\S]*?<url>\s*([^<\s]+)\s*<\/url>/.exec(xml)?.[1];
+  return url && /^https?:\/\//.test(url) ? url : undefined;
 }
 
 async function fetchOne(jar: PinnedJar, repository: string, dir: string): Promise<void> {

@@ -1,6 +1,6 @@
 // The HTTPS jar fetch against a local repository: verified jars land in the directory, a tampered one is refused.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchPinnedJars, mavenRepository } from '../../src/infra/repository-fetch.js';
@@ -39,8 +39,17 @@ describe('fetchPinnedJars', () => {
     }
   });
 
-  it('takes the repository from CLUSTERA_MAVEN_REPOSITORY', () => {
-    expect(mavenRepository({ CLUSTERA_MAVEN_REPOSITORY: 'https://mirror.example.test/maven2/' })).toBe('https://mirror.example.test/maven2');
-    expect(mavenRepository({})).toMatch(/^https:\/\//);
+  it('takes the repository from CLUSTERA_MAVEN_REPOSITORY, else the first mirror of Maven\'s settings, else none', () => {
+    const dir = makeTempDir('cck-m2-');
+    try {
+      const settings = join(dir, 'settings.xml');
+      const missing = join(dir, 'absent.xml');
+      writeFileSync(settings, '<settings><!-- <mirror><url>https://old.example.test/</url></mirror> --><mirrors><mirror><id>m</id><url> https://mirror.example.test/m2/ </url></mirror></mirrors></settings>');
+      expect(mavenRepository({ CLUSTERA_MAVEN_REPOSITORY: 'https://env.example.test/maven2/' }, settings)).toBe('https://env.example.test/maven2');
+      expect(mavenRepository({}, settings)).toBe('https://mirror.example.test/m2');
+      expect(mavenRepository({}, missing)).toBeUndefined();
+    } finally {
+      removeDir(dir);
+    }
   });
 });
