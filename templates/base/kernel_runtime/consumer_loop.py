@@ -1,4 +1,4 @@
-"""The poll loop: one message at a time, offsets stored after processing, committed in the background."""
+"""The poll loop: messages handed to a dispatch, offsets stored once finished, committed in the background."""
 
 import logging
 from typing import Any
@@ -6,10 +6,9 @@ from typing import Any
 from confluent_kafka import KafkaError, KafkaException
 
 from .broker_watch import CONNECTION_ERRORS, BrokerWatch
-from .errors import Interrupted, KafkaUnavailable, KernelFailure
-from .message import Message
+from .dispatch import Dispatch
+from .errors import KafkaUnavailable, KernelFailure
 from .metrics import Metrics
-from .processor import Processor
 from .shutdown import Shutdown
 
 log = logging.getLogger(__name__)
@@ -24,7 +23,7 @@ class ConsumerLoop:
     def __init__(
         self,
         consumer: Any,
-        processor: Processor,
+        dispatch: Dispatch,
         *,
         topic: str,
         watch: BrokerWatch,
@@ -32,7 +31,7 @@ class ConsumerLoop:
         shutdown: Shutdown,
     ) -> None:
         self._consumer = consumer
-        self._processor = processor
+        self._dispatch = dispatch
         self._topic = topic
         self._watch = watch
         self._metrics = metrics
@@ -52,6 +51,8 @@ class ConsumerLoop:
         log.info("Consuming %s", self._topic)
         try:
             self._consume_until_stopped()
+            if self._dispatch.failure is not None:
+                raise self._dispatch.failure
         except KernelFailure as failure:
             # Logged here so the reason comes before the shutdown lines, not after them.
             log.error("Stopping: %s", failure)
@@ -62,7 +63,7 @@ class ConsumerLoop:
 
     def _consume_until_stopped(self) -> None:
         while not self._stop.is_set():
-            raw = self._consumer.poll(POLL_TIMEOUT_S)
+            raw = self._consumer.poll(self._dispatch.poll_timeout_s())
             self._watch.check(self._probe)
             if raw is None:
                 continue
@@ -71,19 +72,8 @@ class ConsumerLoop:
                 self._on_kafka_error(error)
                 continue
             self._watch.alive()
-            try:
-                self._processor.handle(Message.from_kafka(raw))
-            except Interrupted as interrupted:
-                log.info("%s; it will be redelivered", interrupted)
+            if not self._dispatch.take(raw):
                 return
-            self._store_offset(raw)
-
-    def _store_offset(self, raw: Any) -> None:
-        try:
-            self._consumer.store_offsets(message=raw)
-        except KafkaException as error:
-            # Happens when the partition was taken away meanwhile; its new owner redelivers the message.
-            log.warning("Could not store offset %d of partition %d: %s", raw.offset(), raw.partition(), error)
 
     def _probe(self, timeout_s: float) -> bool:
         try:
@@ -103,17 +93,20 @@ class ConsumerLoop:
     def _on_assign(self, _consumer: Any, partitions: list[Any]) -> None:
         log.info("Assigned %s", _describe(partitions))
         self._assigned_once = True
+        self._dispatch.on_assign()
         self._metrics.set_assigned_partitions(len(partitions))
         self._watch.alive()
 
     def _on_revoke(self, _consumer: Any, partitions: list[Any]) -> None:
         # Commit before the partitions move, so their next owner starts right after our last finished message.
+        self._dispatch.on_revoke(partitions)
         self._commit("partition revoke")
         log.info("Revoked %s", _describe(partitions))
         self._metrics.set_assigned_partitions(0)
 
     def _on_lost(self, _consumer: Any, partitions: list[Any]) -> None:
         log.warning("Lost %s without a clean revoke; uncommitted messages will be redelivered", _describe(partitions))
+        self._dispatch.on_lost(partitions)
         self._metrics.set_assigned_partitions(0)
 
     def _commit(self, reason: str) -> None:
@@ -124,6 +117,7 @@ class ConsumerLoop:
                 log.warning("Could not commit offsets on %s: %s", reason, error.args[0].str())
 
     def _close(self) -> None:
+        self._dispatch.drain()
         if self._watch.connected:
             self._commit("shutdown")
         try:

@@ -20,14 +20,25 @@ class DeadLetters:
         """Returns once the broker acknowledged the copy; raises PublishFailed otherwise (nothing is committed)."""
         try:
             self._publisher.publish(
-                self.topic,
-                message.value,
-                key=message.key,
-                headers=[*message.headers, *dead_letter_headers(message, error, attempts, self._group)],
+                self.topic, message.value, key=message.key, headers=self._headers(message, error, attempts)
             )
         except Exception as failure:
-            reason = f"could not write {message.ref} to dead-letter topic {self.topic}: {failure}"
-            raise PublishFailed(reason) from failure
+            raise self._failed(message, failure) from failure
+
+    async def send_async(self, message: Message, error: BaseException, attempts: int) -> None:
+        """Like send, but waits for the acknowledgement without blocking the event loop."""
+        try:
+            await self._publisher.publish_async(
+                self.topic, message.value, key=message.key, headers=self._headers(message, error, attempts)
+            )
+        except Exception as failure:
+            raise self._failed(message, failure) from failure
+
+    def _headers(self, message: Message, error: BaseException, attempts: int) -> Headers:
+        return [*message.headers, *dead_letter_headers(message, error, attempts, self._group)]
+
+    def _failed(self, message: Message, failure: Exception) -> PublishFailed:
+        return PublishFailed(f"could not write {message.ref} to dead-letter topic {self.topic}: {failure}")
 
 
 def dead_letter_headers(message: Message, error: BaseException, attempts: int, group: str) -> Headers:

@@ -21,6 +21,9 @@ class Metrics:
         self._duration_count = 0
         self._lag: dict[tuple[str, int], int] = {}
         self._assigned_partitions = 0
+        self._in_flight = 0
+        self._gaps: dict[tuple[str, int], int] = {}
+        self._backpressure_s = 0.0
 
     def count_message(self, result: str) -> None:
         """result: processed, skipped, dead_lettered or failed."""
@@ -47,6 +50,16 @@ class Metrics:
     def set_assigned_partitions(self, count: int) -> None:
         with self._lock:
             self._assigned_partitions = count
+
+    def set_in_flight(self, count: int, gaps: dict[tuple[str, int], int]) -> None:
+        """count: messages taken and not finished; gaps: finished but not yet committable, by partition."""
+        with self._lock:
+            self._in_flight = count
+            self._gaps = gaps
+
+    def add_backpressure_wait(self, seconds: float) -> None:
+        with self._lock:
+            self._backpressure_s += seconds
 
     def record_statistics(self, statistics_json: str) -> None:
         """librdkafka's stats_cb: keeps the consumer lag of every assigned partition."""
@@ -94,5 +107,17 @@ class Metrics:
                 f"# HELP {PREFIX}_assigned_partitions Partitions currently assigned to this consumer.",
                 f"# TYPE {PREFIX}_assigned_partitions gauge",
                 f"{PREFIX}_assigned_partitions {self._assigned_partitions}",
+                f"# HELP {PREFIX}_in_flight Messages taken from Kafka and not finished yet (at most MAX_IN_FLIGHT).",
+                f"# TYPE {PREFIX}_in_flight gauge",
+                f"{PREFIX}_in_flight {self._in_flight}",
+                f"# HELP {PREFIX}_offset_gap Finished messages waiting for an earlier one before they are committed.",
+                f"# TYPE {PREFIX}_offset_gap gauge",
+                *(
+                    f'{PREFIX}_offset_gap{{topic="{topic}",partition="{partition}"}} {gap}'
+                    for (topic, partition), gap in sorted(self._gaps.items())
+                ),
+                f"# HELP {PREFIX}_backpressure_seconds_total Time intake was paused because MAX_IN_FLIGHT was reached.",
+                f"# TYPE {PREFIX}_backpressure_seconds_total counter",
+                f"{PREFIX}_backpressure_seconds_total {self._backpressure_s}",
             ]
         return "\n".join(lines) + "\n"

@@ -1,10 +1,11 @@
 """Runs process_message for one message and applies the contract: done, retry, skip, dead-letter or stop."""
 
+import asyncio
 import enum
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from .dead_letter import DeadLetters
 from .errors import Interrupted, ProcessingFailed, RetriesExhausted, RetryableError, SkipMessage
@@ -14,7 +15,9 @@ from .retry import Backoff
 
 log = logging.getLogger(__name__)
 
-ProcessFunction = Callable[[Message], bool | None]
+ProcessFunction = Callable[[Message], bool | None] | Callable[[Message], Awaitable[bool | None]]
+# How often an async retry wait checks whether a stop was requested.
+STOP_CHECK_INTERVAL_S = 0.1
 
 
 class Outcome(enum.Enum):
@@ -24,7 +27,10 @@ class Outcome(enum.Enum):
 
 
 class Processor:
-    """Every outcome returned means "commit this offset"; anything that must not be committed raises."""
+    """Every outcome returned means "this message is finished"; anything that must not be committed raises.
+
+    `handle` runs a plain process_message, `handle_async` an `async def` one; both follow the same steps.
+    """
 
     def __init__(
         self,
@@ -46,60 +52,107 @@ class Processor:
     def handle(self, message: Message) -> Outcome:
         attempt = 1
         while True:
-            error = self._attempt(message, attempt)
-            if error is None:
-                self._metrics.count_message(Outcome.PROCESSED.value)
-                return Outcome.PROCESSED
-            if isinstance(error, SkipMessage):
-                return self._give_up(message, error, attempt)
-            if attempt >= self._max_attempts:
-                return self._exhausted(message, error, attempt)
-            delay_s = self._backoff.delay_s(attempt, error.retry_after)
-            log.warning(
-                "Attempt %d/%d of %s failed, retrying in %.2fs: %s",
-                attempt, self._max_attempts, message.ref, delay_s, error,
-            )
-            self._metrics.count_retry()
-            # Waiting on the stop event lets SIGTERM end the wait; the message stays uncommitted.
-            if self._stop.wait(delay_s):
+            started = time.perf_counter()
+            failure: RetryableError | SkipMessage | None
+            try:
+                result = self._process(message)
+            except Exception as error:
+                failure = self._failed_attempt(message, error, started)
+            else:
+                failure = self._returned(result, started)
+            if failure is None:
+                return self._processed()
+            if self._gives_up(failure, attempt):
+                return self._give_up(message, failure, attempt)
+            # Waiting on the stop event lets SIGTERM end the wait; the message stays unfinished.
+            if self._stop.wait(self._retry_delay_s(message, failure, attempt)):
                 raise Interrupted(f"shutdown requested while {message.ref} waited for attempt {attempt + 1}")
             attempt += 1
 
-    def _attempt(self, message: Message, attempt: int) -> RetryableError | SkipMessage | None:
-        started = time.perf_counter()
-        try:
-            result = self._process(message)
-        except (RetryableError, SkipMessage) as error:
-            self._metrics.count_error("skip" if isinstance(error, SkipMessage) else "retryable")
-            return error
-        except Exception as error:
-            self._metrics.count_error("fatal")
-            self._metrics.count_message("failed")
-            raise ProcessingFailed(f"process_message raised on {message.ref}: {error!r}") from error
-        finally:
-            self._metrics.observe_duration(time.perf_counter() - started)
+    async def handle_async(self, message: Message) -> Outcome:
+        attempt = 1
+        while True:
+            started = time.perf_counter()
+            failure: RetryableError | SkipMessage | None
+            try:
+                result = await self._process(message)  # type: ignore[misc]
+            except Exception as error:
+                failure = self._failed_attempt(message, error, started)
+            else:
+                failure = self._returned(result, started)
+            if failure is None:
+                return self._processed()
+            if self._gives_up(failure, attempt):
+                return await self._give_up_async(message, failure, attempt)
+            if await self._stop_during(self._retry_delay_s(message, failure, attempt)):
+                raise Interrupted(f"shutdown requested while {message.ref} waited for attempt {attempt + 1}")
+            attempt += 1
+
+    def _returned(self, result: object, started: float) -> RetryableError | None:
+        self._metrics.observe_duration(time.perf_counter() - started)
         if result is False:
             self._metrics.count_error("retryable")
             return RetryableError("process_message returned False")
         return None
 
-    def _give_up(self, message: Message, error: SkipMessage, attempt: int) -> Outcome:
-        if self._dead_letters is None:
-            log.warning("Skipping %s (no DLQ_TOPIC set): %s", message.ref, error)
+    def _failed_attempt(self, message: Message, error: Exception, started: float) -> RetryableError | SkipMessage:
+        self._metrics.observe_duration(time.perf_counter() - started)
+        if isinstance(error, RetryableError | SkipMessage):
+            self._metrics.count_error("skip" if isinstance(error, SkipMessage) else "retryable")
+            return error
+        self._metrics.count_error("fatal")
+        self._metrics.count_message("failed")
+        raise ProcessingFailed(f"process_message raised on {message.ref}: {error!r}") from error
+
+    def _processed(self) -> Outcome:
+        self._metrics.count_message(Outcome.PROCESSED.value)
+        return Outcome.PROCESSED
+
+    def _gives_up(self, failure: RetryableError | SkipMessage, attempt: int) -> bool:
+        return isinstance(failure, SkipMessage) or attempt >= self._max_attempts
+
+    def _retry_delay_s(self, message: Message, failure: RetryableError | SkipMessage, attempt: int) -> float:
+        retry_after = failure.retry_after if isinstance(failure, RetryableError) else None
+        delay_s = self._backoff.delay_s(attempt, retry_after)
+        log.warning(
+            "Attempt %d/%d of %s failed, retrying in %.2fs: %s",
+            attempt, self._max_attempts, message.ref, delay_s, failure,
+        )  # fmt: skip
+        self._metrics.count_retry()
+        return delay_s
+
+    async def _stop_during(self, delay_s: float) -> bool:
+        deadline = time.monotonic() + delay_s
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self._stop.is_set():
+                return True
+            await asyncio.sleep(min(remaining, STOP_CHECK_INTERVAL_S))
+        return self._stop.is_set()
+
+    def _without_dead_letters(self, message: Message, failure: RetryableError | SkipMessage, attempt: int) -> Outcome:
+        if isinstance(failure, SkipMessage):
+            log.warning("Skipping %s (no DLQ_TOPIC set): %s", message.ref, failure)
             self._metrics.count_message(Outcome.SKIPPED.value)
             return Outcome.SKIPPED
-        return self._dead_letter(self._dead_letters, message, error, attempt)
+        self._metrics.count_message("failed")
+        raise RetriesExhausted(
+            f"{message.ref} still failing after {attempt} attempts and no DLQ_TOPIC is set: {failure}"
+        ) from failure
 
-    def _exhausted(self, message: Message, error: RetryableError, attempt: int) -> Outcome:
+    def _give_up(self, message: Message, failure: RetryableError | SkipMessage, attempt: int) -> Outcome:
         if self._dead_letters is None:
-            self._metrics.count_message("failed")
-            raise RetriesExhausted(
-                f"{message.ref} still failing after {attempt} attempts and no DLQ_TOPIC is set: {error}"
-            ) from error
-        return self._dead_letter(self._dead_letters, message, error, attempt)
+            return self._without_dead_letters(message, failure, attempt)
+        self._dead_letters.send(message, failure, attempt)
+        return self._dead_lettered(self._dead_letters, message, failure, attempt)
 
-    def _dead_letter(self, dead_letters: DeadLetters, message: Message, error: Exception, attempt: int) -> Outcome:
-        dead_letters.send(message, error, attempt)
+    async def _give_up_async(self, message: Message, failure: RetryableError | SkipMessage, attempt: int) -> Outcome:
+        if self._dead_letters is None:
+            return self._without_dead_letters(message, failure, attempt)
+        # Awaiting the acknowledgement on the loop lets the other messages go on meanwhile.
+        await self._dead_letters.send_async(message, failure, attempt)
+        return self._dead_lettered(self._dead_letters, message, failure, attempt)
+
+    def _dead_lettered(self, dead_letters: DeadLetters, message: Message, error: Exception, attempt: int) -> Outcome:
         log.warning("Sent %s to %s after %d attempt(s): %s", message.ref, dead_letters.topic, attempt, error)
         self._metrics.count_message(Outcome.DEAD_LETTERED.value)
         return Outcome.DEAD_LETTERED

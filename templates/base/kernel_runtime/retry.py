@@ -14,6 +14,6 @@ class Backoff:
         cap_s = self.max_ms / 1000
         if retry_after_s is not None:
             return min(max(retry_after_s, 0.0), cap_s)
-        exponential_s = min(cap_s, self.first_ms / 1000 * 2 ** (attempt - 1))
+        exponential_s = min(cap_s, self.first_ms / 1000 * 2.0 ** (attempt - 1))
         # Half fixed, half random: spreads out kernels that failed together without collapsing the delay.
         return exponential_s / 2 + random.uniform(0, exponential_s / 2)

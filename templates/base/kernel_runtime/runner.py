@@ -12,8 +12,9 @@ from confluent_kafka import Consumer, KafkaException, Producer
 from dotenv import load_dotenv
 
 from .broker_watch import BrokerWatch
-from .consumer_loop import ConsumerLoop
+from .consumer_loop import POLL_TIMEOUT_S, ConsumerLoop
 from .dead_letter import DeadLetters
+from .dispatch import create_dispatch
 from .errors import ConfigError, KernelFailure
 from .health import HealthServer
 from .kafka_config import consumer_config, describe_security, producer_config
@@ -48,10 +49,13 @@ def run(
     *,
     services: Iterable[Service] = (),
     default_group: str | None = None,
+    default_max_in_flight: int = 1,
 ) -> NoReturn:
     """Entry point for main.py: reads .env and the environment, runs until stopped, exits with its code."""
     load_dotenv(Path.cwd() / ".env")
-    sys.exit(main(kernel_name, default_topic, process_message, os.environ, services, default_group))
+    sys.exit(
+        main(kernel_name, default_topic, process_message, os.environ, services, default_group, default_max_in_flight)
+    )
 
 
 def main(
@@ -61,11 +65,19 @@ def main(
     environ: Mapping[str, str],
     services: Iterable[Service] = (),
     default_group: str | None = None,
+    default_max_in_flight: int = 1,
 ) -> int:
     """0 after a graceful stop, 1 when the kernel had to stop, 2 when the configuration is invalid."""
     services = list(services)
     try:
-        settings = load_settings(kernel_name, default_topic, environ, default_group=default_group, services=services)
+        settings = load_settings(
+            kernel_name,
+            default_topic,
+            environ,
+            default_group=default_group,
+            default_max_in_flight=default_max_in_flight,
+            services=services,
+        )
     except ConfigError as error:
         print(format_config_error(kernel_name, error), file=sys.stderr)
         return EXIT_CONFIG
@@ -86,8 +98,13 @@ def format_config_error(kernel_name: str, error: ConfigError) -> str:
 def serve(settings: Settings, process_message: ProcessFunction, services: list[Service], shutdown: Shutdown) -> int:
     """Runs one kernel with real Kafka clients until shutdown.event is set or it fails."""
     log.info(
-        "Starting: topic %s, group %s, brokers %s, security %s",
-        settings.topic, settings.group, settings.bootstrap_servers, describe_security(settings),
+        "Starting: topic %s, group %s, brokers %s, security %s, %d in flight (ordering: %s)",
+        settings.topic,
+        settings.group,
+        settings.bootstrap_servers,
+        describe_security(settings),
+        settings.max_in_flight,
+        settings.ordering,
     )
     metrics = Metrics()
     watch = BrokerWatch(settings.bootstrap_servers, settings.connect_timeout_s)
@@ -109,7 +126,10 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
         metrics=metrics,
         stop=shutdown.event,
     )
-    loop = ConsumerLoop(consumer, processor, topic=settings.topic, watch=watch, metrics=metrics, shutdown=shutdown)
+    dispatch = create_dispatch(
+        consumer, processor, process_message, settings, metrics, shutdown, poll_timeout_s=POLL_TIMEOUT_S
+    )
+    loop = ConsumerLoop(consumer, dispatch, topic=settings.topic, watch=watch, metrics=metrics, shutdown=shutdown)
     runtime = Runtime(settings, publisher)
     health: HealthServer | None = None
     opened: list[Service] = []
@@ -142,4 +162,3 @@ def _close(services: list[Service], publisher: Publisher, health: HealthServer |
     if health:
         health.stop()
     log.info("Stopped")
-

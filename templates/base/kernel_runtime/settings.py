@@ -14,6 +14,7 @@ from .service import Service
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 BROKER_PATTERN = re.compile(r"^[^\s:,]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+ORDERINGS = ("key", "partition", "none")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Settings:
     retry_backoff_ms: int
     retry_backoff_max_ms: int
     commit_interval_ms: int
+    max_in_flight: int
+    ordering: str
     connect_timeout_s: float
     shutdown_timeout_s: float
     log_level: str
@@ -60,6 +63,7 @@ def load_settings(
     environ: Mapping[str, str],
     *,
     default_group: str | None = None,
+    default_max_in_flight: int = 1,
     services: Iterable[Service] = (),
 ) -> Settings:
     """Reads the runtime's and every service's variables; raises ConfigError listing all problems."""
@@ -68,7 +72,8 @@ def load_settings(
         env.problem(f"KERNEL_NAME in main.py must be lowercase kebab-case (got {kernel_name!r})")
     if not is_valid_topic(default_topic):
         env.problem(f"DEFAULT_TOPIC in main.py is not a valid Kafka topic name (got {default_topic!r})")
-    settings = _read_settings(env, kernel_name, default_topic, default_group or f"{kernel_name}-group")
+    group = default_group or f"{kernel_name}-group"
+    settings = _read_settings(env, kernel_name, default_topic, group, default_max_in_flight)
     env.consumed_topic = settings.topic
     for service in services:
         service.configure(env)
@@ -77,7 +82,9 @@ def load_settings(
     return settings
 
 
-def _read_settings(env: Env, kernel_name: str, default_topic: str, default_group: str) -> Settings:
+def _read_settings(
+    env: Env, kernel_name: str, default_topic: str, default_group: str, default_max_in_flight: int
+) -> Settings:
     bootstrap_servers = env.required("KAFKA_BOOTSTRAP_SERVERS")
     brokers = [broker.strip() for broker in bootstrap_servers.split(",")]
     if bootstrap_servers and not all(BROKER_PATTERN.match(broker) for broker in brokers):
@@ -104,6 +111,8 @@ def _read_settings(env: Env, kernel_name: str, default_topic: str, default_group
         retry_backoff_ms=retry_backoff_ms,
         retry_backoff_max_ms=retry_backoff_max_ms,
         commit_interval_ms=env.integer("COMMIT_INTERVAL_MS", 1000, minimum=10),
+        max_in_flight=env.integer("MAX_IN_FLIGHT", default_max_in_flight, minimum=1, maximum=10_000),
+        ordering=env.choice("ORDERING", "key", ORDERINGS),
         connect_timeout_s=env.seconds("KAFKA_CONNECT_TIMEOUT_S", 30.0),
         shutdown_timeout_s=env.seconds("SHUTDOWN_TIMEOUT_S", 10.0),
         log_level=env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),

@@ -12,7 +12,7 @@ EXIT_SHUTDOWN_TIMEOUT = 1
 
 
 class Shutdown:
-    """`event` tells the loop to finish the current message; the deadline ends a stop that hangs."""
+    """`event` tells the loop to finish the messages in flight; the deadline ends a stop that hangs."""
 
     def __init__(self, timeout_s: float, *, enforce_deadline: bool = True) -> None:
         self.event = threading.Event()
@@ -23,7 +23,7 @@ class Shutdown:
     def request(self, reason: str) -> None:
         if self.event.is_set():
             return
-        log.info("%s: finishing the current message, committing and leaving the group", reason)
+        log.info("%s: finishing the messages in flight, committing and leaving the group", reason)
         self.event.set()
         self.start_deadline()
 

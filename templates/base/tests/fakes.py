@@ -1,5 +1,8 @@
 """Test doubles for the Kafka clients, and a harness that runs the runtime's loop against them."""
 
+import inspect
+import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,12 +13,14 @@ from confluent_kafka import TIMESTAMP_CREATE_TIME, KafkaError, KafkaException, T
 from kernel_runtime.broker_watch import BrokerWatch
 from kernel_runtime.consumer_loop import ConsumerLoop
 from kernel_runtime.dead_letter import DeadLetters
+from kernel_runtime.dispatch import create_dispatch
 from kernel_runtime.errors import KernelFailure
 from kernel_runtime.message import Message
 from kernel_runtime.metrics import Metrics
 from kernel_runtime.processor import Processor
 from kernel_runtime.publisher import Publisher
 from kernel_runtime.retry import Backoff
+from kernel_runtime.settings import load_settings
 from kernel_runtime.shutdown import Shutdown
 
 GROUP = "test-group"
@@ -53,30 +58,84 @@ class FakeKafkaMessage:
 
 
 class FakeConsumer:
-    """Serves messages through poll() and keeps stored/committed offsets the way librdkafka does."""
+    """Serves messages through poll() and keeps stored/committed offsets the way librdkafka does.
 
-    def __init__(self, messages: list[Message], on_drained: Callable[[], None]) -> None:
+    Paused partitions deliver nothing; `rebalance_at` runs a revoke or lost callback inside a given poll.
+    """
+
+    def __init__(self, messages: list[Message], on_idle: Callable[["FakeConsumer"], None]) -> None:
         self._queue = deque(FakeKafkaMessage(message) for message in messages)
-        self._on_drained = on_drained
+        self._on_idle = on_idle
+        self.partitions = sorted({(message.topic, message.partition) for message in messages}) or [("topic", 0)]
+        self.assigned: list[tuple[str, int]] = []
+        self.paused: set[tuple[str, int]] = set()
+        self.pause_calls = 0
+        self.resume_calls = 0
         self.stored: dict[tuple[str, int], int] = {}
         self.committed: dict[tuple[str, int], int] = {}
         self.commit_calls = 0
         self.closed = False
+        self.polls = 0
+        self.rebalance_at: dict[int, tuple[str, list[tuple[str, int]]]] = {}
+        self.committed_at_revoke: dict[tuple[str, int], int] | None = None
+        self._callbacks: dict[str, Callable[..., None]] = {}
 
-    def subscribe(self, topics: list[str], on_assign: Callable, on_revoke: Callable, on_lost: Callable) -> None:
-        on_assign(self, [TopicPartition(topic, 0) for topic in topics])
+    def subscribe(
+        self,
+        topics: list[str],
+        on_assign: Callable[..., None],
+        on_revoke: Callable[..., None],
+        on_lost: Callable[..., None],
+    ) -> None:
+        self._callbacks = {"revoke": on_revoke, "lost": on_lost}
+        self.assigned = list(self.partitions)
+        on_assign(self, [TopicPartition(topic, partition) for topic, partition in self.assigned])
 
     def poll(self, timeout: float) -> FakeKafkaMessage | None:
-        if self._queue:
-            return self._queue.popleft()
-        self._on_drained()
+        self.polls += 1
+        if self.polls in self.rebalance_at:
+            self._rebalance(*self.rebalance_at.pop(self.polls))
+        for index, raw in enumerate(self._queue):
+            if (raw.topic(), raw.partition()) in self.assigned and (raw.topic(), raw.partition()) not in self.paused:
+                del self._queue[index]
+                return raw
+        self._on_idle(self)
+        time.sleep(min(timeout, 0.005))
         return None
+
+    def _rebalance(self, kind: str, partitions: list[tuple[str, int]]) -> None:
+        self._callbacks[kind](self, [TopicPartition(topic, partition) for topic, partition in partitions])
+        if kind == "revoke":
+            self.committed_at_revoke = dict(self.committed)
+        self.assigned = [key for key in self.assigned if key not in partitions]
+        # Whatever the revoked partitions still hold goes to their next owner, not to this consumer.
+        self._queue = deque(raw for raw in self._queue if (raw.topic(), raw.partition()) not in partitions)
+        for key in partitions:
+            self.stored.pop(key, None)
+
+    def assignment(self) -> list[TopicPartition]:
+        return [TopicPartition(topic, partition) for topic, partition in self.assigned]
+
+    def pause(self, partitions: list[TopicPartition]) -> None:
+        self.pause_calls += 1
+        self.paused.update((p.topic, p.partition) for p in partitions)
+
+    def resume(self, partitions: list[TopicPartition]) -> None:
+        self.resume_calls += 1
+        self.paused.difference_update((p.topic, p.partition) for p in partitions)
 
     def list_topics(self, topic: str, timeout: float) -> object:
         return object()
 
-    def store_offsets(self, message: FakeKafkaMessage) -> None:
-        self.stored[(message.topic(), message.partition())] = message.offset() + 1
+    def store_offsets(
+        self, message: FakeKafkaMessage | None = None, offsets: list[TopicPartition] | None = None
+    ) -> None:
+        if message is not None:
+            offsets = [TopicPartition(message.topic(), message.partition(), message.offset() + 1)]
+        for tp in offsets or []:
+            if (tp.topic, tp.partition) not in self.assigned:
+                raise KafkaException(KafkaError(KafkaError._STATE))
+            self.stored[(tp.topic, tp.partition)] = tp.offset
 
     def commit(self, asynchronous: bool = True) -> None:
         self.commit_calls += 1
@@ -102,24 +161,53 @@ class Produced:
 
 
 class FakeProducer:
-    """Acknowledges on flush(), like a broker would; `fail_with` makes every delivery fail instead."""
+    """Acknowledges on poll() and flush(), like a broker would; `fail_with` makes every delivery fail instead."""
 
     def __init__(self, fail_with: KafkaError | None = None) -> None:
         self.fail_with = fail_with
         self.produced: list[Produced] = []
-        self._pending: list[tuple[Produced, Callable]] = []
+        self._pending: list[tuple[Produced, Callable[..., None]]] = []
+        self._lock = threading.Lock()
 
-    def produce(self, topic: str, value: bytes | None = None, key: bytes | None = None, headers: Any = None,
-                on_delivery: Callable = lambda *_: None) -> None:
-        self._pending.append((Produced(topic, value, key, list(headers or [])), on_delivery))
+    def produce(
+        self,
+        topic: str,
+        value: bytes | None = None,
+        key: bytes | None = None,
+        headers: Any = None,
+        on_delivery: Callable[..., None] = lambda *_: None,
+    ) -> None:
+        with self._lock:
+            self._pending.append((Produced(topic, value, key, list(headers or [])), on_delivery))
+
+    def poll(self, timeout: float | None = None) -> int:
+        with self._lock:
+            pending, self._pending = self._pending, []
+            if self.fail_with is None:
+                self.produced.extend(produced for produced, _ in pending)
+        for _, on_delivery in pending:
+            on_delivery(self.fail_with, None)
+        if not pending:
+            time.sleep(min(timeout or 0, 0.005))
+        return len(pending)
 
     def flush(self, timeout: float | None = None) -> int:
-        for produced, on_delivery in self._pending:
-            if self.fail_with is None:
-                self.produced.append(produced)
-            on_delivery(self.fail_with, None)
-        self._pending.clear()
+        self.poll(0)
         return 0
+
+
+class ManualWorkers:
+    """Workers that run nothing by themselves: a test finishes the started messages in the order it chooses."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[Message, Callable[[BaseException | None], None]]] = []
+        self.closed = False
+
+    def start(self, message: Message, done: Callable[[BaseException | None], None]) -> None:
+        self.started.append((message, done))
+
+    def close(self) -> None:
+        self.closed = True
 
 
 @dataclass
@@ -131,28 +219,59 @@ class LoopRun:
     calls: list[int] = field(default_factory=list)
 
 
+def stop_once_stored(messages: list[Message], shutdown: Shutdown) -> Callable[[FakeConsumer], None]:
+    """Stops the loop once every assigned partition is stored past its last message (or after 10 s, for safety)."""
+    ends: dict[tuple[str, int], int] = {}
+    for message in messages:
+        ends[(message.topic, message.partition)] = max(
+            ends.get((message.topic, message.partition), 0), message.offset + 1
+        )
+    give_up_at = time.monotonic() + 10.0
+
+    def check(consumer: FakeConsumer) -> None:
+        wanted = {key: end for key, end in ends.items() if key in consumer.assigned}
+        if all(consumer.stored.get(key) == end for key, end in wanted.items()) or time.monotonic() > give_up_at:
+            shutdown.event.set()
+
+    return check
+
+
 def run_loop(
-    process: Callable[[Message], bool | None],
+    process: Callable[[Message], Any],
     messages: list[Message],
     *,
     dlq_topic: str | None = None,
     max_attempts: int = 3,
     producer: FakeProducer | None = None,
+    max_in_flight: int = 1,
+    ordering: str = "key",
+    consumer: FakeConsumer | None = None,
+    shutdown: Shutdown | None = None,
 ) -> LoopRun:
-    """Runs ConsumerLoop until every message was polled (or the kernel stopped) and reports what happened."""
-    shutdown = Shutdown(5.0, enforce_deadline=False)
-    consumer = FakeConsumer(messages, on_drained=shutdown.event.set)
+    """Runs ConsumerLoop until every message was stored (or the kernel stopped) and reports what happened."""
+    shutdown = shutdown or Shutdown(5.0, enforce_deadline=False)
+    consumer = consumer or FakeConsumer(messages, on_idle=stop_once_stored(messages, shutdown))
     producer = producer or FakeProducer()
     metrics = Metrics()
     calls: list[int] = []
+    calls_lock = threading.Lock()
 
-    def tracked(message: Message) -> bool | None:
-        calls.append(message.offset)
+    def tracked(message: Message) -> Any:
+        with calls_lock:
+            calls.append(message.offset)
         return process(message)
 
-    dead_letters = DeadLetters(Publisher(producer, ack_timeout_s=1.0), dlq_topic, GROUP) if dlq_topic else None
+    async def tracked_async(message: Message) -> Any:
+        with calls_lock:
+            calls.append(message.offset)
+        return await process(message)
+
+    is_async = inspect.iscoroutinefunction(process)
+    publisher = Publisher(producer, ack_timeout_s=1.0)
+    dead_letters = DeadLetters(publisher, dlq_topic, GROUP) if dlq_topic else None
+    process_message = tracked_async if is_async else tracked
     processor = Processor(
-        tracked,
+        process_message,
         max_attempts=max_attempts,
         backoff=Backoff(first_ms=0, max_ms=0),
         dead_letters=dead_letters,
@@ -160,11 +279,15 @@ def run_loop(
         stop=shutdown.event,
     )
     topic = messages[0].topic if messages else "topic"
+    environ = {"KAFKA_BOOTSTRAP_SERVERS": "fake:9092", "MAX_IN_FLIGHT": str(max_in_flight), "ORDERING": ordering}
+    settings = load_settings("test-kernel", topic, environ)
+    dispatch = create_dispatch(consumer, processor, process_message, settings, metrics, shutdown, poll_timeout_s=0.05)
     watch = BrokerWatch("fake:9092", timeout_s=5.0)
-    loop = ConsumerLoop(consumer, processor, topic=topic, watch=watch, metrics=metrics, shutdown=shutdown)
+    loop = ConsumerLoop(consumer, dispatch, topic=topic, watch=watch, metrics=metrics, shutdown=shutdown)
     failure = None
     try:
         loop.run()
     except KernelFailure as error:
         failure = error
+    publisher.close()
     return LoopRun(consumer, producer, metrics, failure, calls)

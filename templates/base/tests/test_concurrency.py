@@ -1,0 +1,321 @@
+"""Many messages in flight (MAX_IN_FLIGHT > 1): ordering modes, offsets, backpressure, rebalances and stops."""
+
+import asyncio
+import itertools
+import threading
+import time
+from collections import defaultdict
+
+from fakes import FakeConsumer, FakeKafkaMessage, ManualWorkers, run_loop, stop_once_stored
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kernel_runtime import Message
+from kernel_runtime.concurrent_dispatch import ConcurrentDispatch
+from kernel_runtime.errors import ProcessingFailed
+from kernel_runtime.metrics import Metrics
+from kernel_runtime.shutdown import Shutdown
+
+TOPIC = "orders"
+
+
+def keyed_messages(count: int, *, partitions: int = 3, keys: int = 5) -> list[Message]:
+    """`count` messages spread round-robin over partitions, with repeating keys inside each partition."""
+    offsets: dict[int, int] = defaultdict(int)
+    messages = []
+    for index in range(count):
+        partition = index % partitions
+        key = f"k{partition}-{index // partitions % keys}".encode()
+        messages.append(Message(TOPIC, partition, offsets[partition], key=key, value=b"{}"))
+        offsets[partition] += 1
+    return messages
+
+
+class Timeline:
+    """Records when each message started and ended, to check what overlapped."""
+
+    def __init__(self, duration_s: float = 0.01) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self.duration_s = duration_s
+        self.most_at_once = 0
+        self.spans: list[tuple[Message, float, float]] = []
+
+    def __call__(self, message: Message) -> bool:
+        started = self._begin()
+        time.sleep(self.duration_s)
+        self._end(message, started)
+        return True
+
+    def _begin(self) -> float:
+        with self._lock:
+            self._running += 1
+            self.most_at_once = max(self.most_at_once, self._running)
+        return time.monotonic()
+
+    def _end(self, message: Message, started: float) -> None:
+        with self._lock:
+            self._running -= 1
+            self.spans.append((message, started, time.monotonic()))
+
+    def by(self, group: str) -> dict[object, list[tuple[Message, float, float]]]:
+        grouped: dict[object, list[tuple[Message, float, float]]] = defaultdict(list)
+        for span in sorted(self.spans, key=lambda span: span[1]):
+            message = span[0]
+            grouped[(message.partition, message.key) if group == "key" else message.partition].append(span)
+        return grouped
+
+
+def assert_sequential_in_offset_order(groups: dict[object, list[tuple[Message, float, float]]]) -> None:
+    for name, spans in groups.items():
+        offsets = [span[0].offset for span in spans]
+        assert offsets == sorted(offsets), f"{name} ran out of offset order: {offsets}"
+        for before, after in itertools.pairwise(spans):
+            assert before[2] <= after[1], f"{name}: offset {after[0].offset} started before {before[0].offset} ended"
+
+
+def ends_of(messages: list[Message]) -> dict[tuple[str, int], int]:
+    ends: dict[tuple[str, int], int] = {}
+    for message in messages:
+        ends[(message.topic, message.partition)] = max(
+            ends.get((message.topic, message.partition), 0), message.offset + 1
+        )
+    return ends
+
+
+def test_key_ordering_keeps_each_key_in_offset_order_and_runs_keys_concurrently():
+    messages = keyed_messages(90)
+    timeline = Timeline()
+
+    run = run_loop(timeline, messages, max_in_flight=8, ordering="key")
+
+    assert run.failure is None
+    assert len(timeline.spans) == 90
+    assert_sequential_in_offset_order(timeline.by("key"))
+    assert timeline.most_at_once > 3, "different keys run at the same time"
+    assert run.consumer.committed == ends_of(messages)
+
+
+def test_partition_ordering_runs_one_message_at_a_time_per_partition():
+    messages = keyed_messages(60)
+    timeline = Timeline()
+
+    run = run_loop(timeline, messages, max_in_flight=8, ordering="partition")
+
+    assert run.failure is None
+    assert_sequential_in_offset_order(timeline.by("partition"))
+    assert timeline.most_at_once == 3, "one per partition, three partitions"
+    assert run.consumer.committed == ends_of(messages)
+
+
+def test_no_ordering_runs_messages_of_the_same_key_at_the_same_time():
+    messages = [Message(TOPIC, 0, offset, key=b"same", value=b"{}") for offset in range(24)]
+    timeline = Timeline(duration_s=0.02)
+
+    run = run_loop(timeline, messages, max_in_flight=8, ordering="none")
+
+    assert run.failure is None
+    assert timeline.most_at_once == 8
+    assert run.consumer.committed == {(TOPIC, 0): 24}
+
+
+def test_messages_without_a_key_are_not_held_back_under_key_ordering():
+    messages = [Message(TOPIC, 0, offset, key=None, value=b"{}") for offset in range(16)]
+    timeline = Timeline(duration_s=0.02)
+
+    run = run_loop(timeline, messages, max_in_flight=4, ordering="key")
+
+    assert timeline.most_at_once == 4
+    assert run.consumer.committed == {(TOPIC, 0): 16}
+
+
+def test_full_window_pauses_the_partitions_and_resumes_when_room_frees_up():
+    messages = keyed_messages(12, keys=12)
+    release = threading.Event()
+    started: list[int] = []
+    seen_while_full: dict[str, object] = {}
+    shutdown = Shutdown(5.0, enforce_deadline=False)
+    stop_when_stored = stop_once_stored(messages, shutdown)
+
+    def watch_window(consumer: FakeConsumer) -> None:
+        if len(started) == 4 and not release.is_set():
+            time.sleep(0.2)
+            seen_while_full.update(started=len(started), paused=set(consumer.paused), polls=consumer.polls)
+            release.set()
+        stop_when_stored(consumer)
+
+    consumer = FakeConsumer(messages, on_idle=watch_window)
+
+    def blocking(message: Message) -> bool:
+        started.append(message.offset)
+        release.wait(5)
+        return True
+
+    run = run_loop(blocking, messages, max_in_flight=4, consumer=consumer, shutdown=shutdown)
+
+    assert seen_while_full["started"] == 4, "no fifth message starts while four are in flight"
+    assert seen_while_full["paused"] == set(consumer.partitions), "every assigned partition paused"
+    assert consumer.resume_calls >= 1
+    assert not consumer.paused
+    assert len(started) == 12
+    assert run.consumer.committed == ends_of(messages)
+    assert "clustera_kernel_backpressure_seconds_total 0.0\n" not in run.metrics.render()
+
+
+def test_revoke_waits_for_running_messages_and_commits_them_before_release():
+    messages = keyed_messages(6, keys=6)
+    shutdown = Shutdown(5.0, enforce_deadline=False)
+    consumer = FakeConsumer(messages, on_idle=stop_once_stored(messages, shutdown))
+    # Revoked during the poll after the six messages were taken, while all six are still running.
+    consumer.rebalance_at = {7: ("revoke", [(TOPIC, 1)])}
+
+    def slow(message: Message) -> bool:
+        time.sleep(0.3)
+        return True
+
+    run = run_loop(slow, messages, max_in_flight=8, consumer=consumer, shutdown=shutdown)
+
+    assert run.failure is None
+    assert consumer.committed_at_revoke is not None
+    assert consumer.committed_at_revoke[(TOPIC, 1)] == 2, "both messages of partition 1 finished before the release"
+    assert run.consumer.committed[(TOPIC, 0)] == 2
+
+
+def test_lost_partitions_are_not_committed():
+    messages = keyed_messages(6, keys=6)
+    shutdown = Shutdown(5.0, enforce_deadline=False)
+    consumer = FakeConsumer(messages, on_idle=stop_once_stored(messages, shutdown))
+    consumer.rebalance_at = {7: ("lost", [(TOPIC, 1)])}
+
+    def slow(message: Message) -> bool:
+        time.sleep(0.2)
+        return True
+
+    run = run_loop(slow, messages, max_in_flight=8, consumer=consumer, shutdown=shutdown)
+
+    assert (TOPIC, 1) not in run.consumer.committed
+    assert run.consumer.committed[(TOPIC, 0)] == 2
+
+
+def test_fatal_error_lets_other_messages_finish_and_commits_only_before_the_failed_one():
+    messages = keyed_messages(30, keys=10)
+    failing = messages[13]
+
+    def explode_once(message: Message) -> bool:
+        time.sleep(0.01)
+        if (message.partition, message.offset) == (failing.partition, failing.offset):
+            raise KeyError("boom")
+        return True
+
+    run = run_loop(explode_once, messages, max_in_flight=8)
+
+    assert isinstance(run.failure, ProcessingFailed)
+    committed = run.consumer.committed
+    assert committed[(TOPIC, failing.partition)] == failing.offset, "up to, not past, the failed message"
+    assert run.metrics.messages("processed") >= 13, "messages before it, and those already running, finished"
+    assert run.consumer.closed
+
+
+def test_stop_request_finishes_running_messages_and_commits_them():
+    messages = keyed_messages(12, keys=12)
+    shutdown = Shutdown(5.0, enforce_deadline=False)
+    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
+    finished: list[Message] = []
+
+    def slow(message: Message) -> bool:
+        if len(finished) == 0:
+            shutdown.request("Received SIGTERM")
+        time.sleep(0.1)
+        finished.append(message)
+        return True
+
+    run = run_loop(slow, messages, max_in_flight=4, consumer=consumer, shutdown=shutdown)
+
+    assert run.failure is None
+    assert 1 <= len(finished) <= 4
+    for message in finished:
+        assert run.consumer.committed.get((TOPIC, message.partition), 0) > message.offset
+
+
+def test_async_process_message_runs_on_an_event_loop_with_the_same_limits():
+    messages = keyed_messages(40, keys=40)
+    running = 0
+    most = 0
+
+    async def process(message: Message) -> bool:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+        return True
+
+    run = run_loop(process, messages, max_in_flight=16)
+
+    assert run.failure is None
+    assert most == 16
+    assert run.consumer.committed == ends_of(messages)
+
+
+def test_async_process_message_one_at_a_time():
+    messages = keyed_messages(5)
+
+    async def process(message: Message) -> bool:
+        await asyncio.sleep(0)
+        return True
+
+    run = run_loop(process, messages, max_in_flight=1)
+
+    assert run.calls == [0, 0, 0, 1, 1]
+    assert run.consumer.committed == ends_of(messages)
+
+
+# --- the offset invariant, for random completion orders ---------------------------------------------------------
+
+outcomes = st.lists(st.tuples(st.integers(min_value=0), st.booleans()), max_size=200)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    layout=st.lists(st.tuples(st.integers(0, 2), st.sampled_from([b"a", b"b", b"c", None])), min_size=1, max_size=40),
+    ordering=st.sampled_from(["key", "partition", "none"]),
+    choices=outcomes,
+)
+def test_stored_offset_never_passes_an_unfinished_message(layout, ordering, choices):
+    offsets: dict[int, int] = defaultdict(int)
+    messages = []
+    for partition, key in layout:
+        messages.append(Message(TOPIC, partition, offsets[partition] * 2, key=key))  # gaps, as after compaction
+        offsets[partition] += 1
+    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
+    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
+    workers = ManualWorkers()
+    stop = threading.Event()
+    dispatch = ConcurrentDispatch(
+        consumer, workers, max_in_flight=len(messages), ordering=ordering, metrics=Metrics(),
+        stop=stop, poll_timeout_s=0.0, wait_timeout_s=0.0,
+    )  # fmt: skip
+    for message in messages:
+        dispatch.take(FakeKafkaMessage(message))
+    finished: set[tuple[int, int]] = set()
+    failed_any = False
+    pending = list(workers.started)
+    seen = len(pending)
+    picks = iter(choices)
+    while pending:
+        index, succeeds = next(picks, (0, True))
+        message, done = pending.pop(index % len(pending))
+        if succeeds:
+            finished.add((message.partition, message.offset))
+        failed_any = failed_any or not succeeds
+        done(None if succeeds else ProcessingFailed("no"))
+        dispatch.poll_timeout_s()
+        pending += workers.started[seen:]
+        seen = len(workers.started)
+        for (_, partition), stored in consumer.stored.items():
+            taken = [m.offset for m in messages if m.partition == partition]
+            unfinished = [offset for offset in taken if (partition, offset) not in finished]
+            assert stored <= min(unfinished, default=stored), f"partition {partition} stored past an unfinished message"
+            assert all((partition, offset) in finished for offset in taken if offset < stored)
+    if not failed_any:
+        assert consumer.stored == ends_of(messages), "everything finished, so everything is stored"
