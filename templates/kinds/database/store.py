@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 TABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 # Waiting longer than this for a connection means the database is down; the runtime retries with backoff.
 CONNECTION_TIMEOUT_S = 10.0
+# Also the default MAX_IN_FLIGHT of this kind: one message per connection.
+DEFAULT_POOL_MAX = 4
 
 CREATE_TABLE = """
 CREATE TABLE IF NOT EXISTS {table} (
@@ -53,7 +55,7 @@ class EventStore(Service):
         self.table = env.text("DATABASE_TABLE", "kernel_events") or "kernel_events"
         if not TABLE_PATTERN.match(self.table):
             env.problem(f"DATABASE_TABLE must be a plain SQL identifier (letters, digits, _) (got {self.table!r})")
-        self._pool_max = env.integer("DATABASE_POOL_MAX", 4, minimum=1)
+        self._pool_max = env.integer("DATABASE_POOL_MAX", DEFAULT_POOL_MAX, minimum=1)
 
     def open(self, runtime: Runtime) -> None:
         # open(wait=False): a database that is down at start-up delays messages (retried) instead of crashing.

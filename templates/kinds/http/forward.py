@@ -1,5 +1,7 @@
 """Where messages go: a JSON POST to API_BASE_URL + API_PATH through one keep-alive httpx client.
 
+The client is thread-safe, so the runtime's worker threads share it (MAX_IN_FLIGHT requests at once).
+
 Status codes map to the runtime's contract: 2xx done; 408, 429, 5xx and network errors retried (honouring
 Retry-After); 401 and 403 stop the kernel (wrong credentials fail every message); other 4xx are skipped.
 """
@@ -39,11 +41,14 @@ class Forwarder(Service):
 
     def open(self, runtime: Runtime | None = None) -> None:
         headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        # One kept-alive connection per message in flight, so concurrent requests never reconnect.
+        connections = runtime.settings.max_in_flight if runtime is not None else 1
         self._client = httpx.Client(
             base_url=self._base_url,
             headers=headers,
             timeout=self._timeout_s,
             transport=self._transport,
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
         )
 
     def close(self) -> None:
