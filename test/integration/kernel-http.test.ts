@@ -14,6 +14,10 @@ const PARTITIONS = 3;
 const API_KEY = "it-secret-key";
 const payload = (i: number) => ({ id: i, text: `event ${i}` });
 
+// These tests follow one message through retries and a fatal error, so they run one message at a time;
+// kernel-http-concurrency.test.ts covers the default window.
+const ONE_AT_A_TIME = { MAX_IN_FLIGHT: "1" };
+
 const refOf = (topic: string, source: Source) => `${topic}-${source.partition}-${source.offset}`;
 
 describe.skipIf(!infraAvailable())("generated http kernel", () => {
@@ -102,7 +106,7 @@ describe.skipIf(!infraAvailable())("generated http kernel", () => {
   it("retries 5xx answers with the same key until the API accepts, skipping nothing", async () => {
     script = [{ status: 500, body: "boom" }, { status: 503, body: "unavailable" }, { status: 502, body: "bad gateway" }];
     const { topic, dlq, group } = await prepare(30);
-    const kernel = launch(topic, dlq, group, { MAX_ATTEMPTS: "30", RETRY_BACKOFF_MS: "50", RETRY_BACKOFF_MAX_MS: "500" });
+    const kernel = launch(topic, dlq, group, { ...ONE_AT_A_TIME, MAX_ATTEMPTS: "30", RETRY_BACKOFF_MS: "50", RETRY_BACKOFF_MAX_MS: "500" });
 
     await expectCommittedToEnd(kafka, kernel, group, topic, 30);
 
@@ -118,7 +122,7 @@ describe.skipIf(!infraAvailable())("generated http kernel", () => {
     script = [{ status: 429, headers: { "retry-after": "1" }, body: "slow down" }];
     const { topic, dlq, group } = await prepare(30);
     // The backoff alone would retry within 50 ms: only Retry-After explains a one-second pause.
-    const kernel = launch(topic, dlq, group, { MAX_ATTEMPTS: "30", RETRY_BACKOFF_MS: "50", RETRY_BACKOFF_MAX_MS: "5000" });
+    const kernel = launch(topic, dlq, group, { ...ONE_AT_A_TIME, MAX_ATTEMPTS: "30", RETRY_BACKOFF_MS: "50", RETRY_BACKOFF_MAX_MS: "5000" });
 
     await expectCommittedToEnd(kafka, kernel, group, topic, 30);
 
@@ -134,7 +138,7 @@ describe.skipIf(!infraAvailable())("generated http kernel", () => {
     const { topic, dlq, group, workload } = await prepare(60, [], false);
     // The first half is delivered before the API starts refusing, so the refused message sits mid-partition.
     const firstHalf = workload.slice(0, 30);
-    const first = launch(topic, dlq, group);
+    const first = launch(topic, dlq, group, ONE_AT_A_TIME);
     await produce(kafka, topic, firstHalf);
     await expectCommittedToEnd(kafka, first, group, topic, 30);
     script = [{ status: 401, body: { error: "invalid api key" } }];
@@ -150,7 +154,7 @@ describe.skipIf(!infraAvailable())("generated http kernel", () => {
     // Everything before the refused message was finished and committed; the refused one was not.
     expect(afterFailure.committed[partition], `committed offset of partition ${partition}, refused offset ${offset}\n${first.tail()}`).toBe(offset);
 
-    const second = launch(topic, dlq, group);
+    const second = launch(topic, dlq, group, ONE_AT_A_TIME);
     await expectCommittedToEnd(kafka, second, group, topic, 60);
     const redelivered = target.requests.slice(31).map((request) => String(request.headers["idempotency-key"]));
     expect(redelivered.filter((key) => key === refused), `the refused message is sent again after the restart\n${second.tail()}`).toHaveLength(1);
