@@ -46,6 +46,9 @@ function lastUserText(request: RecordedRequest | undefined): string {
   return [...(body.messages ?? [])].reverse().find((message) => message.role === "user")?.content ?? "";
 }
 
+// The retry and refusal tests follow one message, so they run one message at a time (the kind's default is 8).
+const ONE_AT_A_TIME = { MAX_IN_FLIGHT: "1" };
+
 describe.skipIf(!infraAvailable())("generated ai kernel", () => {
   let project: KernelProject;
   let kafka: Kafka;
@@ -122,7 +125,7 @@ describe.skipIf(!infraAvailable())("generated ai kernel", () => {
     const topics = await prepare(30);
     const { topic, dlq, output, group, workload } = topics;
     await produce(kafka, topic, workload);
-    const kernel = launch(topics, { MAX_ATTEMPTS: "30", RETRY_BACKOFF_MS: "50", RETRY_BACKOFF_MAX_MS: "2000" });
+    const kernel = launch(topics, { ...ONE_AT_A_TIME, MAX_ATTEMPTS: "30", RETRY_BACKOFF_MS: "50", RETRY_BACKOFF_MAX_MS: "2000" });
 
     await expectCommittedToEnd(kafka, kernel, group, topic, 30);
 
@@ -139,7 +142,7 @@ describe.skipIf(!infraAvailable())("generated ai kernel", () => {
     const topics = await prepare(60);
     const { topic, dlq, output, group, workload } = topics;
     // The first half is answered before the API starts refusing, so the refused message sits mid-partition.
-    const first = launch(topics);
+    const first = launch(topics, ONE_AT_A_TIME);
     await produce(kafka, topic, workload.slice(0, 30));
     await expectCommittedToEnd(kafka, first, group, topic, 30);
     const refusedAt = llm.requests.length;
@@ -158,7 +161,7 @@ describe.skipIf(!infraAvailable())("generated ai kernel", () => {
     // Everything before the refused message was finished and committed; the refused one was not.
     expect(afterFailure.committed[refused!.partition], `committed offset of partition ${refused!.partition}, refused offset ${refused!.offset}\n${first.tail()}`).toBe(refused!.offset);
 
-    const second = launch(topics);
+    const second = launch(topics, ONE_AT_A_TIME);
     await expectCommittedToEnd(kafka, second, group, topic, 60);
     expect(llm.requests.slice(refusedAt + 1).map(lastUserText), `the refused message is asked again\n${second.tail()}`).toContain(`hello ${refused!.index}`);
     expectResults(await readTopic(kafka, output, 60, 30_000), topic, sources, workload.map((m) => m.key), second.tail());

@@ -32,17 +32,26 @@ def keyed_messages(count: int, *, partitions: int = 3, keys: int = 5) -> list[Me
 
 
 class Timeline:
-    """Records when each message started and ended, to check what overlapped."""
+    """Records when each message started and ended; the first `together` messages wait until all of them run.
 
-    def __init__(self, duration_s: float = 0.01) -> None:
+    A barrier instead of timing: if fewer than `together` can run at once, the barrier breaks and the run fails.
+    """
+
+    def __init__(self, together: int, duration_s: float = 0.005) -> None:
         self._lock = threading.Lock()
         self._running = 0
+        self._barrier = threading.Barrier(together, timeout=5)
+        self._waiting = together
         self.duration_s = duration_s
         self.most_at_once = 0
         self.spans: list[tuple[Message, float, float]] = []
 
     def __call__(self, message: Message) -> bool:
         started = self._begin()
+        with self._lock:
+            wait, self._waiting = self._waiting > 0, self._waiting - 1
+        if wait:
+            self._barrier.wait()
         time.sleep(self.duration_s)
         self._end(message, started)
         return True
@@ -85,20 +94,20 @@ def ends_of(messages: list[Message]) -> dict[tuple[str, int], int]:
 
 def test_key_ordering_keeps_each_key_in_offset_order_and_runs_keys_concurrently():
     messages = keyed_messages(90)
-    timeline = Timeline()
+    timeline = Timeline(together=4)
 
     run = run_loop(timeline, messages, max_in_flight=8, ordering="key")
 
     assert run.failure is None
     assert len(timeline.spans) == 90
     assert_sequential_in_offset_order(timeline.by("key"))
-    assert timeline.most_at_once > 3, "different keys run at the same time"
+    assert timeline.most_at_once >= 4, "different keys run at the same time"
     assert run.consumer.committed == ends_of(messages)
 
 
 def test_partition_ordering_runs_one_message_at_a_time_per_partition():
     messages = keyed_messages(60)
-    timeline = Timeline()
+    timeline = Timeline(together=3)
 
     run = run_loop(timeline, messages, max_in_flight=8, ordering="partition")
 
@@ -110,7 +119,7 @@ def test_partition_ordering_runs_one_message_at_a_time_per_partition():
 
 def test_no_ordering_runs_messages_of_the_same_key_at_the_same_time():
     messages = [Message(TOPIC, 0, offset, key=b"same", value=b"{}") for offset in range(24)]
-    timeline = Timeline(duration_s=0.02)
+    timeline = Timeline(together=8)
 
     run = run_loop(timeline, messages, max_in_flight=8, ordering="none")
 
@@ -121,7 +130,7 @@ def test_no_ordering_runs_messages_of_the_same_key_at_the_same_time():
 
 def test_messages_without_a_key_are_not_held_back_under_key_ordering():
     messages = [Message(TOPIC, 0, offset, key=None, value=b"{}") for offset in range(16)]
-    timeline = Timeline(duration_s=0.02)
+    timeline = Timeline(together=4)
 
     run = run_loop(timeline, messages, max_in_flight=4, ordering="key")
 
@@ -241,12 +250,18 @@ def test_async_process_message_runs_on_an_event_loop_with_the_same_limits():
     messages = keyed_messages(40, keys=40)
     running = 0
     most = 0
+    all_running: list[asyncio.Event] = []
 
     async def process(message: Message) -> bool:
         nonlocal running, most
+        if not all_running:
+            all_running.append(asyncio.Event())
         running += 1
         most = max(most, running)
-        await asyncio.sleep(0.01)
+        if most == 16:
+            all_running[0].set()
+        # The first sixteen wait for each other: this only ends if sixteen run at once.
+        await asyncio.wait_for(all_running[0].wait(), 5)
         running -= 1
         return True
 

@@ -5,6 +5,7 @@ Rows are keyed by (topic, partition, offset), so a message redelivered after a c
 
 import logging
 import re
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +49,7 @@ class EventStore(Service):
         """`pool` lets tests pass a stand-in; otherwise open() creates a ConnectionPool from DATABASE_URL."""
         self._pool = pool
         self._table_ready = False
+        self._table_lock = threading.Lock()
         self.table = "kernel_events"
 
     def configure(self, env: Env) -> None:
@@ -73,14 +75,20 @@ class EventStore(Service):
         if self._pool is not None:
             self._pool.close()
 
+    def _create_table(self, connection: psycopg.Connection[Any], table: sql.Identifier) -> None:
+        # Messages run in several threads, and concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL.
+        with self._table_lock:
+            if not self._table_ready:
+                connection.execute(sql.SQL(CREATE_TABLE).format(table=table))
+                self._table_ready = True
+
     def save(self, message: Message, payload: Any) -> None:
         """Insert one row; RetryableError when the database is unreachable, SkipMessage for data it rejects."""
         table = sql.Identifier(self.table)
         try:
             with self._pool.connection() as connection:
                 if not self._table_ready:
-                    connection.execute(sql.SQL(CREATE_TABLE).format(table=table))
-                    self._table_ready = True
+                    self._create_table(connection, table)
                 cursor = connection.execute(sql.SQL(INSERT).format(table=table), _row(message, payload))
         except (psycopg.OperationalError, PoolTimeout) as error:
             raise RetryableError(f"database unavailable: {error}") from error
