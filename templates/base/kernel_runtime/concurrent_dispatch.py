@@ -75,16 +75,23 @@ class ConcurrentDispatch:
         self._store_finished()
         with self._lock:
             in_flight = self._in_flight
-            full = in_flight >= self._max_in_flight or (self._paused and in_flight > self._resume_at)
-        if full:
-            self._wait_for_room()
-            # Polling without waiting keeps the consumer in its group while the partitions are paused.
-            return 0.0
         if self._paused:
+            if in_flight > self._resume_at:
+                self._wait_for_room(self._resume_at)
+                # Polling without waiting keeps the consumer in its group while the partitions are paused.
+                return 0.0
             self._set_paused(False)
+        elif in_flight >= self._max_in_flight and not self._wait_for_room(self._max_in_flight - 1):
+            # A slot usually frees within milliseconds; only a window that stays full pays for a pause,
+            # because librdkafka needs up to a fetch wait (~0.5 s) to deliver again after a resume.
+            self._set_paused(True)
+            return 0.0
         return BUSY_POLL_TIMEOUT_S if in_flight else self._poll_timeout_s
 
     def take(self, raw: Any) -> bool:
+        if self._stop.is_set():
+            # Polled after a stop request: left unprocessed and uncommitted, so it is redelivered.
+            return False
         message = Message.from_kafka(raw)
         lane = self._lane_of(message)
         with self._lock:
@@ -214,15 +221,13 @@ class ConcurrentDispatch:
                 self._partitions.pop(key, None)
                 self._stored.pop(key, None)
 
-    def _wait_for_room(self) -> None:
-        if not self._paused:
-            self._set_paused(True)
+    def _wait_for_room(self, most: int) -> bool:
+        """Waits (at most one poll timeout) until no more than `most` messages are in flight."""
         started = time.monotonic()
         with self._lock:
-            self._changed.wait_for(
-                lambda: self._in_flight <= self._resume_at or self._stop.is_set(), self._poll_timeout_s
-            )
+            room = self._changed.wait_for(lambda: self._in_flight <= most or self._stop.is_set(), self._poll_timeout_s)
         self._metrics.add_backpressure_wait(time.monotonic() - started)
+        return room
 
     def _set_paused(self, paused: bool) -> None:
         partitions = self._consumer.assignment()

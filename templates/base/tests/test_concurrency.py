@@ -147,9 +147,10 @@ def test_full_window_pauses_the_partitions_and_resumes_when_room_frees_up():
     stop_when_stored = stop_once_stored(messages, shutdown)
 
     def watch_window(consumer: FakeConsumer) -> None:
-        if len(started) == 4 and not release.is_set():
-            time.sleep(0.2)
-            seen_while_full.update(started=len(started), paused=set(consumer.paused), polls=consumer.polls)
+        # Called by every poll that delivers nothing: the loop keeps polling while the window is full.
+        if consumer.paused and not release.is_set():
+            time.sleep(0.1)
+            seen_while_full.update(started=len(started), paused=set(consumer.paused))
             release.set()
         stop_when_stored(consumer)
 
