@@ -25,7 +25,7 @@ const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1] || 3) |
 function createKernel(root, name, kind) {
   execFileSync("node", [join(ROOT, "bin", "create-clustera-kernel.js"), name, "--kind", kind, "--yes", "--no-install", "--no-git"], { cwd: root, stdio: "ignore" });
   const dir = join(root, name);
-  execFileSync("uv", ["sync", "--quiet"], { cwd: dir, env: { ...process.env, ...resolveUvEnvironment() }, stdio: "inherit" });
+  execFileSync("uv", ["sync", "--quiet"], { cwd: dir, env: { ...process.env, ...resolveUvEnvironment(process.env) }, stdio: "inherit" });
   return dir;
 }
 
