@@ -25,7 +25,8 @@ export interface Kind {
 /** Requirements of every kernel, whatever its kind. */
 export const BASE_DEPENDENCIES = ['confluent-kafka>=2.6,<3', 'python-dotenv>=1.0,<2'];
 
-export const DEV_DEPENDENCIES = ['pytest>=8,<9', 'ruff>=0.6', 'hypothesis>=6.100,<7'];
+// Pinned to the range the templates are formatted and type-checked with, so a user's first `ruff format` changes nothing.
+export const DEV_DEPENDENCIES = ['hypothesis>=6.100,<7', 'mypy>=2.4,<2.5', 'pytest>=8,<9', 'ruff>=0.17.6,<0.18'];
 
 export const BASE_ENV: EnvVar[] = [
   { name: 'KAFKA_BOOTSTRAP_SERVERS', description: 'Comma-separated host:port list of Kafka brokers', example: 'localhost:9092', required: true },

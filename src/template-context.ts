@@ -15,7 +15,6 @@ export interface TemplateContext {
   is: Record<string, boolean>;
   dependencies: string[];
   devDependencies: string[];
-  optionalGroups: { name: string; dependencies: string[] }[];
   baseEnv: EnvVar[];
   kindEnv: EnvVar[];
   samplePayload: string;
@@ -33,7 +32,6 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     is: Object.fromEntries(KINDS.map((k) => [k.name, k.name === kind.name])),
     dependencies: [...BASE_DEPENDENCIES, ...kind.dependencies],
     devDependencies: DEV_DEPENDENCIES,
-    optionalGroups: KINDS.filter((k) => k.dependencies.length > 0).map((k) => ({ name: k.name, dependencies: k.dependencies })),
     baseEnv: BASE_ENV,
     kindEnv: kind.env,
     samplePayload: JSON.stringify(kind.samplePayload),

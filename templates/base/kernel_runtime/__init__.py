@@ -1,13 +1,32 @@
 """The kernel runtime: configuration, the at-least-once consumer loop, retries, dead letters, health.
 
-main.py and the kind modules use only the names exported here; the rest may change with `update`.
+main.py, the kind modules and the tests use only the names exported here; the rest may change with `update`.
 """
 
 from .env import Env
-from .errors import RetryableError, SkipMessage
+from .errors import ConfigError, RetryableError, SkipMessage
+from .kafka_config import security_config
 from .message import Message
 from .publisher import Publisher
-from .runner import Runtime, run
+from .runner import EXIT_OK, Runtime, run, serve
 from .service import Service
+from .settings import Settings, load_settings
+from .shutdown import Shutdown
 
-__all__ = ["Env", "Message", "Publisher", "RetryableError", "Runtime", "Service", "SkipMessage", "run"]
+__all__ = [
+    "EXIT_OK",
+    "ConfigError",
+    "Env",
+    "Message",
+    "Publisher",
+    "RetryableError",
+    "Runtime",
+    "Service",
+    "Settings",
+    "Shutdown",
+    "SkipMessage",
+    "load_settings",
+    "run",
+    "security_config",
+    "serve",
+]

@@ -1,7 +1,9 @@
 """Reads typed settings from the environment, collecting every problem instead of stopping at the first."""
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from urllib.parse import urlsplit
 
 TOPIC_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
@@ -98,6 +100,12 @@ class Env:
             self._invalid(name, "a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)", value)
             return default
         return value
+
+
+def dotenv_path() -> Path:
+    """The .env beside the started script (main.py), so `python path/to/main.py` finds it from any directory."""
+    script = getattr(sys.modules.get("__main__"), "__file__", None)
+    return (Path(script).resolve().parent if script else Path.cwd()) / ".env"
 
 
 def is_valid_topic(name: str) -> bool:

@@ -5,7 +5,6 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NoReturn
 
 from confluent_kafka import Consumer, KafkaException, Producer
@@ -15,6 +14,7 @@ from .broker_watch import BrokerWatch
 from .consumer_loop import POLL_TIMEOUT_S, ConsumerLoop
 from .dead_letter import DeadLetters
 from .dispatch import create_dispatch
+from .env import dotenv_path
 from .errors import ConfigError, KernelFailure
 from .health import HealthServer
 from .kafka_config import consumer_config, describe_security, producer_config
@@ -52,7 +52,7 @@ def run(
     default_max_in_flight: int = 1,
 ) -> NoReturn:
     """Entry point for main.py: reads .env and the environment, runs until stopped, exits with its code."""
-    load_dotenv(Path.cwd() / ".env")
+    load_dotenv(dotenv_path())
     sys.exit(
         main(kernel_name, default_topic, process_message, os.environ, services, default_group, default_max_in_flight)
     )

@@ -4,16 +4,16 @@ import json
 import os
 import threading
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
 
 import main
-from kernel_runtime.kafka_config import security_config
-from kernel_runtime.runner import EXIT_OK, serve
-from kernel_runtime.settings import load_settings
-from kernel_runtime.shutdown import Shutdown
+from kernel_runtime import EXIT_OK, Message, Settings, Shutdown, load_settings, security_config, serve
 
 pytestmark = [
     pytest.mark.integration,
@@ -28,7 +28,7 @@ TIMEOUT_S = 60
 
 
 @pytest.fixture
-def isolated_settings():
+def isolated_settings() -> Iterator[Settings]:
     """Settings for a topic and group of this test only, with the broker and certificates from the environment."""
     run_id = uuid.uuid4().hex[:8]
     topic = f"{main.DEFAULT_TOPIC}.it.{run_id}"
@@ -48,7 +48,7 @@ def isolated_settings():
     admin.delete_topics([topic])[topic].result(TIMEOUT_S)
 
 
-def test_processes_and_commits_every_message(isolated_settings, sample_payload):
+def test_processes_and_commits_every_message(isolated_settings: Settings, sample_payload: Any) -> None:
     settings = isolated_settings
     client = {"bootstrap.servers": settings.bootstrap_servers, **security_config(settings)}
     producer = Producer(client)
@@ -59,7 +59,7 @@ def test_processes_and_commits_every_message(isolated_settings, sample_payload):
     shutdown = Shutdown(TIMEOUT_S, enforce_deadline=False)
     seen: list[int] = []
 
-    def record(message):
+    def record(message: Message) -> bool:
         seen.append(message.offset)
         if len(seen) == MESSAGES:
             shutdown.request("all test messages processed")

@@ -53,7 +53,8 @@ class EventStore(Service):
         self.table = "kernel_events"
 
     def configure(self, env: Env) -> None:
-        self._url = env.url("DATABASE_URL", required=True, schemes=("postgresql", "postgres"), secret=True)
+        # A missing URL is reported by env; open() is then never called, so "" is never used.
+        self._url = env.url("DATABASE_URL", required=True, schemes=("postgresql", "postgres"), secret=True) or ""
         self.table = env.text("DATABASE_TABLE", "kernel_events") or "kernel_events"
         if not TABLE_PATTERN.match(self.table):
             env.problem(f"DATABASE_TABLE must be a plain SQL identifier (letters, digits, _) (got {self.table!r})")

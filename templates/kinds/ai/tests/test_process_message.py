@@ -10,9 +10,7 @@ from fakes import FakeProducer
 
 import main
 from assistant import Assistant
-from kernel_runtime import Env, Publisher, RetryableError, Runtime, SkipMessage
-from kernel_runtime.errors import ConfigError
-from kernel_runtime.settings import load_settings
+from kernel_runtime import ConfigError, Env, Publisher, RetryableError, Runtime, SkipMessage, load_settings
 
 AI_ENV = {"OPENAI_API_KEY": "sk-test", "MODEL_NAME": "test-model", "OUTPUT_TOPIC": "answers"}
 
@@ -23,6 +21,7 @@ class FakeModel:
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self.error: Exception | None = None
+        self.producer = FakeProducer()
         self.chat = SimpleNamespace(completions=SimpleNamespace(create=self._create))
 
     def _create(self, **request):
@@ -46,10 +45,9 @@ def model(monkeypatch):
     env = Env(AI_ENV)
     assistant.configure(env)
     assert env.problems == []
-    producer = FakeProducer()
-    assistant.open(Runtime(settings=None, publisher=Publisher(producer)))
+    settings = load_settings(main.KERNEL_NAME, main.DEFAULT_TOPIC, {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092"})
+    assistant.open(Runtime(settings=settings, publisher=Publisher(fake.producer)))
     monkeypatch.setattr(main, "assistant", assistant)
-    fake.producer = producer
     return fake
 
 
@@ -128,8 +126,9 @@ def test_output_topic_must_differ_from_the_consumed_topic():
 
 def test_api_key_and_output_topic_are_required():
     with pytest.raises(ConfigError) as raised:
-        load_settings(main.KERNEL_NAME, main.DEFAULT_TOPIC, {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092"},
-                      services=[Assistant()])
+        load_settings(
+            main.KERNEL_NAME, main.DEFAULT_TOPIC, {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092"}, services=[Assistant()]
+        )
 
     report = "\n".join(raised.value.problems)
     assert "OPENAI_API_KEY is required" in report

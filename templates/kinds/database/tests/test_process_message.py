@@ -7,9 +7,7 @@ import psycopg
 import pytest
 
 import main
-from kernel_runtime import RetryableError, SkipMessage
-from kernel_runtime.errors import ConfigError
-from kernel_runtime.settings import load_settings
+from kernel_runtime import ConfigError, RetryableError, SkipMessage, load_settings
 from store import EventStore
 
 

@@ -7,9 +7,7 @@ import pytest
 
 import main
 from forward import ApiAuthorizationError, ApiRedirected, Forwarder
-from kernel_runtime import Env, RetryableError, SkipMessage
-from kernel_runtime.errors import ConfigError
-from kernel_runtime.settings import load_settings
+from kernel_runtime import ConfigError, Env, RetryableError, SkipMessage, load_settings
 
 API_ENV = {"API_BASE_URL": "https://api.example.test", "API_PATH": "/events", "API_KEY": "secret-key"}
 
@@ -111,5 +109,6 @@ def test_value_that_is_not_json_is_skipped(api, make_message):
 
 def test_api_base_url_is_required():
     with pytest.raises(ConfigError, match="API_BASE_URL is required"):
-        load_settings(main.KERNEL_NAME, main.DEFAULT_TOPIC, {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092"},
-                      services=[Forwarder()])
+        load_settings(
+            main.KERNEL_NAME, main.DEFAULT_TOPIC, {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092"}, services=[Forwarder()]
+        )

@@ -1,0 +1,42 @@
+// What every rendered kernel holds beyond its golden text: only its own dependencies, its own samples, public imports.
+import { describe, expect, it } from 'vitest';
+import { DEV_DEPENDENCIES, KINDS, type KindName } from '../../src/kinds.js';
+import { renderPlan } from '../../src/plan.js';
+
+function fileOf(kind: KindName, path: string): string {
+  const file = renderPlan({ name: 'x-k', topic: 'the-topic', kind, group: 'the-group' }, '0').files.find((f) => f.path === path);
+  if (!file) throw new Error(`${kind} kernel has no ${path}`);
+  return file.contents;
+}
+
+describe.each(KINDS.map((k) => k.name))('%s kernel', (kind) => {
+  it("names no other kind's libraries in pyproject.toml", () => {
+    const pyproject = fileOf(kind, 'pyproject.toml');
+    expect(pyproject).not.toContain('[project.optional-dependencies]');
+    for (const other of KINDS.filter((k) => k.name !== kind)) {
+      for (const dependency of other.dependencies) expect(pyproject).not.toContain(JSON.stringify(dependency));
+    }
+  });
+
+  it('pins its dev tools and configures mypy, strict for kernel_runtime', () => {
+    const pyproject = fileOf(kind, 'pyproject.toml');
+    for (const tool of DEV_DEPENDENCIES) expect(pyproject).toContain(JSON.stringify(tool));
+    expect(DEV_DEPENDENCIES).toEqual(expect.arrayContaining(['ruff>=0.17.6,<0.18', 'mypy>=2.4,<2.5', 'pytest>=8,<9']));
+    expect(pyproject).toMatch(/\[\[tool\.mypy\.overrides\]\]\nmodule = \["kernel_runtime", "kernel_runtime\.\*"\]\ndisallow_untyped_defs = true/);
+  });
+
+  it('keeps its sample messages in tests/sample_messages.jsonl, one JSON value a line', () => {
+    const lines = fileOf(kind, 'tests/sample_messages.jsonl').split('\n').filter((line) => line.trim() !== '');
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([KINDS.find((k) => k.name === kind)!.samplePayload]);
+    expect(fileOf(kind, 'tests/conftest.py')).toContain('sample_messages.jsonl');
+  });
+
+  it('imports in test_integration.py only what kernel_runtime exports', () => {
+    const source = fileOf(kind, 'tests/test_integration.py');
+    expect(source).not.toMatch(/^from kernel_runtime\./m);
+    const exported = [...fileOf(kind, 'kernel_runtime/__init__.py').matchAll(/^ {4}"([A-Za-z_]+)",$/gm)].map((m) => m[1]);
+    const imported = /^from kernel_runtime import (.+)$/m.exec(source)?.[1]?.split(', ') ?? [];
+    expect(imported.length).toBeGreaterThan(0);
+    for (const name of imported) expect(exported).toContain(name);
+  });
+});
