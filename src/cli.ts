@@ -3,7 +3,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CreateOptions, CreateResult } from './commands/create.js';
 import { formatKinds, listKinds } from './commands/kinds.js';
+import { tolerateClosedOutput } from './closed-output.js';
 import { CancelledError, EXIT, exitCodeOf } from './errors.js';
+import { exitOnInterrupt } from './interrupt.js';
 import { KIND_NAMES } from './kinds.js';
 import { generatorVersion } from './paths.js';
 import type { Prompter } from './prompter.js';
@@ -164,16 +166,12 @@ async function runCreate(directory: string | undefined, options: GlobalOptions):
     stream: options.json ? process.stderr : process.stdout,
   });
   const prompter: Prompter | undefined = interactive ? await openPrompter() : undefined;
-  const onSigint = () => {
-    process.stderr.write('\nCancelled.\n');
-    process.exit(EXIT.cancelled);
-  };
-  process.once('SIGINT', onSigint);
+  const stopHandlingInterrupt = exitOnInterrupt();
   try {
     const { createKernel } = await import('./commands/create.js');
     const result = await createKernel(directory, options, { prompter, reporter, uvEnv: userUvEnvironment });
     // test-run handles Ctrl-C itself: it must stop the kernel and clean up before exiting.
-    process.removeListener('SIGINT', onSigint);
+    stopHandlingInterrupt();
     const testRun = options.testRun && result.ok && !result.dryRun ? await (await import('./commands/test-run.js')).testRunAfterCreate(result.directory, options) : undefined;
     if (options.json) writeJson(testRun ? { ...result, ok: testRun.ok, testRun } : result);
     return !result.ok ? EXIT.failure : (testRun?.exitCode ?? EXIT.ok);
@@ -183,7 +181,7 @@ async function runCreate(directory: string | undefined, options: GlobalOptions):
     if (options.json) writeJson({ ok: false, command: 'create', error: errorMessage(error), exitCode });
     return exitCode;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopHandlingInterrupt();
   }
 }
 
@@ -213,6 +211,7 @@ function reportError(error: unknown, options: { debug?: boolean }): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  tolerateClosedOutput();
   const run = { exitCode: EXIT.ok as number };
   const program = buildProgram(run);
   try {

@@ -2,6 +2,7 @@
 import type { Writable } from 'node:stream';
 import * as clack from '@clack/prompts';
 import type { Reporter } from './reporter.js';
+import { startSpinner } from './spinner.js';
 
 export function fancyReporter(stream: Writable): Reporter {
   return {
@@ -9,14 +10,15 @@ export function fancyReporter(stream: Writable): Reporter {
     warn: (message) => clack.log.warn(message, { output: stream }),
     success: (message) => clack.log.success(message, { output: stream }),
     async task(label, run, done) {
-      const spin = clack.spinner({ output: stream });
-      spin.start(label);
+      const spin = startSpinner(stream, label);
       try {
         const result = await run();
-        spin.stop(done(result));
+        spin.clear();
+        clack.log.success(done(result), { output: stream });
         return result;
       } catch (error) {
-        spin.error(label);
+        spin.clear();
+        clack.log.error(label, { output: stream });
         throw error;
       }
     },

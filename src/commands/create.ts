@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import type { Answers } from '../answers.js';
 import { readAnswersFile, type AnswersFile } from '../answers-file.js';
 import { FailureError } from '../errors.js';
+import { setResumeHint } from '../interrupt.js';
 import type { CommandRun } from '../install.js';
 import { withManifest } from '../manifest.js';
 import { generatorVersion } from '../paths.js';
@@ -75,9 +76,11 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
   if (inputs.install) {
     // execa loads only when a command is actually run.
     const { installKernel } = await import('../install.js');
+    setResumeHint(`The kernel is kept; to install its dependencies: cd ${shellPath(inputs.targetDir)} && uv sync`);
     const run = await reporter.task('Installing dependencies with uv sync', async () => installKernel(inputs.targetDir, await io.uvEnv()), (r) =>
       r.ok ? 'Dependencies installed.' : 'uv sync failed.',
     );
+    setResumeHint(undefined);
     result.commands.push(run);
     if (!run.ok) {
       result.ok = false;

@@ -1,0 +1,78 @@
+// Ctrl-C typed in a real terminal during `uv sync`, and a reader that closes the pipe early, spawning the built CLI.
+import { existsSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BIN, REPO_ROOT, listTree, makeTempDir, removeDir } from '../helpers/cli.js';
+
+const PTY_SESSION = join(REPO_ROOT, 'test', 'helpers', 'pty_session.py');
+
+interface PtyResult {
+  exitCode: number | null;
+  signal: number | null;
+  output: string;
+  interrupted: boolean;
+}
+
+/** A package index that accepts connections and never answers, so `uv sync` waits until interrupted. */
+function silentIndex(): Promise<{ server: Server; url: string }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => sockets.push(socket));
+  server.on('close', () => sockets.forEach((s) => s.destroy()));
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ server, url: `http://127.0.0.1:${port}/simple` });
+    });
+  });
+}
+
+function withoutCi(): NodeJS.ProcessEnv {
+  const { CI: _ci, UV_FIND_LINKS: _links, UV_INDEX: _extra, ...env } = process.env;
+  return env;
+}
+
+describe('in a terminal and a pipe', () => {
+  let cwd: string;
+  let index: { server: Server; url: string };
+  beforeAll(async () => {
+    cwd = makeTempDir('cck-term-');
+    index = await silentIndex();
+  });
+  afterAll(() => {
+    index.server.close();
+    removeDir(cwd);
+  });
+
+  it('Ctrl-C during the uv sync spinner exits 130, keeps the kernel and says how to resume', async () => {
+    const env = { ...withoutCi(), NO_COLOR: '1', UV_DEFAULT_INDEX: index.url, UV_PYTHON_DOWNLOADS: 'never', UV_NO_CACHE: '1', UV_HTTP_TIMEOUT: '300' };
+    const run = await execa('python3', [PTY_SESSION, 'Installing dependencies', '90', process.execPath, CLI_BIN, 'stuck', '--kind', 'basic', '--yes', '--install', '--no-git'], {
+      cwd,
+      env,
+      extendEnv: false,
+    });
+    const result = JSON.parse(run.stdout) as PtyResult;
+    expect(result.interrupted, result.output).toBe(true);
+    expect(result.exitCode, result.output).toBe(130);
+    expect(result.output).toMatch(/Cancelled\. .*cd stuck && uv sync/);
+    expect(result.output).not.toMatch(/Canceled/);
+    expect(listTree(join(cwd, 'stuck'))).toContain('pyproject.toml');
+  }, 150_000);
+
+  it('a reader that closes the pipe early is no error: no trace, exit 0, the kernel written', async () => {
+    const child = execa(process.execPath, [CLI_BIN, 'piped', '--kind', 'http', '--yes', '--no-install', '--no-git'], {
+      cwd,
+      env: { NO_COLOR: '1' },
+      reject: false,
+      stdin: 'ignore',
+    });
+    // Closed before the CLI has started: every line it prints meets a broken pipe, as after `| head -1`.
+    child.stdout?.destroy();
+    const result = await child;
+    expect(result.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(existsSync(join(cwd, 'piped', '.clustera-kernel.json'))).toBe(true);
+  });
+});
