@@ -24,8 +24,14 @@ Examples:
   $ create-clustera-kernel --answers kernel.json --no-install --json
   $ create-clustera-kernel kinds`;
 
+/** CI systems set CI; there nothing is ever asked, even when a terminal is attached. */
+function runsInCi(): boolean {
+  const value = process.env.CI;
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
 function isInteractive(options: GlobalOptions): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !options.yes && !options.json;
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !options.yes && !options.json && !runsInCi();
 }
 
 function buildProgram(run: { exitCode: number }): Command {
@@ -162,7 +168,7 @@ async function runGuarded(
 async function runCreate(directory: string | undefined, options: GlobalOptions): Promise<number> {
   const interactive = isInteractive(options);
   const reporter = await openReporter({
-    fancy: Boolean(process.stdout.isTTY) && !options.json && !process.env.CI,
+    fancy: Boolean(process.stdout.isTTY) && !options.json && !runsInCi(),
     stream: options.json ? process.stderr : process.stdout,
   });
   const prompter: Prompter | undefined = interactive ? await openPrompter() : undefined;

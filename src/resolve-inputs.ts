@@ -4,11 +4,14 @@ import type { Answers, GivenInputs } from './answers.js';
 import { UsageError } from './errors.js';
 import { KINDS, type KindName } from './kinds.js';
 import type { Prompter } from './prompter.js';
+import { unusableTargetProblem } from './target.js';
 import { validateDirectory, validateGroup, validateKind, validateName, validateTopic } from './validate.js';
 
 /** The directory comes as an argument, not a flag. */
 export interface CreateFlags extends Omit<GivenInputs, 'directory'> {
   yes?: boolean;
+  /** A non-empty target is allowed; without it one is refused (or asked again) at the directory question. */
+  force?: boolean;
 }
 
 export interface CreateInputs {
@@ -37,12 +40,18 @@ interface ValueSpec {
   fallback: string | undefined;
   /** Whether the fallback may be taken without --yes when nobody can be asked. */
   fallbackWithoutYes: boolean;
+  /** A valid fallback is taken without asking even in a terminal (a name the directory already gives). */
+  fallbackBeforeAsking?: boolean;
   validate: (value: string) => string | undefined;
   ask: (prompter: Prompter, fallback: string | undefined) => Promise<string>;
 }
 
 async function resolveValue(spec: ValueSpec, context: ResolveContext): Promise<string> {
   if (spec.given !== undefined) return checked(spec, spec.given);
+  if (context.prompter && spec.fallbackBeforeAsking && spec.fallback !== undefined && !spec.validate(spec.fallback)) {
+    context.defaulted.push(`${spec.label}: ${spec.fallback}`);
+    return spec.fallback;
+  }
   // Answers are checked again: an accepted default is a value like any other.
   if (context.prompter) return checked(spec, await spec.ask(context.prompter, spec.fallback));
   if (spec.fallback !== undefined && (context.yes || spec.fallbackWithoutYes)) {
@@ -76,19 +85,8 @@ export async function resolveCreateInputs(
   const context: ResolveContext = { prompter, yes: flags.yes === true, defaulted: [] };
   const givenName = flags.name ?? file.name;
 
-  const directory = await resolveValue(
-    {
-      label: 'target directory',
-      flag: 'a directory argument or --name',
-      // A name alone is enough: the kernel goes into a directory of that name.
-      given: directoryArg ?? file.directory ?? givenName,
-      fallback: undefined,
-      fallbackWithoutYes: false,
-      validate: validateDirectory,
-      ask: (prompter) => prompter.text({ message: 'Where should the kernel be created?', defaultValue: DEFAULT_DIRECTORY, validate: validateDirectory }),
-    },
-    context,
-  );
+  // A name alone is enough: the kernel goes into a directory of that name.
+  const directory = await resolveDirectory(directoryArg ?? file.directory ?? givenName, context, flags.force === true);
 
   const name = await resolveValue(
     {
@@ -97,6 +95,7 @@ export async function resolveCreateInputs(
       given: givenName,
       fallback: nameFromDirectory(directory),
       fallbackWithoutYes: true,
+      fallbackBeforeAsking: true,
       validate: validateName,
       ask: askText('Kernel name (lowercase kebab-case)', validateName),
     },
@@ -150,6 +149,26 @@ export async function resolveCreateInputs(
     git,
     defaulted: context.defaulted,
   };
+}
+
+/** The directory is checked when it is named, so a taken one is asked again before any other question. */
+async function resolveDirectory(given: string | undefined, context: ResolveContext, force: boolean): Promise<string> {
+  const problemOf = (value: string) => validateDirectory(value) ?? (force ? undefined : unusableTargetProblem(resolve(value)));
+  const spec: ValueSpec = {
+    label: 'target directory',
+    flag: 'a directory argument or --name',
+    given,
+    fallback: DEFAULT_DIRECTORY,
+    fallbackWithoutYes: false,
+    validate: problemOf,
+    ask: (prompter) => prompter.text({ message: 'Where should the kernel be created?', defaultValue: DEFAULT_DIRECTORY, validate: problemOf }),
+  };
+  const takenProblem = given !== undefined && validateDirectory(given) === undefined ? problemOf(given) : undefined;
+  if (takenProblem && context.prompter) {
+    const message = `${takenProblem.replace(/; choose another.*$/, '.')} Where should the kernel be created instead?`;
+    return checked(spec, await context.prompter.text({ message, defaultValue: DEFAULT_DIRECTORY, validate: problemOf }));
+  }
+  return resolveValue(spec, context);
 }
 
 async function resolveInstall(given: boolean | undefined, context: ResolveContext): Promise<boolean> {

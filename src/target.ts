@@ -19,12 +19,24 @@ export function clashingFiles(plan: Plan, targetDir: string): string[] {
   return plan.files.map((file) => file.path).filter((path) => existsSync(join(targetDir, path)));
 }
 
+function notEmptyMessage(targetDir: string): string {
+  return `Directory ${JSON.stringify(targetDir)} is not empty; choose another or pass --force to add the kernel beside its files.`;
+}
+
+/** Why a kernel cannot go into targetDir without --force, checked as soon as the directory is known. */
+export function unusableTargetProblem(targetDir: string): string | undefined {
+  try {
+    return inspectTarget(targetDir) === 'non-empty' ? notEmptyMessage(targetDir) : undefined;
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+}
+
 export function assertTargetWritable(plan: Plan, targetDir: string, force: boolean): TargetState {
   const state = inspectTarget(targetDir);
   if (state !== 'non-empty') return state;
-  if (!force) {
-    throw new UsageError(`Directory ${JSON.stringify(targetDir)} is not empty; choose another or pass --force to add the kernel beside its files.`);
-  }
+  if (!force) throw new UsageError(notEmptyMessage(targetDir));
   const clashes = clashingFiles(plan, targetDir);
   if (clashes.length > 0) {
     throw new UsageError(`Refusing to replace existing files in ${JSON.stringify(targetDir)}: ${clashes.join(', ')}.`);

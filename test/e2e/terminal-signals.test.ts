@@ -12,7 +12,19 @@ interface PtyResult {
   exitCode: number | null;
   signal: number | null;
   output: string;
-  interrupted: boolean;
+  replied: number;
+}
+
+const CTRL_C = '\u0003';
+
+/** Runs the built CLI in a real pseudo-terminal, typing each reply when its cue shows. */
+async function inTerminal(args: string[], steps: [string, string][], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutS?: number }): Promise<PtyResult> {
+  const run = await execa('python3', [PTY_SESSION, JSON.stringify(steps), String(options.timeoutS ?? 60), process.execPath, CLI_BIN, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+  });
+  return JSON.parse(run.stdout) as PtyResult;
 }
 
 /** A package index that accepts connections and never answers, so `uv sync` waits until interrupted. */
@@ -48,13 +60,8 @@ describe('in a terminal and a pipe', () => {
 
   it('Ctrl-C during the uv sync spinner exits 130, keeps the kernel and says how to resume', async () => {
     const env = { ...withoutCi(), NO_COLOR: '1', UV_DEFAULT_INDEX: index.url, UV_PYTHON_DOWNLOADS: 'never', UV_NO_CACHE: '1', UV_HTTP_TIMEOUT: '300' };
-    const run = await execa('python3', [PTY_SESSION, 'Installing dependencies', '90', process.execPath, CLI_BIN, 'stuck', '--kind', 'basic', '--yes', '--install', '--no-git'], {
-      cwd,
-      env,
-      extendEnv: false,
-    });
-    const result = JSON.parse(run.stdout) as PtyResult;
-    expect(result.interrupted, result.output).toBe(true);
+    const result = await inTerminal(['stuck', '--kind', 'basic', '--yes', '--install', '--no-git'], [['Installing dependencies', CTRL_C]], { cwd, env, timeoutS: 90 });
+    expect(result.replied, result.output).toBe(1);
     expect(result.exitCode, result.output).toBe(130);
     expect(result.output).toMatch(/Cancelled\. .*cd stuck && uv sync/);
     expect(result.output).not.toMatch(/Canceled/);

@@ -1,5 +1,7 @@
 // Flags vs prompts vs defaults: a value given by flag is never asked, and nobody is asked without a terminal.
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import type { Prompter } from '../../src/prompter.js';
@@ -23,11 +25,11 @@ function scriptedPrompter(answers: Record<string, string | boolean>): Prompter &
 }
 
 describe('resolveCreateInputs', () => {
-  it('asks every question when nothing is given', async () => {
-    const prompter = scriptedPrompter({ Where: 'sink', 'Kernel name': 'orders-sink', topic: 'orders', kind: 'database', Install: false });
+  it('asks every question when nothing is given and the directory is no valid name', async () => {
+    const prompter = scriptedPrompter({ Where: 'Sink Dir', 'Kernel name': 'orders-sink', topic: 'orders', kind: 'database', Install: false });
     const inputs = await resolveCreateInputs(undefined, {}, {}, prompter);
     expect(prompter.asked).toHaveLength(5);
-    expect(inputs.targetDir).toBe(resolve('sink'));
+    expect(inputs.targetDir).toBe(resolve('Sink Dir'));
     expect(inputs.answers).toEqual({ name: 'orders-sink', topic: 'orders', kind: 'database', group: 'orders-sink-group' });
     expect(inputs.install).toBe(false);
     expect(inputs.git).toBe(true);
@@ -58,7 +60,38 @@ describe('resolveCreateInputs', () => {
   });
 
   it('without a terminal and nothing to name the directory, asks for a directory argument', async () => {
-    await expect(resolveCreateInputs(undefined, { yes: true }, {}, undefined)).rejects.toThrow(/Missing target directory/);
+    await expect(resolveCreateInputs(undefined, { kind: 'basic' }, {}, undefined)).rejects.toThrow(
+      new UsageError('Missing target directory: pass a directory argument or --name or --yes.'),
+    );
+  });
+
+  it('with --yes and no directory, takes the default my-kernel as the interactive flow would', async () => {
+    const inputs = await resolveCreateInputs(undefined, { yes: true }, {}, undefined);
+    expect(inputs.targetDir).toBe(resolve('my-kernel'));
+    expect(inputs.answers.name).toBe('my-kernel');
+    expect(inputs.defaulted[0]).toBe('target directory: my-kernel');
+  });
+
+  it('does not ask for the name when the directory argument is a valid one', async () => {
+    const prompter = scriptedPrompter({ Install: false });
+    const inputs = await resolveCreateInputs('ai-bot', { kind: 'ai', topic: 'docs' }, {}, prompter);
+    expect(prompter.asked).toEqual(['Install dependencies now (uv sync)?']);
+    expect(inputs.answers.name).toBe('ai-bot');
+  });
+
+  it('asks for another directory at once when the given one is not empty, before any other question', async () => {
+    const taken = mkdtempSync(join(tmpdir(), 'cck-taken-'));
+    writeFileSync(join(taken, 'notes.txt'), 'mine');
+    try {
+      const prompter = scriptedPrompter({ 'not empty': 'fresh-one', topic: 't', kind: 'basic', Install: false });
+      const inputs = await resolveCreateInputs(taken, {}, {}, prompter);
+      expect(prompter.asked[0]).toMatch(/is not empty\. Where should the kernel be created instead\?/);
+      expect(inputs.targetDir).toBe(resolve('fresh-one'));
+      await expect(resolveCreateInputs(taken, { kind: 'basic' }, {}, undefined)).rejects.toThrow(/is not empty/);
+      await expect(resolveCreateInputs(taken, { kind: 'basic', name: 'kept-files', force: true }, {}, undefined)).resolves.toBeDefined();
+    } finally {
+      rmSync(taken, { recursive: true, force: true });
+    }
   });
 
   it('uses the name as the directory when only --name is given', async () => {
