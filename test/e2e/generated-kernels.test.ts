@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveUvEnvironment } from '../../src/infra/uv-env.js';
 import { KINDS } from '../../src/kinds.js';
 import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
+import { actionlint, hadolint } from '../helpers/linters.js';
 
 const UV_TIMEOUT_MS = 300_000;
 
@@ -49,6 +50,16 @@ describe.each(KINDS.map((k) => k.name))('generated %s kernel', (kind) => {
     const result = await uv(['run', 'mypy']);
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(/Success: no issues found/);
+  });
+
+  it('has a Dockerfile that hadolint passes', async () => {
+    const result = await hadolint(join(kernel, 'Dockerfile'));
+    expect(result.exitCode, result.all).toBe(0);
+  });
+
+  it('has a CI workflow that actionlint passes', async () => {
+    const result = await actionlint('.github/workflows/ci.yml', kernel);
+    expect(result.exitCode, result.all).toBe(0);
   });
 
   it('locks only its own kind of libraries', () => {

@@ -40,3 +40,42 @@ describe.each(KINDS.map((k) => k.name))('%s kernel', (kind) => {
     for (const name of imported) expect(exported).toContain(name);
   });
 });
+
+describe.each(KINDS.map((k) => k.name))('%s kernel deploy files', (kind) => {
+  it('has a railway.json that builds the Dockerfile, restarts on failure a bounded number of times and checks /healthz', () => {
+    const railway = JSON.parse(fileOf(kind, 'railway.json')) as { build: Record<string, unknown>; deploy: Record<string, unknown> };
+    expect(railway.build).toMatchObject({ builder: 'DOCKERFILE', dockerfilePath: 'Dockerfile' });
+    expect(railway.deploy).toMatchObject({ restartPolicyType: 'ON_FAILURE', healthcheckPath: '/healthz' });
+    expect(railway.deploy.restartPolicyMaxRetries).toBeGreaterThan(0);
+    const readme = fileOf(kind, 'README.md');
+    expect(readme).toContain('## Deploy');
+    for (const variable of KINDS.find((k) => k.name === kind)!.env.filter((v) => v.required)) expect(readme).toContain(`\`${variable.name}\``);
+    expect(readme).toMatch(/at most one of them/);
+  });
+
+  it('runs root-owned code as a numeric unprivileged user, with a curl-free HEALTHCHECK', () => {
+    const dockerfile = fileOf(kind, 'Dockerfile');
+    expect(dockerfile).not.toContain('--chown');
+    expect(dockerfile).toMatch(/^USER 10001:10001$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD \["python", "-m", "kernel_runtime\.healthcheck"\]$/m);
+    const instructions = dockerfile.split('\n').filter((line) => !line.startsWith('#'));
+    expect(instructions.join('\n')).not.toMatch(/curl|wget/);
+    const python = /^ARG PYTHON_VERSION=(.+)$/m.exec(dockerfile)?.[1];
+    expect(fileOf(kind, '.python-version').trim()).toBe(python);
+  });
+
+  it('keeps docs, tests, compose, the manifest and .env files (but the template) out of the image', () => {
+    const ignored = fileOf(kind, '.dockerignore').split('\n');
+    for (const entry of ['CLAUDE.md', 'tests/', 'docker-compose.yml', '.clustera-kernel.json', '.env*', '!.env.template']) expect(ignored).toContain(entry);
+    expect(ignored.indexOf('!.env.template')).toBeGreaterThan(ignored.indexOf('.env*'));
+  });
+
+  it('has a CI workflow that syncs, lints, formats, type-checks, tests with Kafka and runs check', () => {
+    const workflow = fileOf(kind, '.github/workflows/ci.yml');
+    for (const step of ['uv sync', 'uv run ruff check', 'uv run ruff format --check', 'uv run mypy', 'uv run pytest', 'npx --yes create-clustera-kernel check']) {
+      expect(workflow).toContain(`run: ${step}`);
+    }
+    expect(workflow).toMatch(/services:\n\s+kafka:\n(.*\n)*\s+image: apache\/kafka/);
+    expect(workflow).toContain('KAFKA_BOOTSTRAP_SERVERS: localhost:9092');
+  });
+});

