@@ -26,6 +26,8 @@ function orCancel<T>(value: T | symbol): T {
 }
 
 export function createClackPrompter(streams: PromptStreams = {}): Prompter {
+  // One spelling throughout: clack's own default spells it with a single "l".
+  clack.updateSettings({ messages: { cancel: 'Cancelled' } });
   return {
     async text({ message, defaultValue, validate }) {
       const answer = await clack.text({

@@ -5,6 +5,7 @@ import { readAnswersFile, type AnswersFile } from '../answers-file.js';
 import { FailureError } from '../errors.js';
 import { setResumeHint } from '../interrupt.js';
 import type { CommandRun } from '../install.js';
+import { BASE_ENV, findKind, type KindName } from '../kinds.js';
 import { withManifest } from '../manifest.js';
 import { generatorVersion } from '../paths.js';
 import { renderPlan } from '../plan.js';
@@ -36,6 +37,8 @@ export interface CreateResult {
   dryRun: boolean;
   files: string[];
   commands: CommandRun[];
+  /** With --dry-run, the commands a real run would run. */
+  plannedCommands?: string[];
   warnings: string[];
 }
 
@@ -61,7 +64,10 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
   };
 
   if (options.dryRun) {
+    result.plannedCommands = plannedCommands(inputs.install, inputs.git);
+    const commands = result.plannedCommands.length > 0 ? result.plannedCommands.map((c) => `  ${c}`).join('\n') : '  (none)';
     reporter.info(`Dry run: these ${plan.files.length} files would be written (nothing was):\n${drawTree(inputs.targetDir, result.files)}`);
+    reporter.info(`and these commands would run in ${shellPath(inputs.targetDir)}:\n${commands}`);
     return result;
   }
 
@@ -96,7 +102,7 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
     await recordBaseRef(inputs.targetDir, baseRefName(inputs.answers.name), plan.files, `Pristine render of ${inputs.answers.name}`);
   }
 
-  reporter.info(nextSteps(inputs.targetDir, inputs.install && result.ok));
+  reporter.info(nextSteps(inputs.targetDir, inputs.answers.kind, inputs.install && result.ok));
   return result;
 }
 
@@ -119,9 +125,14 @@ function shellPath(dir: string): string {
   return /^[A-Za-z0-9._/-]+$/.test(rel) ? rel : `'${rel.replace(/'/g, `'\\''`)}'`;
 }
 
-function nextSteps(targetDir: string, installed: boolean): string {
-  const steps = [`cd ${shellPath(targetDir)}`, 'cp .env.template .env   # then set KAFKA_BOOTSTRAP_SERVERS and friends'];
+function plannedCommands(install: boolean, git: boolean): string[] {
+  return [...(install ? ['uv sync'] : []), ...(git ? ['git init', 'git add --all', 'git commit'] : [])];
+}
+
+function nextSteps(targetDir: string, kind: KindName, installed: boolean): string {
+  const required = [...BASE_ENV, ...(findKind(kind)?.env ?? [])].filter((v) => v.required).map((v) => v.name);
+  const steps = [`cd ${shellPath(targetDir)}`, `cp .env.template .env   # then set ${required.join(', ')}`];
   if (!installed) steps.push('uv sync');
-  steps.push('uv run pytest', 'uv run python main.py');
+  steps.push('uv run pytest', 'uv run python main.py', 'docker compose up --build   # Kafka and the kernel together, in containers');
   return `Next steps:\n${steps.map((s) => `  ${s}`).join('\n')}`;
 }
