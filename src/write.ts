@@ -38,7 +38,10 @@ function mergeIntoExisting(plan: Plan, staging: string, targetDir: string): void
   try {
     for (const file of plan.files) {
       const destination = join(targetDir, file.path);
-      for (let dir = dirname(destination); dir !== targetDir && !createdDirs.includes(dir); dir = dirname(dir)) {
+      const missing: string[] = [];
+      for (let dir = dirname(destination); dir !== targetDir && !createdDirs.includes(dir); dir = dirname(dir)) missing.unshift(dir);
+      // Shallowest first: .github must exist before .github/workflows.
+      for (const dir of missing) {
         try {
           mkdirSync(dir);
           createdDirs.push(dir);
