@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletionMessageParam
 
 from kernel_runtime import Env, Message, Publisher, RetryableError, Runtime, Service, SkipMessage
 
@@ -56,7 +57,7 @@ class Assistant(Service):
         """The model's answer to `text`."""
         if self._client is None:
             raise RuntimeError("Assistant.open() must run before ask()")
-        messages = [{"role": "user", "content": text}]
+        messages: list[ChatCompletionMessageParam] = [{"role": "user", "content": text}]
         if self.system_prompt:
             messages.insert(0, {"role": "system", "content": self.system_prompt})
         try:
