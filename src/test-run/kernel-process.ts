@@ -13,6 +13,7 @@ export interface RunningKernel {
   /** SIGTERM, then the exit code, or undefined when it has not stopped within `ms`. */
   terminate(ms: number): Promise<number | undefined>;
   kill(): Promise<void>;
+  signal(name: NodeJS.Signals): void;
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
@@ -34,11 +35,12 @@ function race<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function startKernel(dir: string, overrides: Record<string, string>, onLine: (line: string) => void): RunningKernel {
+/** `baseEnv` is what the kernel inherits before the overrides: the user's environment, unless a caller cleans it. */
+export function startKernel(dir: string, overrides: NodeJS.ProcessEnv, onLine: (line: string) => void, baseEnv: NodeJS.ProcessEnv = process.env): RunningKernel {
   const lines: string[] = [];
   const child: ResultPromise = execa('uv', ['run', '--no-sync', 'python', 'main.py'], {
     cwd: dir,
-    env: { ...uvEnv(), PYTHONUNBUFFERED: '1', ...overrides },
+    env: { ...baseEnv, ...resolveUvEnvironment(baseEnv, { forbidPythonDownloads: false }), PYTHONUNBUFFERED: '1', ...overrides },
     extendEnv: false,
     reject: false,
     all: true,
@@ -74,6 +76,7 @@ export function startKernel(dir: string, overrides: Record<string, string>, onLi
       if (!ended) child.kill('SIGTERM');
       return race(exited, ms);
     },
+    signal: (name) => void child.kill(name),
     async kill() {
       if (ended) return;
       child.kill('SIGTERM');

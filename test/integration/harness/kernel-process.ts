@@ -1,6 +1,7 @@
 // A running kernel (`uv run python main.py`), with its output kept for assertions and failure reports.
-import { execa, type ResultPromise } from 'execa';
+// It is test-run's own kernel runner, with listeners for waiting on a log line.
 import { resolveUvEnvironment } from '../../../src/infra/uv-env.js';
+import { startKernel as startKernelProcess } from '../../../src/test-run/kernel-process.js';
 
 export interface KernelProcess {
   output: string[];
@@ -23,37 +24,23 @@ function cleanEnvironment(): NodeJS.ProcessEnv {
 
 export function startKernel(dir: string, env: Record<string, string>): KernelProcess {
   const output: string[] = [];
-  const child: ResultPromise = execa('uv', ['run', '--no-sync', 'python', 'main.py'], {
-    cwd: dir,
-    env: { ...cleanEnvironment(), ...resolveUvEnvironment(), PYTHONUNBUFFERED: '1', ...env },
-    extendEnv: false,
-    reject: false,
-    all: true,
-    buffer: false,
-    stdin: 'ignore',
-  });
-  let ended = false;
   const listeners = new Set<() => void>();
-  child.all?.setEncoding('utf8');
-  let partial = '';
-  child.all?.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    output.push(...lines);
+  const notify = (): void => {
     for (const listener of listeners) listener();
-  });
-  const exited = child.then((result) => {
-    ended = true;
-    if (partial) output.push(partial);
-    for (const listener of listeners) listener();
-    return result.exitCode ?? (result.signal ? 128 : -1);
-  });
+  };
+  const clean = cleanEnvironment();
+  const kernel = startKernelProcess(dir, { ...resolveUvEnvironment(clean), ...env }, (line) => {
+    output.push(line);
+    notify();
+  }, clean);
+  void kernel.exited.then(notify);
 
+  const tail = (lines = 40) => output.slice(-lines).join('\n');
   const waitForOutput = (pattern: RegExp, timeoutMs: number) =>
     new Promise<void>((resolve, reject) => {
       const check = () => {
         if (output.some((line) => pattern.test(line))) return finish(resolve);
-        if (ended) return finish(() => reject(new Error(`kernel exited before printing ${pattern}:\n${tail()}`)));
+        if (kernel.hasExited()) return finish(() => reject(new Error(`kernel exited before printing ${pattern}:\n${tail()}`)));
       };
       const timer = setTimeout(() => finish(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${tail()}`))), timeoutMs);
       const finish = (done: () => void) => {
@@ -65,22 +52,15 @@ export function startKernel(dir: string, env: Record<string, string>): KernelPro
       check();
     });
 
-  const tail = (lines = 40) => output.slice(-lines).join('\n');
-
   return {
     output,
-    exited,
-    hasExited: () => ended,
-    signal: (name) => void child.kill(name),
+    exited: kernel.exited,
+    hasExited: kernel.hasExited,
+    signal: kernel.signal,
     waitForOutput,
     async stop() {
-      if (!ended) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      return exited;
+      if (!kernel.hasExited() && (await kernel.terminate(15_000)) === undefined) await kernel.kill();
+      return kernel.exited;
     },
     tail,
   };
