@@ -15,7 +15,8 @@ export interface TemplateContext {
   is: Record<string, boolean>;
   dependencies: string[];
   devDependencies: string[];
-  baseEnv: EnvVar[];
+  /** The base variables; `kernelDefault` is this kernel's value when the variable is left empty. */
+  baseEnv: (EnvVar & { kernelDefault?: string })[];
   kindEnv: EnvVar[];
   samplePayload: string;
 }
@@ -32,8 +33,13 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     is: Object.fromEntries(KINDS.map((k) => [k.name, k.name === kind.name])),
     dependencies: [...BASE_DEPENDENCIES, ...kind.dependencies],
     devDependencies: DEV_DEPENDENCIES,
-    baseEnv: BASE_ENV,
+    baseEnv: BASE_ENV.map((v) => ({ ...v, kernelDefault: kernelDefaults(answers)[v.name] })),
     kindEnv: kind.env,
     samplePayload: JSON.stringify(kind.samplePayload),
   };
+}
+
+// Shown in .env.template beside the variables that fall back to an answer, so the file names this kernel's values.
+function kernelDefaults(answers: Answers): Record<string, string> {
+  return { KAFKA_TOPIC: answers.topic, KAFKA_CONSUMER_GROUP: answers.group };
 }
