@@ -6,7 +6,7 @@ import { UsageError } from './errors.js';
 export type AnswersFile = GivenInputs;
 
 const STRING_KEYS = ['directory', 'name', 'topic', 'kind', 'group'] as const;
-const BOOLEAN_KEYS = ['install', 'git'] as const;
+const BOOLEAN_KEYS = ['install', 'git', 'testRun'] as const;
 
 export function readAnswersFile(path: string): AnswersFile {
   let text: string;

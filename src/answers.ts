@@ -17,4 +17,5 @@ export interface GivenInputs {
   group?: string;
   install?: boolean;
   git?: boolean;
+  testRun?: boolean;
 }

@@ -14,7 +14,6 @@ import { createReporter, openReporter, type Reporter } from './reporter.js';
 interface GlobalOptions extends CreateOptions {
   json?: boolean;
   debug?: boolean;
-  testRun?: boolean;
 }
 
 const CREATE_EXAMPLES = `
@@ -178,7 +177,7 @@ async function runCreate(directory: string | undefined, options: GlobalOptions):
     const result = await createKernel(directory, options, { prompter, reporter, uvEnv: userUvEnvironment });
     // test-run handles Ctrl-C itself: it must stop the kernel and clean up before exiting.
     stopHandlingInterrupt();
-    const testRun = options.testRun && result.ok && !result.dryRun ? await (await import('./commands/test-run.js')).testRunAfterCreate(result.directory, options) : undefined;
+    const testRun = result.testRun && result.ok && !result.dryRun ? await (await import('./commands/test-run.js')).testRunAfterCreate(result.directory, options) : undefined;
     if (options.json) writeJson(testRun ? { ...result, ok: testRun.ok, testRun } : result);
     return !result.ok ? EXIT.failure : (testRun?.exitCode ?? EXIT.ok);
   } catch (error) {

@@ -20,6 +20,8 @@ export interface CreateInputs {
   answers: Answers;
   install: boolean;
   git: boolean;
+  /** Run test-run on the new kernel once it is written and installed. */
+  testRun: boolean;
   /** Values taken by default rather than asked, so `--yes` can say what it chose. */
   defaulted: string[];
 }
@@ -140,6 +142,7 @@ export async function resolveCreateInputs(
   if (groupProblem) throw new UsageError(groupProblem);
 
   const install = await resolveInstall(flags.install ?? file.install, context);
+  const testRun = await resolveTestRun(flags.testRun ?? file.testRun, install, context);
   const git = flags.git ?? file.git ?? true;
 
   return {
@@ -147,6 +150,7 @@ export async function resolveCreateInputs(
     answers: { name, topic, kind: kind as KindName, group },
     install,
     git,
+    testRun,
     defaulted: context.defaulted,
   };
 }
@@ -176,4 +180,13 @@ async function resolveInstall(given: boolean | undefined, context: ResolveContex
   if (context.prompter) return context.prompter.confirm({ message: 'Install dependencies now (uv sync)?', initialValue: true });
   if (context.yes) context.defaulted.push('install: yes');
   return context.yes;
+}
+
+// Asked only after an install: a test-run needs the kernel's dependencies, and it is never the default.
+async function resolveTestRun(given: boolean | undefined, install: boolean, context: ResolveContext): Promise<boolean> {
+  if (given !== undefined) return given;
+  if (context.prompter && install) {
+    return context.prompter.confirm({ message: 'Test-run it now against a Kafka broker (a local one when none is configured)?', initialValue: false });
+  }
+  return false;
 }

@@ -39,6 +39,8 @@ export interface CreateResult {
   commands: CommandRun[];
   /** With --dry-run, the commands a real run would run. */
   plannedCommands?: string[];
+  /** Whether test-run follows (asked, or --test-run). */
+  testRun: boolean;
   warnings: string[];
 }
 
@@ -60,11 +62,12 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
     dryRun: options.dryRun === true,
     files: plan.files.map((f) => f.path),
     commands: [],
+    testRun: inputs.testRun,
     warnings,
   };
 
   if (options.dryRun) {
-    result.plannedCommands = plannedCommands(inputs.install, inputs.git);
+    result.plannedCommands = plannedCommands(inputs.install, inputs.git, inputs.testRun);
     const commands = result.plannedCommands.length > 0 ? result.plannedCommands.map((c) => `  ${c}`).join('\n') : '  (none)';
     reporter.info(`Dry run: these ${plan.files.length} files would be written (nothing was):\n${drawTree(inputs.targetDir, result.files)}`);
     reporter.info(`and these commands would run in ${shellPath(inputs.targetDir)}:\n${commands}`);
@@ -125,8 +128,8 @@ function shellPath(dir: string): string {
   return /^[A-Za-z0-9._/-]+$/.test(rel) ? rel : `'${rel.replace(/'/g, `'\\''`)}'`;
 }
 
-function plannedCommands(install: boolean, git: boolean): string[] {
-  return [...(install ? ['uv sync'] : []), ...(git ? ['git init', 'git add --all', 'git commit'] : [])];
+function plannedCommands(install: boolean, git: boolean, testRun: boolean): string[] {
+  return [...(install ? ['uv sync'] : []), ...(git ? ['git init', 'git add --all', 'git commit'] : []), ...(testRun ? ['create-clustera-kernel test-run'] : [])];
 }
 
 function nextSteps(targetDir: string, kind: KindName, installed: boolean): string {

@@ -37,9 +37,24 @@ describe('resolveCreateInputs', () => {
 
   it('never asks for a value given by flag', async () => {
     const prompter = scriptedPrompter({ Install: true });
-    const inputs = await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http', group: 'g1' }, {}, prompter);
+    const inputs = await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http', group: 'g1', testRun: false }, {}, prompter);
     expect(prompter.asked).toEqual(['Install dependencies now (uv sync)?']);
     expect(inputs.answers).toEqual({ name: 'my-kernel', topic: 't1', kind: 'http', group: 'g1' });
+  });
+
+  it('offers a test-run only after an install, never as the default, and takes it from --test-run or the answers file', async () => {
+    const installed = scriptedPrompter({ Install: true, 'Test-run': true });
+    const chosen = await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http' }, {}, installed);
+    expect(installed.asked).toEqual(['Install dependencies now (uv sync)?', 'Test-run it now against a Kafka broker (a local one when none is configured)?']);
+    expect(chosen.testRun).toBe(true);
+
+    const notInstalled = scriptedPrompter({ Install: false });
+    expect((await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http' }, {}, notInstalled)).testRun).toBe(false);
+    expect(notInstalled.asked).toEqual(['Install dependencies now (uv sync)?']);
+
+    expect((await resolveCreateInputs('kernel-a', { kind: 'basic', yes: true }, {}, undefined)).testRun).toBe(false);
+    expect((await resolveCreateInputs('kernel-a', { kind: 'basic', yes: true, testRun: true }, {}, undefined)).testRun).toBe(true);
+    expect((await resolveCreateInputs('kernel-a', { kind: 'basic', yes: true }, { testRun: true }, undefined)).testRun).toBe(true);
   });
 
   it('asks nothing at all when install is decided by flag too', async () => {
