@@ -39,7 +39,8 @@ export function buildWorkload(count: number, partitions: number, malformedAt: nu
 }
 
 export async function produce(kafka: Kafka, topic: string, messages: WorkloadMessage[]): Promise<void> {
-  const producer = kafka.producer();
+  // Idempotent: on a loaded machine a timed-out send is retried, and a plain producer would then write it twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let start = 0; start < messages.length; start += 250) {
