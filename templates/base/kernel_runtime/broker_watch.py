@@ -35,6 +35,9 @@ class BrokerWatch:
         self._last_error = "no broker has answered yet"
         self._fatal: KafkaError | None = None
         self._warned = False
+        # A plain attribute the poll loop reads per message: False while connected with no fatal error, so the
+        # healthy path skips the calls to check() and alive().
+        self.needs_attention = True
 
     @property
     def connected(self) -> bool:
@@ -44,6 +47,7 @@ class BrokerWatch:
         """librdkafka's error_cb."""
         if error.fatal():
             self._fatal = error
+            self.needs_attention = True
         elif error.code() in CONNECTION_ERRORS:
             # Reconnect attempts repeat the same error every few seconds: warn once per outage.
             log.log(logging.DEBUG if self._warned else logging.WARNING, "Kafka connection problem: %s", error.str())
@@ -51,6 +55,7 @@ class BrokerWatch:
             self._last_error = error.str()
             if self._down_since is None:
                 self._down_since = self._clock()
+            self.needs_attention = True
         else:
             log.warning("Kafka client error: %s", error.str())
 
@@ -60,6 +65,7 @@ class BrokerWatch:
             log.info("Connected to Kafka at %s", self._bootstrap_servers)
         self._down_since = None
         self._warned = False
+        self.needs_attention = self._fatal is not None or self._down_since is not None
 
     def check(self, probe: Callable[[float], bool]) -> None:
         """Called from the poll loop; `probe(timeout)` asks a broker for metadata and says if one answered."""

@@ -62,17 +62,25 @@ class ConsumerLoop:
             self._close()
 
     def _consume_until_stopped(self) -> None:
-        while not self._stop.is_set():
-            raw = self._consumer.poll(self._dispatch.poll_timeout_s())
-            self._watch.check(self._probe)
+        # Bound once: this loop runs per message, and the lookups would cost more than the calls.
+        stopped = self._stop.is_set
+        poll = self._consumer.poll
+        poll_timeout_s = self._dispatch.poll_timeout_s
+        take = self._dispatch.take
+        watch = self._watch
+        while not stopped():
+            raw = poll(poll_timeout_s())
+            if watch.needs_attention:
+                watch.check(self._probe)
             if raw is None:
                 continue
             error = raw.error()
             if error is not None:
                 self._on_kafka_error(error)
                 continue
-            self._watch.alive()
-            if not self._dispatch.take(raw):
+            if watch.needs_attention:
+                watch.alive()
+            if not take(raw):
                 return
 
     def _probe(self, timeout_s: float) -> bool:

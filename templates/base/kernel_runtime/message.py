@@ -26,15 +26,16 @@ class Message:
     @classmethod
     def from_kafka(cls, raw: Any) -> "Message":
         timestamp_type, timestamp = raw.timestamp()
-        return cls(
-            topic=raw.topic(),
-            partition=raw.partition(),
-            offset=raw.offset(),
-            key=raw.key(),
-            value=raw.value(),
-            timestamp=None if timestamp_type == TIMESTAMP_NOT_AVAILABLE else timestamp,
-            headers=list(raw.headers() or []),
-        )
+        headers = raw.headers()
+        message = _new(cls)
+        _set_topic(message, raw.topic())
+        _set_partition(message, raw.partition())
+        _set_offset(message, raw.offset())
+        _set_key(message, raw.key())
+        _set_value(message, raw.value())
+        _set_timestamp(message, None if timestamp_type == TIMESTAMP_NOT_AVAILABLE else timestamp)
+        _set_headers(message, [] if headers is None else headers)
+        return message
 
     @property
     def ref(self) -> str:
@@ -56,6 +57,13 @@ class Message:
             return json.loads(self.text(), parse_constant=_reject_constant)
         except json.JSONDecodeError as error:
             raise SkipMessage(f"value is not JSON: {error}") from error
+
+
+# Filling the slots directly: a frozen dataclass's __init__ pays one object.__setattr__ call per field, per message.
+_new = object.__new__
+_set_topic, _set_partition, _set_offset, _set_key, _set_value, _set_timestamp, _set_headers = (
+    getattr(Message, name).__set__ for name in ("topic", "partition", "offset", "key", "value", "timestamp", "headers")
+)
 
 
 def _reject_constant(name: str) -> Any:

@@ -2,7 +2,9 @@
 
 import json
 import threading
+from bisect import bisect_left
 from collections import Counter
+from itertools import accumulate
 
 DURATION_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 PREFIX = "clustera_kernel"
@@ -14,9 +16,13 @@ class Metrics:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._messages: Counter[str] = Counter()
+        # Kept apart from _messages: the per-message path then adds to an int instead of updating a Counter.
+        self._processed = 0
         self._errors: Counter[str] = Counter()
         self._retries = 0
-        self._bucket_counts = [0] * len(DURATION_BUCKETS_S)
+        # Per bucket, not cumulative: one increment per observation; render() sums them into Prometheus' `le` form.
+        # The extra last slot holds durations above the largest bound.
+        self._bucket_counts = [0] * (len(DURATION_BUCKETS_S) + 1)
         self._duration_sum_s = 0.0
         self._duration_count = 0
         self._lag: dict[tuple[str, int], int] = {}
@@ -41,11 +47,20 @@ class Metrics:
 
     def observe_duration(self, seconds: float) -> None:
         with self._lock:
+            self._observe(seconds)
+
+    def observe_processed(self, seconds: float) -> None:
+        """The common case in one lock: an attempt that took `seconds` and finished its message."""
+        with self._lock:
             self._duration_sum_s += seconds
             self._duration_count += 1
-            for index, bound in enumerate(DURATION_BUCKETS_S):
-                if seconds <= bound:
-                    self._bucket_counts[index] += 1
+            self._bucket_counts[bisect_left(DURATION_BUCKETS_S, seconds)] += 1
+            self._processed += 1
+
+    def _observe(self, seconds: float) -> None:
+        self._duration_sum_s += seconds
+        self._duration_count += 1
+        self._bucket_counts[bisect_left(DURATION_BUCKETS_S, seconds)] += 1
 
     def set_assigned_partitions(self, count: int) -> None:
         with self._lock:
@@ -75,14 +90,20 @@ class Metrics:
 
     def messages(self, result: str) -> int:
         with self._lock:
-            return self._messages[result]
+            return self._message_counts()[result]
+
+    def _message_counts(self) -> Counter[str]:
+        counts = self._messages.copy()
+        if self._processed:
+            counts["processed"] += self._processed
+        return counts
 
     def render(self) -> str:
         with self._lock:
             lines = [
                 f"# HELP {PREFIX}_messages_total Messages handled, by result.",
                 f"# TYPE {PREFIX}_messages_total counter",
-                *(f'{PREFIX}_messages_total{{result="{r}"}} {n}' for r, n in sorted(self._messages.items())),
+                *(f'{PREFIX}_messages_total{{result="{r}"}} {n}' for r, n in sorted(self._message_counts().items())),
                 f"# HELP {PREFIX}_errors_total Errors raised by process_message, by kind.",
                 f"# TYPE {PREFIX}_errors_total counter",
                 *(f'{PREFIX}_errors_total{{kind="{k}"}} {n}' for k, n in sorted(self._errors.items())),
@@ -93,7 +114,7 @@ class Metrics:
                 f"# TYPE {PREFIX}_processing_seconds histogram",
                 *(
                     f'{PREFIX}_processing_seconds_bucket{{le="{bound}"}} {count}'
-                    for bound, count in zip(DURATION_BUCKETS_S, self._bucket_counts, strict=True)
+                    for bound, count in zip(DURATION_BUCKETS_S, accumulate(self._bucket_counts), strict=False)
                 ),
                 f'{PREFIX}_processing_seconds_bucket{{le="+Inf"}} {self._duration_count}',
                 f"{PREFIX}_processing_seconds_sum {self._duration_sum_s}",

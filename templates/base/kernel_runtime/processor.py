@@ -26,6 +26,11 @@ class Outcome(enum.Enum):
     DEAD_LETTERED = "dead_lettered"
 
 
+# Module-level, so the per-message path skips the enum's attribute lookups.
+_PROCESSED = Outcome.PROCESSED
+_clock = time.perf_counter
+
+
 class Processor:
     """Every outcome returned means "this message is finished"; anything that must not be committed raises.
 
@@ -52,16 +57,18 @@ class Processor:
     def handle(self, message: Message) -> Outcome:
         attempt = 1
         while True:
-            started = time.perf_counter()
-            failure: RetryableError | SkipMessage | None
+            started = _clock()
+            failure: RetryableError | SkipMessage
             try:
                 result = self._process(message)
             except Exception as error:
                 failure = self._failed_attempt(message, error, started)
             else:
-                failure = self._returned(result, started)
-            if failure is None:
-                return self._processed()
+                if result is not False:
+                    # The per-message path: one metrics call, no further method calls.
+                    self._metrics.observe_processed(_clock() - started)
+                    return _PROCESSED
+                failure = self._returned_false(started)
             if self._gives_up(failure, attempt):
                 return self._give_up(message, failure, attempt)
             # Waiting on the stop event lets SIGTERM end the wait; the message stays unfinished.
@@ -72,41 +79,36 @@ class Processor:
     async def handle_async(self, message: Message) -> Outcome:
         attempt = 1
         while True:
-            started = time.perf_counter()
-            failure: RetryableError | SkipMessage | None
+            started = _clock()
+            failure: RetryableError | SkipMessage
             try:
                 result = await self._process(message)  # type: ignore[misc]
             except Exception as error:
                 failure = self._failed_attempt(message, error, started)
             else:
-                failure = self._returned(result, started)
-            if failure is None:
-                return self._processed()
+                if result is not False:
+                    self._metrics.observe_processed(_clock() - started)
+                    return _PROCESSED
+                failure = self._returned_false(started)
             if self._gives_up(failure, attempt):
                 return await self._give_up_async(message, failure, attempt)
             if await self._stop_during(self._retry_delay_s(message, failure, attempt)):
                 raise Interrupted(f"shutdown requested while {message.ref} waited for attempt {attempt + 1}")
             attempt += 1
 
-    def _returned(self, result: object, started: float) -> RetryableError | None:
-        self._metrics.observe_duration(time.perf_counter() - started)
-        if result is False:
-            self._metrics.count_error("retryable")
-            return RetryableError("process_message returned False")
-        return None
+    def _returned_false(self, started: float) -> RetryableError:
+        self._metrics.observe_duration(_clock() - started)
+        self._metrics.count_error("retryable")
+        return RetryableError("process_message returned False")
 
     def _failed_attempt(self, message: Message, error: Exception, started: float) -> RetryableError | SkipMessage:
-        self._metrics.observe_duration(time.perf_counter() - started)
+        self._metrics.observe_duration(_clock() - started)
         if isinstance(error, RetryableError | SkipMessage):
             self._metrics.count_error("skip" if isinstance(error, SkipMessage) else "retryable")
             return error
         self._metrics.count_error("fatal")
         self._metrics.count_message("failed")
         raise ProcessingFailed(f"process_message raised on {message.ref}: {error!r}") from error
-
-    def _processed(self) -> Outcome:
-        self._metrics.count_message(Outcome.PROCESSED.value)
-        return Outcome.PROCESSED
 
     def _gives_up(self, failure: RetryableError | SkipMessage, attempt: int) -> bool:
         return isinstance(failure, SkipMessage) or attempt >= self._max_attempts
@@ -132,7 +134,7 @@ class Processor:
     def _without_dead_letters(self, message: Message, failure: RetryableError | SkipMessage, attempt: int) -> Outcome:
         if isinstance(failure, SkipMessage):
             log.warning("Skipping %s (no DLQ_TOPIC set): %s", message.ref, failure)
-            self._metrics.count_message(Outcome.SKIPPED.value)
+            self._metrics.count_message("skipped")
             return Outcome.SKIPPED
         self._metrics.count_message("failed")
         raise RetriesExhausted(
@@ -154,5 +156,5 @@ class Processor:
 
     def _dead_lettered(self, dead_letters: DeadLetters, message: Message, error: Exception, attempt: int) -> Outcome:
         log.warning("Sent %s to %s after %d attempt(s): %s", message.ref, dead_letters.topic, attempt, error)
-        self._metrics.count_message(Outcome.DEAD_LETTERED.value)
+        self._metrics.count_message("dead_lettered")
         return Outcome.DEAD_LETTERED
