@@ -95,7 +95,7 @@ export const KINDS: Kind[] = [
     name: 'ai',
     label: 'AI',
     description: 'Ask an OpenAI-compatible model about every message and produce the answer to OUTPUT_TOPIC',
-    dependencies: ['openai>=1.40,<3'],
+    dependencies: ['httpx>=0.27,<1'],
     env: [
       { name: 'OPENAI_API_KEY', description: 'API key of the OpenAI-compatible service', example: '', required: true, secret: true },
       { name: 'OPENAI_BASE_URL', description: 'Base URL of the OpenAI-compatible API', example: 'https://api.openai.com/v1', required: false },
