@@ -5,6 +5,8 @@ const FRAMES = ['◒', '◐', '◓', '◑'];
 const FRAME_MS = 100;
 
 export interface Spinner {
+  /** Replaces the label from the next frame on. */
+  update(label: string): void;
   /** Clears the spinner line; the caller prints the outcome. */
   clear(): void;
 }
@@ -18,6 +20,9 @@ export function startSpinner(stream: Writable, label: string): Spinner {
   draw();
   const timer = setInterval(draw, FRAME_MS);
   return {
+    update(next) {
+      label = next;
+    },
     clear() {
       clearInterval(timer);
       stream.write('\r\x1b[2K');

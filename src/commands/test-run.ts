@@ -3,7 +3,7 @@ import { CancelledError, EXIT, exitCodeOf } from '../errors.js';
 import { CleanupStack } from '../test-run/cleanup.js';
 import { readKernelDir } from '../test-run/kernel-dir.js';
 import { parseTestRunFlags, type TestRunFlags } from '../test-run/options.js';
-import { createProgress } from '../test-run/progress.js';
+import { createProgress, type Progress } from '../test-run/progress.js';
 import { runTestRun } from '../test-run/run.js';
 import { formatSummary, type TestRunResult } from '../test-run/summary.js';
 
@@ -41,9 +41,11 @@ export async function testRunAfterCreate(directory: string, flags: Pick<TestRunF
 async function executeTestRun(directory: string | undefined, flags: TestRunFlags): Promise<TestRunResult | TestRunFailure> {
   const human = flags.json ? process.stderr : process.stdout;
   const cleanup = new CleanupStack();
+  let progress: Progress | undefined;
   // Ctrl-C stops the kernel and the local services and deletes the test topics before exiting.
   const onSigint = (): void => {
-    process.stderr.write('\nCancelled: stopping the kernel and cleaning up.\n');
+    progress?.done('Ctrl-C');
+    process.stderr.write('Cancelled: stopping the kernel and cleaning up.\n');
     void cleanup.run().finally(() => {
       if (flags.json) process.stdout.write(`${JSON.stringify({ ok: false, command: 'test-run', error: new CancelledError().message, exitCode: EXIT.cancelled }, null, 2)}\n`);
       process.exit(EXIT.cancelled);
@@ -54,13 +56,14 @@ async function executeTestRun(directory: string | undefined, flags: TestRunFlags
   try {
     const options = parseTestRunFlags(flags);
     const kernel = readKernelDir(directory);
-    const progress = createProgress(Boolean(human.isTTY) && !process.env.CI, human);
+    progress = createProgress(Boolean(human.isTTY) && !process.env.CI, human);
     progress.step(`test-run of ${kernel.name} (${kernel.kind.name}) in ${kernel.dir}`);
     const result = await runTestRun(kernel, options, progress, cleanup);
     progress.done(result.ok ? 'test-run finished' : 'test-run failed');
     human.write(formatSummary(result));
     return result;
   } catch (error) {
+    progress?.done('test-run failed');
     await cleanup.run();
     const exitCode = exitCodeOf(error);
     if (flags.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

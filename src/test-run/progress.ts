@@ -1,6 +1,6 @@
 // Shows the kernel's log while a test-run waits: behind a spinner on a terminal, as plain lines in CI or pipes.
 import type { Writable } from 'node:stream';
-import * as clack from '@clack/prompts';
+import { startSpinner, type Spinner } from '../spinner.js';
 
 export interface Progress {
   step(message: string): void;
@@ -17,23 +17,27 @@ export function createProgress(fancy: boolean, stream: Writable): Progress {
       done: (message) => void stream.write(`${message}\n`),
     };
   }
-  const spin = clack.spinner({ output: stream });
-  let spinning = false;
+  // The spinner only writes: clack's put stdin in raw mode and exited 0 on Ctrl-C, skipping the cleanup.
+  let spin: Spinner | undefined;
   let label = '';
-  const width = (): number => Math.max(20, ((stream as { columns?: number }).columns ?? 80) - 10);
+  const fit = (text: string): string => text.slice(0, Math.max(20, ((stream as { columns?: number }).columns ?? 80) - 4));
   return {
     step(message) {
       label = message;
-      if (spinning) spin.message(message);
-      else spin.start(message);
-      spinning = true;
+      if (spin) spin.update(fit(message));
+      else {
+        stream.write('│\n');
+        spin = startSpinner(stream, fit(message));
+      }
     },
     logLine(line) {
-      if (spinning) spin.message(`${label} | ${line}`.slice(0, width()));
+      spin?.update(fit(`${label} | ${line}`));
     },
     done(message) {
-      if (spinning) spin.stop(message);
-      spinning = false;
+      if (!spin) return;
+      spin.clear();
+      spin = undefined;
+      stream.write(`◇  ${message}\n`);
     },
   };
 }
