@@ -1,4 +1,6 @@
 // update: old render + the user's files + a new render → merged files, written all or nothing, and a new manifest.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FailureError, UsageError } from '../errors.js';
 import { baseRefName, isInsideWorkTree, recordBaseRef, uncommittedPaths } from '../git.js';
 import { applyChanges, recoverInterruptedUpdate, type FileChange } from '../disk/update-transaction.js';
@@ -108,6 +110,10 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
   const verb = dryRun ? 'Would update' : 'Updated';
   if (listed.length === 0 && !manifestChanged) reporter.success(`The kernel is already on the current templates (${version}); nothing to do.`);
   else reporter.info(`${verb} ${answers.name} from create-clustera-kernel ${result.from} to ${result.to}:\n${listed.map(summaryLine).join('\n') || '  (only the manifest)'}`);
+  // uv.lock records pyproject.toml's dependencies and name; a stale one breaks the Dockerfile's `uv sync --locked`.
+  if (changes.some((c) => c.path === 'pyproject.toml') && existsSync(join(dir, 'uv.lock'))) {
+    reporter.warn(`pyproject.toml ${dryRun ? 'would change' : 'changed'}: run \`uv lock\` in the kernel so uv.lock matches it (the Dockerfile builds with \`uv sync --locked\`).`);
+  }
   if (conflicted.length > 0) {
     reporter.warn(`${conflicted.length} file(s) ${dryRun ? 'would have' : 'have'} conflicts: ${conflicted.join(', ')}. Edit the blocks between <<<<<<< ${CONFLICT_LABELS.ours} and >>>>>>> ${CONFLICT_LABELS.theirs}, keep what should stay, then commit.`);
   } else if (!dryRun && listed.length > 0) {
