@@ -41,7 +41,10 @@ export interface TestRunResult {
 
 export function formatSummary(result: TestRunResult): string {
   const { messages, broker } = result;
-  const brokerLine = broker.from === 'local'
+  // A run stopped by its settings (say, a bad certificate) never chose a broker.
+  const brokerLine = broker.bootstrapServers === ''
+    ? 'none: the run stopped before choosing one'
+    : broker.from === 'local'
     ? `local Kafka ${broker.version} (${broker.route}, stopped) at ${broker.bootstrapServers}`
     : `${broker.bootstrapServers} (from ${broker.from}${broker.brokers === null ? '' : `, ${broker.brokers} broker${broker.brokers === 1 ? '' : 's'}`})`;
   const lines = [
