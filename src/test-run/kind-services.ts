@@ -32,10 +32,24 @@ async function countRows(url: string, table: string, topic: string): Promise<num
   }
 }
 
+// Fails fast with one sentence, instead of a kernel retrying a dead database until the timeout.
+async function requireReachable(url: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new FailureError(`Could not connect to PostgreSQL at DATABASE_URL (${error instanceof Error ? error.message : String(error)}): check it in the kernel's .env, or pass --local for a local stand-in.`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 async function databaseServices(lookup: Lookup, local: boolean, topic: string): Promise<KindServices> {
   const table = lookup('DATABASE_TABLE') ?? 'kernel_events';
   const configured = local ? undefined : lookup('DATABASE_URL');
   const base = { extraTopics: [], effectLabel: `rows in ${table}` };
+  if (configured) await requireReachable(configured);
   if (configured) return { ...base, env: {}, standIns: [], countEffect: () => countRows(configured, table, topic), stop: nothing };
   const { findPostgresBin, startPostgres } = await import('../infra/postgres.js');
   const howTo = "set DATABASE_URL in the kernel's .env, or install the PostgreSQL server binaries (initdb, pg_ctl; PG_BIN names their directory) for a local stand-in";
