@@ -79,7 +79,7 @@ function buildProgram(run: { exitCode: number }): Command {
   program
     .command('test-run')
     .description('run a kernel end to end against Kafka: produce sample messages, wait for commits, check the effect')
-    .argument('[directory]', 'the kernel directory (default: .)')
+    .argument('[directory]', 'the kernel directory (default: the nearest one at or above the current directory)')
     .option('--bootstrap-server <host:port>', 'Kafka broker (default: KAFKA_BOOTSTRAP_SERVERS from .env or the environment, else a local one)')
     .option('--messages <n>', 'how many sample messages to produce', '100')
     .option('--timeout <seconds>', 'give up when not every message is committed by then', '120')
@@ -103,14 +103,14 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
   program
     .command('update')
     .description('bring the current templates into a kernel, merging them with your edits')
-    .argument('[dir]', 'the kernel directory', '.')
+    .argument('[dir]', 'the kernel directory (default: the nearest one at or above the current directory)')
     .option('--dry-run', 'show a unified diff of every change and write nothing')
     .option('--set <key=value>', 'change a recorded answer (name, topic, kind, group); repeatable', collect, [])
     .option('--force', 'update even when the git work tree has uncommitted changes')
     .option('--json', 'print one JSON object describing the result on stdout')
     .option('--debug', 'print stack traces')
     .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel update\n  $ create-clustera-kernel update my-kernel --dry-run\n  $ create-clustera-kernel update --set topic=orders.v2')
-    .action(async (dir: string, options: { dryRun?: boolean; set: string[]; force?: boolean; json?: boolean; debug?: boolean }) => {
+    .action(async (dir: string | undefined, options: { dryRun?: boolean; set: string[]; force?: boolean; json?: boolean; debug?: boolean }) => {
       run.exitCode = await runGuarded('update', options, async (reporter, committing) => {
         const { updateKernel } = await import('./commands/update.js');
         const result = await updateKernel(dir, options, reporter, committing);
@@ -120,11 +120,11 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
   program
     .command('check')
     .description('exit 0 when the kernel is on the current templates, 1 when an update is available (fast, offline: for CI)')
-    .argument('[dir]', 'the kernel directory', '.')
+    .argument('[dir]', 'the kernel directory (default: the nearest one at or above the current directory)')
     .option('--json', 'print one JSON object with both versions and the files that would change')
     .option('--debug', 'print stack traces')
     .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel check\n  $ npx create-clustera-kernel check --json')
-    .action(async (dir: string, options: { json?: boolean; debug?: boolean }) => {
+    .action(async (dir: string | undefined, options: { json?: boolean; debug?: boolean }) => {
       run.exitCode = await runGuarded('check', options, async (reporter) => {
         const { checkKernel, formatCheck } = await import('./commands/check.js');
         const result = checkKernel(dir);

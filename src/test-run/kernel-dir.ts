@@ -1,7 +1,8 @@
 // What test-run needs to know about a kernel directory: its kind, topic and group, from the recorded answers.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { kernelDirectory } from '../find-kernel.js';
 import { findKind, type Kind } from '../kinds.js';
 import { MANIFEST_PATH } from '../manifest.js';
 
@@ -14,7 +15,7 @@ export interface KernelDir {
 }
 
 export function readKernelDir(directory: string | undefined): KernelDir {
-  const dir = resolve(directory ?? '.');
+  const dir = kernelDirectory(directory);
   const manifestFile = join(dir, MANIFEST_PATH);
   if (!existsSync(join(dir, 'main.py')) || !existsSync(manifestFile)) {
     throw new UsageError(`${dir} is not a kernel directory (no main.py and ${MANIFEST_PATH}); pass the directory create made.`);

@@ -1,8 +1,9 @@
 // What update and check both start from: the kernel directory, its manifest, its answers and its files on disk.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Answers } from '../answers.js';
 import { UsageError } from '../errors.js';
+import { kernelDirectory } from '../find-kernel.js';
 import { compareVersions, MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
 import { generatorVersion } from '../paths.js';
 import { quote, validateGroup, validateKind, validateName, validateTopic } from '../validate.js';
@@ -21,7 +22,7 @@ const ANSWER_CHECKS: Record<keyof Answers, (value: string) => string | undefined
 };
 
 export function loadKernel(dirArg: string | undefined): LoadedKernel {
-  const dir = resolve(dirArg ?? '.');
+  const dir = kernelDirectory(dirArg);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${quote(dir)} is not a directory; pass the kernel's directory.`);
   const manifestPath = join(dir, MANIFEST_PATH);
   if (!existsSync(manifestPath)) {
