@@ -215,6 +215,12 @@ function reportError(error: unknown, options: { debug?: boolean }): void {
   process.stderr.write(`${prefix}${errorMessage(error)}\n`);
 }
 
+/** The subcommand a refused command line was for: the first word, when it names one; else create. */
+function commandNamed(program: Command, argv: string[]): string {
+  const first = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  return program.commands.some((command) => command.name() === first) ? first! : 'create';
+}
+
 export async function main(argv: string[]): Promise<number> {
   tolerateClosedOutput();
   const run = { exitCode: EXIT.ok as number };
@@ -226,7 +232,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage problem.
       if (error.exitCode === 0) return EXIT.ok;
-      if (argv.includes('--json')) writeJson({ ok: false, command: 'create', error: error.message.replace(/^error: /, ''), exitCode: EXIT.usage });
+      if (argv.includes('--json')) writeJson({ ok: false, command: commandNamed(program, argv), error: error.message.replace(/^error: /, ''), exitCode: EXIT.usage });
       return EXIT.usage;
     }
     reportError(error, { debug: argv.includes('--debug') });
