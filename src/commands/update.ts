@@ -56,6 +56,14 @@ function summaryLine(decision: FileDecision): string {
   return `  ${decision.outcome.padEnd(12)} ${decision.path}${conflicts}${NOTES[decision.outcome] ?? ''}`;
 }
 
+// `git checkout` alone would leave the files the update added; only those are named, never the user's own.
+function undoCommand(decisions: FileDecision[]): string {
+  const added = decisions.filter((d) => d.outcome === 'added').map((d) => shellWord(d.path));
+  return added.length === 0 ? '`git checkout -- .`' : `\`git checkout -- . && git clean -f -- ${added.join(' ')}\``;
+}
+
+const shellWord = (path: string): string => (/^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`);
+
 export async function updateKernel(dirArg: string | undefined, options: UpdateOptions, reporter: Reporter, isCommitting: { value: boolean }): Promise<UpdateResult> {
   const dryRun = options.dryRun === true;
   const { dir } = loadKernel(dirArg);
@@ -117,7 +125,7 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
   if (conflicted.length > 0) {
     reporter.warn(`${conflicted.length} file(s) ${dryRun ? 'would have' : 'have'} conflicts: ${conflicted.join(', ')}. Edit the blocks between <<<<<<< ${CONFLICT_LABELS.ours} and >>>>>>> ${CONFLICT_LABELS.theirs}, keep what should stay, then commit.`);
   } else if (!dryRun && listed.length > 0) {
-    reporter.success(inGit ? 'Review the changes with `git diff`; undo them with `git checkout -- .`.' : 'Done.');
+    reporter.success(inGit ? `Review the changes with \`git diff\`; undo them with ${undoCommand(decisions)}.` : 'Done.');
   }
   return result;
 }
