@@ -116,7 +116,8 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
     if (inGit) await recordBaseRef(dir, baseRefName(answers.name), plan.files, `Pristine render of ${answers.name} by create-clustera-kernel ${version}`);
   }
   const verb = dryRun ? 'Would update' : 'Updated';
-  if (listed.length === 0 && !manifestChanged) reporter.success(`The kernel is already on the current templates (${version}); nothing to do.`);
+  // Files left deleted or kept change nothing on disk: no "Updated" for them, every later run would repeat it.
+  if (changes.length === 0) reporter.success(`The kernel is already on the current templates (${version}); nothing to do.${listed.length > 0 ? `\n${listed.map(summaryLine).join('\n')}` : ''}`);
   else reporter.info(`${verb} ${answers.name} from create-clustera-kernel ${result.from} to ${result.to}:\n${listed.map(summaryLine).join('\n') || '  (only the manifest)'}`);
   // uv.lock records pyproject.toml's dependencies and name; a stale one breaks the Dockerfile's `uv sync --locked`.
   if (changes.some((c) => c.path === 'pyproject.toml') && existsSync(join(dir, 'uv.lock'))) {
@@ -124,7 +125,7 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
   }
   if (conflicted.length > 0) {
     reporter.warn(`${conflicted.length} file(s) ${dryRun ? 'would have' : 'have'} conflicts: ${conflicted.join(', ')}. Edit the blocks between <<<<<<< ${CONFLICT_LABELS.ours} and >>>>>>> ${CONFLICT_LABELS.theirs}, keep what should stay, then commit.`);
-  } else if (!dryRun && listed.length > 0) {
+  } else if (!dryRun && changes.length > 0) {
     reporter.success(inGit ? `Review the changes with \`git diff\`; undo them with ${undoCommand(decisions)}.` : 'Done.');
   }
   return result;
