@@ -6,7 +6,7 @@ import sys
 from datetime import UTC, datetime
 
 # Client libraries log every request at INFO; one line per message would drown the kernel's own logs.
-CHATTY_LOGGERS = ("httpx", "httpcore", "openai")
+CHATTY_LOGGERS = ("httpx", "httpcore")
 LIBRDKAFKA_LOGGER = "librdkafka"
 
 
