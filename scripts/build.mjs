@@ -37,6 +37,19 @@ const cli = await build({
 // The test that guards lazy loading reads which chunk holds which package from here.
 writeFileSync('dist/bundle-meta.json', JSON.stringify(cli.metafile));
 
+// The handlebars compiler, for templates changed since this build: plan.ts require()s it synchronously, so CommonJS.
+const compiler = await build({
+  ...shared,
+  stdin: { contents: "module.exports = require('handlebars');", resolveDir: '.', sourcefile: 'template-compiler.cjs' },
+  outfile: 'dist/template-compiler.cjs',
+  format: 'cjs',
+  splitting: false,
+  sourcemap: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  metafile: true,
+});
+
 await build({
   ...shared,
   entryPoints: readdirSync('src/infra').filter((file) => file.endsWith('.ts')).map((file) => `src/infra/${file}`),
@@ -46,7 +59,7 @@ await build({
 });
 
 // The bundle carries other packages' code, so their licences travel with it.
-writeFileSync('dist/THIRD-PARTY-LICENSES.md', thirdPartyLicenses(Object.keys(cli.metafile.inputs)));
+writeFileSync('dist/THIRD-PARTY-LICENSES.md', thirdPartyLicenses([...Object.keys(cli.metafile.inputs), ...Object.keys(compiler.metafile.inputs)]));
 
 function thirdPartyLicenses(inputs) {
   const packageDirs = new Set(inputs.map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter(Boolean));
@@ -72,7 +85,8 @@ function precompiledTemplates() {
             const key = createHash('sha256').update(source).digest('hex');
             return `  ${JSON.stringify(key)}: ${Handlebars.precompile(source, { noEscape: true, strict: true })},`;
           });
-        return { contents: `export const PRECOMPILED_TEMPLATES = {\n${entries.join('\n')}\n};\n`, loader: 'js' };
+        const compilerModule = `export const TEMPLATE_COMPILER_MODULE = './template-compiler.cjs';\n`;
+        return { contents: `${compilerModule}export const PRECOMPILED_TEMPLATES = {\n${entries.join('\n')}\n};\n`, loader: 'js' };
       });
     },
   };

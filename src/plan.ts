@@ -1,11 +1,13 @@
 // Templates + answers → the plan: every file of a kernel and its contents, computed without touching the target.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import HandlebarsRuntime from 'handlebars/runtime';
 import type { Answers } from './answers.js';
 import { TEMPLATES_DIR } from './paths.js';
-import { PRECOMPILED_TEMPLATES } from './precompiled-templates.js';
+import { PRECOMPILED_TEMPLATES, TEMPLATE_COMPILER_MODULE } from './precompiled-templates.js';
 import { buildTemplateContext, type TemplateContext } from './template-context.js';
 
 export interface PlannedFile {
@@ -32,12 +34,30 @@ function templateKey(source: string): string {
   return createHash('sha256').update(source).digest('hex');
 }
 
-function createRenderer(): typeof Handlebars {
-  const hbs = Handlebars.create();
+type HandlebarsEnv = typeof HandlebarsRuntime;
+
+function withHelpers<Env extends HandlebarsEnv>(hbs: Env): Env {
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
   hbs.registerHelper('upper', (value: string) => value.toUpperCase());
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   return hbs;
+}
+
+// The compiler (parser, code generator, source maps) is 150 kB of the bundle: it loads only for a template the build did not compile.
+function loadCompiler(): typeof Handlebars {
+  return createRequire(import.meta.url)(TEMPLATE_COMPILER_MODULE) as typeof Handlebars;
+}
+
+/** Precompiled templates run on the runtime alone; the compiler is created on the first template that needs it. */
+function createRenderer(): (raw: string) => Handlebars.TemplateDelegate {
+  const runtime = withHelpers(HandlebarsRuntime.create());
+  let compiler: typeof Handlebars | undefined;
+  return (raw) => {
+    const spec = PRECOMPILED_TEMPLATES[templateKey(raw)];
+    if (spec) return runtime.template(spec);
+    compiler ??= withHelpers(loadCompiler().create());
+    return compiler.compile(raw, TEMPLATE_OPTIONS);
+  };
 }
 
 /** Template-relative path → kernel-relative path. */
@@ -68,15 +88,10 @@ function templateLayers(kind: string, templatesDir: string): string[] {
   return [join(templatesDir, 'base'), join(templatesDir, 'kinds', kind)];
 }
 
-// Compiling is most of a scaffold's CPU time, so the bundle ships compiled templates and uses them while the source matches.
-function compileTemplate(renderer: typeof Handlebars, raw: string): Handlebars.TemplateDelegate {
-  const spec = PRECOMPILED_TEMPLATES[templateKey(raw)];
-  return spec ? renderer.template(spec) : renderer.compile(raw, TEMPLATE_OPTIONS);
-}
-
 export function renderPlan(answers: Answers, generatorVersion: string, templatesDir = TEMPLATES_DIR): Plan {
   const context: TemplateContext = buildTemplateContext(answers, generatorVersion);
-  const renderer = createRenderer();
+  // Compiling is most of a scaffold's CPU time, so the bundle ships compiled templates and uses them while the source matches.
+  const compileTemplate = createRenderer();
   const sources = new Map<string, string>();
   for (const layer of templateLayers(answers.kind, templatesDir)) {
     for (const file of listFiles(layer)) sources.set(outputPath(file), join(layer, file));
@@ -85,7 +100,7 @@ export function renderPlan(answers: Answers, generatorVersion: string, templates
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, source]) => {
       const raw = readFileSync(source, 'utf8');
-      const contents = source.endsWith(TEMPLATE_SUFFIX) ? compileTemplate(renderer, raw)(context) : raw;
+      const contents = source.endsWith(TEMPLATE_SUFFIX) ? compileTemplate(raw)(context) : raw;
       const executable = (statSync(source).mode & 0o111) !== 0;
       return { path, contents, executable };
     });

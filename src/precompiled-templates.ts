@@ -4,4 +4,7 @@ import type Handlebars from 'handlebars';
 
 export type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
 
+// What plan.ts require()s for a template that needs compiling: the package from src/, a CommonJS file beside the bundle.
+export const TEMPLATE_COMPILER_MODULE = 'handlebars';
+
 export const PRECOMPILED_TEMPLATES: Readonly<Record<string, TemplateSpecification>> = {};
