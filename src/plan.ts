@@ -1,6 +1,6 @@
 // Templates + answers → the plan: every file of a kernel and its contents, computed without touching the target.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import type Handlebars from 'handlebars';
@@ -69,17 +69,19 @@ export function outputPath(templatePath: string): string {
     .replace(/\.hbs$/, '');
 }
 
+// Directory entries carry their type, so the walk costs one readdir per directory and no stat per file.
 function listFiles(root: string, prefix = ''): string[] {
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(join(root, prefix)).sort();
+    entries = readdirSync(join(root, prefix), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
     return [];
   }
   return entries.flatMap((entry) => {
-    const relative = prefix ? posix.join(prefix, entry) : entry;
-    if (entry === '__pycache__' || entry.endsWith('.pyc')) return [];
-    return statSync(join(root, relative)).isDirectory() ? listFiles(root, relative) : [relative];
+    const relative = prefix ? posix.join(prefix, entry.name) : entry.name;
+    if (entry.name === '__pycache__' || entry.name.endsWith('.pyc')) return [];
+    const isDirectory = entry.isDirectory() || (entry.isSymbolicLink() && statSync(join(root, relative)).isDirectory());
+    return isDirectory ? listFiles(root, relative) : [relative];
   });
 }
 
