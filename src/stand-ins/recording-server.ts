@@ -49,11 +49,14 @@ async function answer(response: ServerResponse, reply: Reply): Promise<void> {
 export async function startRecordingServer(respond: (request: RecordedRequest) => Reply): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((request, response) => {
-    void readBody(request).then((body) => {
-      const recorded: RecordedRequest = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body };
-      requests.push(recorded);
-      return answer(response, respond(recorded));
-    });
+    readBody(request)
+      .then((body) => {
+        const recorded: RecordedRequest = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body };
+        requests.push(recorded);
+        return answer(response, respond(recorded));
+      })
+      // A client that goes away mid-request (a killed kernel) sent nothing worth recording; nobody is left to answer.
+      .catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
