@@ -1,4 +1,4 @@
-"""Many messages in flight: per-key or per-partition order, contiguous-prefix offsets, pause when the window is full."""
+"""Many messages in flight: per-key or per-partition order, contiguous-prefix offsets, per-partition pauses."""
 
 import logging
 import threading
@@ -30,9 +30,23 @@ class _Taken:
     offsets: PartitionOffsets
     lane: Lane | None
 
+    @property
+    def partition(self) -> PartitionKey:
+        return (self.message.topic, self.message.partition)
+
+
+def buffer_limit(max_in_flight: int) -> int:
+    """Messages a partition may hold waiting to start before it alone is paused."""
+    return max(4 * max_in_flight, 32)
+
 
 class ConcurrentDispatch:
-    """The consumer thread calls take/poll_timeout_s/on_*; workers report back through _settle under one lock."""
+    """The consumer thread calls take/poll_timeout_s/on_*; workers report back through _settle under one lock.
+
+    At most `max_in_flight` messages run. A message whose key (or partition) is busy waits in its lane; one whose lane
+    is free but finds every slot taken waits in `_ready`. Waiting messages do not take slots, so a long run from one
+    partition cannot keep the others from starting; each partition's waiting messages are bounded by pausing it.
+    """
 
     def __init__(
         self,
@@ -49,8 +63,9 @@ class ConcurrentDispatch:
         self._consumer = consumer
         self._workers = workers
         self._max_in_flight = max_in_flight
-        # Resuming only once half the window is free avoids pausing and resuming after every message.
-        self._resume_at = max_in_flight // 2
+        self._pause_at = buffer_limit(max_in_flight)
+        # Resuming only at half the bound avoids pausing and resuming after every message.
+        self._resume_at = self._pause_at // 2
         self._ordering = ordering
         self._metrics = metrics
         self._stop = stop
@@ -60,10 +75,13 @@ class ConcurrentDispatch:
         self._changed = threading.Condition(self._lock)
         self._partitions: dict[PartitionKey, PartitionOffsets] = {}
         self._stored: dict[PartitionKey, int] = {}
-        # A lane present here has a message running; its deque holds the messages waiting behind it.
+        # A lane present here has its first message running or ready; its deque holds the messages behind it.
         self._lanes: dict[Lane, deque[_Taken]] = {}
-        self._in_flight = 0
-        self._paused = False
+        # Messages free to start (first of their lane, or without one), in the order they became free.
+        self._ready: deque[_Taken] = deque()
+        self._running = 0
+        self._paused: set[PartitionKey] = set()
+        self._paused_since: float | None = None
         self._draining = False
         self._failure: KernelFailure | None = None
 
@@ -73,20 +91,10 @@ class ConcurrentDispatch:
 
     def poll_timeout_s(self) -> float:
         self._store_finished()
+        self._apply_backpressure()
         with self._lock:
-            in_flight = self._in_flight
-        if self._paused:
-            if in_flight > self._resume_at:
-                self._wait_for_room(self._resume_at)
-                # Polling without waiting keeps the consumer in its group while the partitions are paused.
-                return 0.0
-            self._set_paused(False)
-        elif in_flight >= self._max_in_flight and not self._wait_for_room(self._max_in_flight - 1):
-            # A slot usually frees within milliseconds; only a window that stays full pays for a pause,
-            # because librdkafka needs up to a fetch wait (~0.5 s) to deliver again after a resume.
-            self._set_paused(True)
-            return 0.0
-        return BUSY_POLL_TIMEOUT_S if in_flight else self._poll_timeout_s
+            busy = self._running > 0
+        return BUSY_POLL_TIMEOUT_S if busy else self._poll_timeout_s
 
     def take(self, raw: Any) -> bool:
         if self._stop.is_set():
@@ -100,26 +108,32 @@ class ConcurrentDispatch:
             if offsets is None:
                 offsets = self._partitions[key] = PartitionOffsets()
             offsets.take(message.offset)
-            self._in_flight += 1
             taken = _Taken(message, offsets, lane)
             if lane is not None:
-                waiting = self._lanes.get(lane)
-                if waiting is not None:
-                    waiting.append(taken)
+                behind = self._lanes.get(lane)
+                if behind is not None:
+                    behind.append(taken)
+                    offsets.waiting += 1
                     return True
                 self._lanes[lane] = deque()
+            if self._running >= self._max_in_flight:
+                self._ready.append(taken)
+                offsets.waiting += 1
+                return True
+            self._running += 1
         self._start(taken)
         return True
 
-    def on_assign(self) -> None:
-        # Newly assigned partitions start unpaused; the next poll pauses them again if the window is still full.
-        self._paused = False
+    def on_assign(self, partitions: list[Any]) -> None:
+        # An assignment starts unpaused; the next poll pauses a partition again if it still holds too many.
+        with self._lock:
+            self._paused.difference_update((p.topic, p.partition) for p in partitions)
 
     def on_revoke(self, partitions: list[Any]) -> None:
         """Waits (bounded) for the revoked partitions' running messages, then stores their offsets."""
         keys = {(p.topic, p.partition) for p in partitions}
         with self._lock:
-            self._drop_waiting(keys)
+            self._discard_waiting(keys)
             settled = self._changed.wait_for(lambda: self._active(keys) == 0, self._wait_timeout_s)
             unfinished = self._active(keys)
         if not settled:
@@ -133,15 +147,15 @@ class ConcurrentDispatch:
         """The partitions already belong to another consumer: results still coming in are not committed."""
         keys = {(p.topic, p.partition) for p in partitions}
         with self._lock:
-            self._drop_waiting(keys)
+            self._discard_waiting(keys)
         self._forget(keys)
 
     def drain(self) -> None:
         with self._lock:
             self._draining = True
-            self._drop_waiting(None)
-            settled = self._changed.wait_for(lambda: self._in_flight == 0, self._wait_timeout_s)
-            unfinished = self._in_flight
+            self._discard_waiting(None)
+            settled = self._changed.wait_for(lambda: self._running == 0, self._wait_timeout_s)
+            unfinished = self._running
         if not settled:
             log.warning(
                 "%d message(s) still running after %gs stay uncommitted and will be redelivered",
@@ -163,29 +177,43 @@ class ConcurrentDispatch:
         self._workers.start(taken.message, lambda error: self._settle(taken, error))
 
     def _settle(self, taken: _Taken, error: BaseException | None) -> None:
-        """Called by a worker: the message finished (error None) or did not; starts the next one of its lane."""
+        """Called by a worker: the message finished (error None) or did not; fills the freed slot."""
         if error is not None:
             self._record(taken.message, error)
         with self._lock:
             if error is None:
                 taken.offsets.finish(taken.message.offset)
             taken.offsets.active -= 1
-            self._in_flight -= 1
-            successor = self._next_in_lane(taken, error is None)
+            self._running -= 1
+            self._release_lane(taken, error is None)
+            starting = self._claim_ready()
             self._changed.notify_all()
-        if successor is not None:
+        for successor in starting:
             self._start(successor)
 
-    def _next_in_lane(self, taken: _Taken, finished: bool) -> _Taken | None:
+    def _accepting(self) -> bool:
+        return not self._stop.is_set() and not self._draining
+
+    def _release_lane(self, taken: _Taken, finished: bool) -> None:
         if taken.lane is None:
-            return None
-        waiting = self._lanes[taken.lane]
-        if waiting and finished and not self._stop.is_set() and not self._draining:
-            return waiting.popleft()
+            return
+        behind = self._lanes[taken.lane]
+        if behind and finished and self._accepting():
+            self._ready.append(behind.popleft())
+            return
         # After a failure or a stop, the messages behind it stay unprocessed and uncommitted: they are redelivered.
-        self._drop(waiting)
+        self._unhold_all(behind)
         del self._lanes[taken.lane]
-        return None
+
+    def _claim_ready(self) -> list[_Taken]:
+        """Takes slots for ready messages while there is room; the caller starts them outside the lock."""
+        starting: list[_Taken] = []
+        while self._ready and self._running < self._max_in_flight and self._accepting():
+            taken = self._ready.popleft()
+            taken.offsets.waiting -= 1
+            self._running += 1
+            starting.append(taken)
+        return starting
 
     def _record(self, message: Message, error: BaseException) -> None:
         if isinstance(error, Interrupted):
@@ -200,16 +228,26 @@ class ConcurrentDispatch:
         # Stops intake; messages already running may finish, and their offsets up to the failed one are committed.
         self._stop.set()
 
-    def _drop(self, waiting: deque[_Taken]) -> None:
+    def _unhold_all(self, waiting: deque[_Taken]) -> None:
         for taken in waiting:
             taken.offsets.active -= 1
-            self._in_flight -= 1
+            taken.offsets.waiting -= 1
         waiting.clear()
 
-    def _drop_waiting(self, keys: set[PartitionKey] | None) -> None:
-        for lane, waiting in self._lanes.items():
+    def _discard_waiting(self, keys: set[PartitionKey] | None) -> None:
+        """Drops the messages of `keys` (all when None) that have not started: they are redelivered, never lost."""
+        kept: deque[_Taken] = deque()
+        for taken in self._ready:
+            if keys is not None and taken.partition not in keys:
+                kept.append(taken)
+                continue
+            self._unhold_all(deque([taken]))
+            if taken.lane is not None:
+                self._unhold_all(self._lanes.pop(taken.lane))
+        self._ready = kept
+        for lane, behind in self._lanes.items():
             if keys is None or (lane[0], lane[1]) in keys:
-                self._drop(waiting)
+                self._unhold_all(behind)
         self._changed.notify_all()
 
     def _active(self, keys: set[PartitionKey]) -> int:
@@ -220,25 +258,43 @@ class ConcurrentDispatch:
             for key in keys:
                 self._partitions.pop(key, None)
                 self._stored.pop(key, None)
+                self._paused.discard(key)
 
-    def _wait_for_room(self, most: int) -> bool:
-        """Waits (at most one poll timeout) until no more than `most` messages are in flight."""
-        started = time.monotonic()
+    def _apply_backpressure(self) -> None:
+        """Pauses a partition holding too many messages that wait to start; resumes it once half have started."""
         with self._lock:
-            room = self._changed.wait_for(lambda: self._in_flight <= most or self._stop.is_set(), self._poll_timeout_s)
-        self._metrics.add_backpressure_wait(time.monotonic() - started)
-        return room
+            pause = [
+                key
+                for key, offsets in self._partitions.items()
+                if offsets.waiting >= self._pause_at and key not in self._paused
+            ]
+            resume = [
+                key
+                for key in self._paused
+                if key not in self._partitions or self._partitions[key].waiting <= self._resume_at
+            ]
+            self._paused.update(pause)
+            self._paused.difference_update(resume)
+            any_paused = bool(self._paused)
+        if pause:
+            self._call_consumer("pause", pause)
+        if resume:
+            self._call_consumer("resume", resume)
+        self._track_paused_time(any_paused)
 
-    def _set_paused(self, paused: bool) -> None:
-        partitions = self._consumer.assignment()
+    def _call_consumer(self, action: str, keys: list[PartitionKey]) -> None:
         try:
-            if paused:
-                self._consumer.pause(partitions)
-            else:
-                self._consumer.resume(partitions)
+            getattr(self._consumer, action)([TopicPartition(topic, partition) for topic, partition in keys])
         except KafkaException as error:
-            log.warning("Could not %s partitions: %s", "pause" if paused else "resume", error)
-        self._paused = paused
+            log.warning("Could not %s partitions: %s", action, error)
+
+    def _track_paused_time(self, any_paused: bool) -> None:
+        now = time.monotonic()
+        if any_paused and self._paused_since is None:
+            self._paused_since = now
+        elif not any_paused and self._paused_since is not None:
+            self._metrics.add_backpressure_wait(now - self._paused_since)
+            self._paused_since = None
 
     def _store_finished(self) -> None:
         """Stores the end of each partition's finished prefix; librdkafka commits it in the background."""
@@ -251,7 +307,7 @@ class ConcurrentDispatch:
             for key, safe in moved:
                 self._stored[key] = safe
             gaps = {key: offsets.gap for key, offsets in self._partitions.items()}
-            in_flight = self._in_flight
+            in_flight = self._running
         self._metrics.set_in_flight(in_flight, gaps)
         if not moved:
             return

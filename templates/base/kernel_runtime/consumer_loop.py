@@ -101,7 +101,7 @@ class ConsumerLoop:
     def _on_assign(self, _consumer: Any, partitions: list[Any]) -> None:
         log.info("Assigned %s", _describe(partitions))
         self._assigned_once = True
-        self._dispatch.on_assign()
+        self._dispatch.on_assign(partitions)
         self._metrics.set_assigned_partitions(len(partitions))
         self._watch.alive()
 

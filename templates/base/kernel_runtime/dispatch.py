@@ -33,7 +33,7 @@ class Dispatch(Protocol):
     def take(self, raw: Any) -> bool:
         """Accepts one polled message; False when the loop must stop now."""
 
-    def on_assign(self) -> None: ...
+    def on_assign(self, partitions: list[Any]) -> None: ...
 
     def on_revoke(self, partitions: list[Any]) -> None: ...
 
@@ -77,7 +77,7 @@ class SequentialDispatch:
             log.warning("Could not store offset %d of partition %d: %s", raw.offset(), raw.partition(), error)
         return True
 
-    def on_assign(self) -> None:
+    def on_assign(self, partitions: list[Any]) -> None:
         pass
 
     def on_revoke(self, partitions: list[Any]) -> None:

@@ -128,7 +128,7 @@ class Metrics:
                 f"# HELP {PREFIX}_assigned_partitions Partitions currently assigned to this consumer.",
                 f"# TYPE {PREFIX}_assigned_partitions gauge",
                 f"{PREFIX}_assigned_partitions {self._assigned_partitions}",
-                f"# HELP {PREFIX}_in_flight Messages taken from Kafka and not finished yet (at most MAX_IN_FLIGHT).",
+                f"# HELP {PREFIX}_in_flight Messages being processed now (at most MAX_IN_FLIGHT).",
                 f"# TYPE {PREFIX}_in_flight gauge",
                 f"{PREFIX}_in_flight {self._in_flight}",
                 f"# HELP {PREFIX}_offset_gap Finished messages waiting for an earlier one before they are committed.",
@@ -137,7 +137,7 @@ class Metrics:
                     f'{PREFIX}_offset_gap{{topic="{topic}",partition="{partition}"}} {gap}'
                     for (topic, partition), gap in sorted(self._gaps.items())
                 ),
-                f"# HELP {PREFIX}_backpressure_seconds_total Time intake was paused because MAX_IN_FLIGHT was reached.",
+                f"# HELP {PREFIX}_backpressure_seconds_total Time a partition was paused for backpressure.",
                 f"# TYPE {PREFIX}_backpressure_seconds_total counter",
                 f"{PREFIX}_backpressure_seconds_total {self._backpressure_s}",
             ]

@@ -6,13 +6,15 @@ from collections import deque
 class PartitionOffsets:
     """Offsets taken from one partition, in the order Kafka delivered them (increasing, possibly with gaps)."""
 
-    __slots__ = ("_done", "_pending", "active", "safe")
+    __slots__ = ("_done", "_pending", "active", "safe", "waiting")
 
     def __init__(self) -> None:
         self._pending: deque[int] = deque()
         self._done: set[int] = set()
         # Messages taken and not yet settled (running or waiting behind their key); revoke waits for zero.
         self.active = 0
+        # Of those, the ones not started yet (behind their key, or waiting for a free slot); bounded by pausing.
+        self.waiting = 0
         # The next offset to consume: everything below it is finished. None until the first message finishes.
         self.safe: int | None = None
 

@@ -15,6 +15,10 @@ class Service:
     def configure(self, env: Env) -> None:
         """Read and validate settings with `env`; problems are reported together with the runtime's own."""
 
+    def capacity(self) -> int | None:
+        """How many messages it can serve at once (e.g. its pool size): MAX_IN_FLIGHT's default when not set."""
+        return None
+
     def open(self, runtime: Runtime) -> None:
         """Create clients once the configuration is valid; `runtime.publisher` produces to Kafka."""
 

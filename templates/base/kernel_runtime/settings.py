@@ -5,7 +5,7 @@ import binascii
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .env import Env, is_valid_topic
 from .errors import ConfigError
@@ -75,10 +75,17 @@ def load_settings(
     group = default_group or f"{kernel_name}-group"
     settings = _read_settings(env, kernel_name, default_topic, group, default_max_in_flight)
     env.consumed_topic = settings.topic
+    capacities = []
     for service in services:
         service.configure(env)
+        capacity = service.capacity()
+        if capacity is not None:
+            capacities.append(capacity)
     if env.problems:
         raise ConfigError(env.problems)
+    if capacities and not environ.get("MAX_IN_FLIGHT", "").strip():
+        # No more messages at once than the narrowest service can serve, e.g. one per pooled connection.
+        settings = replace(settings, max_in_flight=min(capacities))
     return settings
 
 

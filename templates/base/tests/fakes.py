@@ -113,6 +113,11 @@ class FakeConsumer:
         for key in partitions:
             self.stored.pop(key, None)
 
+    @property
+    def remaining(self) -> int:
+        """Messages not delivered yet."""
+        return len(self._queue)
+
     def assignment(self) -> list[TopicPartition]:
         return [TopicPartition(topic, partition) for topic, partition in self.assigned]
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kernel_runtime import Message
-from kernel_runtime.concurrent_dispatch import ConcurrentDispatch
+from kernel_runtime.concurrent_dispatch import ConcurrentDispatch, buffer_limit
 from kernel_runtime.errors import ProcessingFailed
 from kernel_runtime.metrics import Metrics
 from kernel_runtime.shutdown import Shutdown
@@ -138,8 +138,54 @@ def test_messages_without_a_key_are_not_held_back_under_key_ordering():
     assert run.consumer.committed == {(TOPIC, 0): 16}
 
 
+def test_a_long_run_from_one_partition_does_not_keep_the_others_waiting():
+    # A fetch often delivers a long run from one partition first; under ORDERING=partition only one of them can
+    # run, and the rest must not take the slots the other partitions' messages need.
+    first = [Message(TOPIC, 0, offset, key=b"a", value=b"{}") for offset in range(40)]
+    others = [Message(TOPIC, partition, 0, key=b"b", value=b"{}") for partition in (1, 2)]
+    messages = first + others
+    timeline = Timeline(together=3)
+
+    run = run_loop(timeline, messages, max_in_flight=8, ordering="partition")
+
+    assert run.failure is None, "partition 0's first message ran together with those of partitions 1 and 2"
+    assert timeline.most_at_once == 3
+    assert_sequential_in_offset_order(timeline.by("partition"))
+    assert run.consumer.committed == ends_of(messages)
+
+
+def test_a_partition_holding_too_many_waiting_messages_is_paused_alone_and_resumed_once_half_started():
+    limit = buffer_limit(4)
+    messages = [Message(TOPIC, 0, offset, key=b"a", value=b"{}") for offset in range(limit + 10)]
+    messages.append(Message(TOPIC, 1, 0, key=b"b", value=b"{}"))
+    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
+    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
+    workers = ManualWorkers()
+    dispatch = ConcurrentDispatch(
+        consumer, workers, max_in_flight=4, ordering="partition", metrics=Metrics(),
+        stop=threading.Event(), poll_timeout_s=0.0, wait_timeout_s=0.0,
+    )  # fmt: skip
+
+    while (raw := consumer.poll(0)) is not None:
+        dispatch.take(raw)
+        dispatch.poll_timeout_s()
+
+    assert consumer.paused == {(TOPIC, 0)}, "only the partition that ran ahead is paused"
+    assert [message.partition for message, _ in workers.started] == [0, 1], "partition 1 was not held back"
+    assert consumer.remaining == 10 - 1, "partition 0 stopped being taken at one running and `limit` waiting"
+    for _ in range(limit):
+        if not consumer.paused:
+            break
+        # Under ORDERING=partition the latest started message of partition 0 is the one running.
+        [done for message, done in workers.started if message.partition == 0][-1](None)
+        dispatch.poll_timeout_s()
+    started_from_0 = sum(1 for message, _ in workers.started if message.partition == 0)
+    assert (limit + 1) - started_from_0 == limit // 2, "resumed once half of the waiting messages had started"
+    assert consumer.resume_calls == 1
+
+
 def test_full_window_pauses_the_partitions_and_resumes_when_room_frees_up():
-    messages = keyed_messages(12, keys=12)
+    messages = keyed_messages(3 * buffer_limit(4) + 12, keys=1000)
     release = threading.Event()
     started: list[int] = []
     seen_while_full: dict[str, object] = {}
@@ -147,10 +193,10 @@ def test_full_window_pauses_the_partitions_and_resumes_when_room_frees_up():
     stop_when_stored = stop_once_stored(messages, shutdown)
 
     def watch_window(consumer: FakeConsumer) -> None:
-        # Called by every poll that delivers nothing: the loop keeps polling while the window is full.
-        if consumer.paused and not release.is_set():
+        # Called by every poll that delivers nothing: the loop keeps polling while the partitions are paused.
+        if consumer.paused == set(consumer.partitions) and not release.is_set():
             time.sleep(0.1)
-            seen_while_full.update(started=len(started), paused=set(consumer.paused))
+            seen_while_full.update(started=len(started), remaining=consumer.remaining)
             release.set()
         stop_when_stored(consumer)
 
@@ -164,10 +210,11 @@ def test_full_window_pauses_the_partitions_and_resumes_when_room_frees_up():
     run = run_loop(blocking, messages, max_in_flight=4, consumer=consumer, shutdown=shutdown)
 
     assert seen_while_full["started"] == 4, "no fifth message starts while four are in flight"
-    assert seen_while_full["paused"] == set(consumer.partitions), "every assigned partition paused"
+    taken = 4 + 3 * buffer_limit(4)
+    assert seen_while_full["remaining"] == len(messages) - taken, "each partition stopped being taken at the bound"
     assert consumer.resume_calls >= 1
     assert not consumer.paused
-    assert len(started) == 12
+    assert len(started) == len(messages)
     assert run.consumer.committed == ends_of(messages)
     assert "clustera_kernel_backpressure_seconds_total 0.0\n" not in run.metrics.render()
 
@@ -295,9 +342,10 @@ outcomes = st.lists(st.tuples(st.integers(min_value=0), st.booleans()), max_size
 @given(
     layout=st.lists(st.tuples(st.integers(0, 2), st.sampled_from([b"a", b"b", b"c", None])), min_size=1, max_size=40),
     ordering=st.sampled_from(["key", "partition", "none"]),
+    slots=st.integers(1, 6),
     choices=outcomes,
 )
-def test_stored_offset_never_passes_an_unfinished_message(layout, ordering, choices):
+def test_stored_offset_never_passes_an_unfinished_message(layout, ordering, slots, choices):
     offsets: dict[int, int] = defaultdict(int)
     messages = []
     for partition, key in layout:
@@ -308,7 +356,7 @@ def test_stored_offset_never_passes_an_unfinished_message(layout, ordering, choi
     workers = ManualWorkers()
     stop = threading.Event()
     dispatch = ConcurrentDispatch(
-        consumer, workers, max_in_flight=len(messages), ordering=ordering, metrics=Metrics(),
+        consumer, workers, max_in_flight=slots, ordering=ordering, metrics=Metrics(),
         stop=stop, poll_timeout_s=0.0, wait_timeout_s=0.0,
     )  # fmt: skip
     for message in messages:

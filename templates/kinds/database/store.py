@@ -60,6 +60,10 @@ class EventStore(Service):
             env.problem(f"DATABASE_TABLE must be a plain SQL identifier (letters, digits, _) (got {self.table!r})")
         self._pool_max = env.integer("DATABASE_POOL_MAX", DEFAULT_POOL_MAX, minimum=1)
 
+    def capacity(self) -> int:
+        # One message per pooled connection: more would only wait for a connection.
+        return self._pool_max
+
     def open(self, runtime: Runtime) -> None:
         # open(wait=False): a database that is down at start-up delays messages (retried) instead of crashing.
         self._pool = ConnectionPool(

@@ -92,3 +92,25 @@ def test_database_url_is_required_and_the_table_name_checked():
     report = "\n".join(raised.value.problems)
     assert "DATABASE_URL is required" in report
     assert "DATABASE_TABLE" in report
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, main.MAX_IN_FLIGHT),
+        ({"DATABASE_POOL_MAX": "10"}, 10),
+        ({"DATABASE_POOL_MAX": "10", "MAX_IN_FLIGHT": "3"}, 3),
+    ],
+)
+def test_messages_in_flight_follow_the_pool_size_unless_set(extra, expected):
+    environ = {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092", "DATABASE_URL": "postgresql://db/events", **extra}
+
+    settings = load_settings(
+        main.KERNEL_NAME,
+        main.DEFAULT_TOPIC,
+        environ,
+        services=[EventStore()],
+        default_max_in_flight=main.MAX_IN_FLIGHT,
+    )
+
+    assert settings.max_in_flight == expected
