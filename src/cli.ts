@@ -126,11 +126,12 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
     .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel check\n  $ npx create-clustera-kernel check --json')
     .action(async (dir: string | undefined, options: { json?: boolean; debug?: boolean }) => {
       run.exitCode = await runGuarded('check', options, async (reporter) => {
-        const { checkKernel, formatCheck } = await import('./commands/check.js');
+        const { checkKernel, checkPassed, formatCheck } = await import('./commands/check.js');
         const result = checkKernel(dir);
-        if (result.current) reporter.success(formatCheck(result));
+        const passed = checkPassed(result);
+        if (passed) reporter.success(formatCheck(result));
         else reporter.info(formatCheck(result));
-        return { value: result, exitCode: result.current ? EXIT.ok : EXIT.failure };
+        return { value: result, exitCode: passed ? EXIT.ok : EXIT.failure };
       });
     });
 }

@@ -2,7 +2,8 @@
 import { hashContents } from '../manifest.js';
 import { generatorVersion } from '../paths.js';
 import { renderPlan } from '../plan.js';
-import { loadKernel, resolveAnswers } from '../update/load-kernel.js';
+import { filesWithConflictMarkers } from '../update/conflict-markers.js';
+import { loadKernel, readDiskFiles, resolveAnswers } from '../update/load-kernel.js';
 
 export type TemplateChange = 'changed' | 'added' | 'removed';
 
@@ -14,6 +15,8 @@ export interface CheckResult {
   recordedVersion: string;
   currentVersion: string;
   files: { path: string; change: TemplateChange }[];
+  /** Kernel files that still hold conflict blocks, e.g. from a conflicted update. */
+  conflicted: string[];
 }
 
 export function checkKernel(dirArg: string | undefined): CheckResult {
@@ -28,10 +31,25 @@ export function checkKernel(dirArg: string | undefined): CheckResult {
   }
   for (const path of Object.keys(manifest.files)) if (!rendered.has(path)) files.push({ path, change: 'removed' });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { ok: true, command: 'check', directory: dir, current: files.length === 0, recordedVersion: manifest.generator.version, currentVersion: version, files };
+  const conflicted = filesWithConflictMarkers(readDiskFiles(dir, Object.keys(manifest.files)));
+  return { ok: true, command: 'check', directory: dir, current: files.length === 0, recordedVersion: manifest.generator.version, currentVersion: version, files, conflicted };
+}
+
+/** Current templates and no conflict left: what CI can rely on. */
+export function checkPassed(result: CheckResult): boolean {
+  return result.current && result.conflicted.length === 0;
 }
 
 export function formatCheck(result: CheckResult): string {
+  const conflicts = result.conflicted.length > 0 ? `\n${formatConflicts(result.conflicted)}` : '';
+  return formatTemplateState(result) + conflicts;
+}
+
+function formatConflicts(paths: string[]): string {
+  return `Unresolved conflict blocks (<<<<<<< … >>>>>>>) in ${paths.join(', ')}: keep what should stay, delete the markers, then commit.`;
+}
+
+function formatTemplateState(result: CheckResult): string {
   if (result.current) return `The kernel is on the current templates (recorded ${result.recordedVersion}, generator ${result.currentVersion}).`;
   const lines = result.files.map((f) => `  ${f.change.padEnd(8)} ${f.path}`);
   return `An update is available (recorded ${result.recordedVersion}, generator ${result.currentVersion}); these files would change:\n${lines.join('\n')}\nRun \`npx create-clustera-kernel update\` to bring them in.`;

@@ -10,7 +10,8 @@ import { MANIFEST_PATH, withManifest } from '../manifest.js';
 import { generatorVersion } from '../paths.js';
 import { renderPlan } from '../plan.js';
 import type { Reporter } from '../reporter.js';
-import { changesDisk, decideFiles, pathsNeedingBase, type FileDecision, type Outcome } from '../update/decide-files.js';
+import { filesWithConflictMarkers } from '../update/conflict-markers.js';
+import { changesDisk, decideFiles, pathsNeedingBase, type DiskFile, type FileDecision, type Outcome } from '../update/decide-files.js';
 import { loadKernel, readDiskFiles, recordedAnswers, resolveAnswers } from '../update/load-kernel.js';
 import { reconstructBase, type BaseSource } from '../update/reconstruct-base.js';
 
@@ -51,6 +52,14 @@ async function refuseDirtyTree(dir: string, force: boolean, reporter: Reporter):
   return true;
 }
 
+// Merging over conflict blocks would nest them; they are resolved first, as git refuses to merge over them.
+function refuseUnresolvedConflicts(disk: Map<string, DiskFile>, force: boolean, reporter: Reporter): void {
+  const conflicted = filesWithConflictMarkers(disk);
+  if (conflicted.length === 0) return;
+  if (!force) throw new UsageError(`Resolve the conflict blocks (<<<<<<< … >>>>>>>) left in ${conflicted.join(', ')} first, or pass --force.`);
+  reporter.warn(`Updating over unresolved conflict blocks (--force) in ${conflicted.join(', ')}.`);
+}
+
 function summaryLine(decision: FileDecision): string {
   const conflicts = decision.conflicts > 0 ? ` (${decision.conflicts} conflict${decision.conflicts === 1 ? '' : 's'}${decision.twoWay ? '; no exact old render, every difference marked' : ''})` : '';
   return `  ${decision.outcome.padEnd(12)} ${decision.path}${conflicts}${NOTES[decision.outcome] ?? ''}`;
@@ -77,6 +86,7 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
   const version = generatorVersion();
   const plan = renderPlan(answers, version);
   const disk = readDiskFiles(dir, new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files)]));
+  refuseUnresolvedConflicts(disk, options.force === true, reporter);
   const inputs = { recorded: manifest.files, rendered: plan.files, disk };
   const base = await reconstructBase(pathsNeedingBase(inputs), { kernelDir: dir, manifest, oldAnswers: recordedAnswers(manifest.answers), inGit });
   const decisions = decideFiles(inputs, base.contents).map((d) => (d.outcome === 'unchanged' && changesDisk(d, disk) ? { ...d, outcome: 'updated' as const } : d));
