@@ -81,8 +81,9 @@ function buildProgram(run: { exitCode: number }): Command {
     .description('run a kernel end to end against Kafka: produce sample messages, wait for commits, check the effect')
     .argument('[directory]', 'the kernel directory (default: the nearest one at or above the current directory)')
     .option('--bootstrap-server <host:port>', 'Kafka broker (default: KAFKA_BOOTSTRAP_SERVERS from .env or the environment, else a local one)')
-    .option('--messages <n>', 'how many sample messages to produce', '100')
-    .option('--timeout <seconds>', 'give up when not every message is committed by then', '120')
+    // A default's own description keeps help from showing the string defaults in quotes.
+    .addOption(new Option('--messages <n>', 'how many sample messages to produce').default('100', '100'))
+    .addOption(new Option('--timeout <seconds>', 'give up when not every message is committed by then').default('120', '120'))
     .option('--topic <topic>', 'produce to this topic instead of an isolated <topic>.testrun.<id>')
     .option('--keep-topic', 'keep the test topics afterwards')
     .option('--local', 'ignore .env: local stand-ins for the kind\'s services, a local broker unless --bootstrap-server')
@@ -99,18 +100,18 @@ function buildProgram(run: { exitCode: number }): Command {
 
 // update and check: their modules load only when one of them runs, so --help stays cheap.
 function registerUpdateCommands(program: Command, run: { exitCode: number }): void {
-  const collect = (value: string, previous: string[]) => [...previous, value];
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
   program
     .command('update')
     .description('bring the current templates into a kernel, merging them with your edits')
     .argument('[dir]', 'the kernel directory (default: the nearest one at or above the current directory)')
     .option('--dry-run', 'show a unified diff of every change and write nothing')
-    .option('--set <key=value>', 'change a recorded answer (name, topic, kind, group); repeatable', collect, [])
+    .option('--set <key=value>', 'change a recorded answer (name, topic, kind, group); repeatable', collect)
     .option('--force', 'update even when the git work tree has uncommitted changes')
     .option('--json', 'print one JSON object describing the result on stdout')
     .option('--debug', 'print stack traces')
     .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel update\n  $ create-clustera-kernel update my-kernel --dry-run\n  $ create-clustera-kernel update --set topic=orders.v2')
-    .action(async (dir: string | undefined, options: { dryRun?: boolean; set: string[]; force?: boolean; json?: boolean; debug?: boolean }) => {
+    .action(async (dir: string | undefined, options: { dryRun?: boolean; set?: string[]; force?: boolean; json?: boolean; debug?: boolean }) => {
       run.exitCode = await runGuarded('update', options, async (reporter, committing) => {
         const { updateKernel } = await import('./commands/update.js');
         const result = await updateKernel(dir, options, reporter, committing);

@@ -71,8 +71,9 @@ describe('update', () => {
     const main = readFileSync(join(kernel, 'main.py'), 'utf8');
     expect(main).toContain('<<<<<<< yours\nMy own description of this kernel.\n=======\n' + NEW_DOC_LINE + '\n>>>>>>> new template\n');
     const json = await runCli(['check', '--json'], { cwd: kernel, env: versions.newEnv });
-    // The manifest records the new render, so the kernel is on the new base; the conflict is the user's to resolve.
-    expect(json.exitCode).toBe(0);
+    // The manifest records the new render, so the kernel is on the new base; the conflict left is what check fails on.
+    expect(json.exitCode).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ current: true, conflicted: ['main.py'] });
   });
 
   it('leaves a file the user deleted deleted, and keeps a removed template file the user edited', async () => {
