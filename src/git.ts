@@ -26,11 +26,26 @@ export async function initGitRepository(kernelDir: string, message: string): Pro
   return runs;
 }
 
+export interface UncommittedPath {
+  /** Relative to dir. */
+  path: string;
+  /** Not in git at all, as opposed to changed, staged or deleted. */
+  untracked: boolean;
+}
+
 /** Files under dir that differ from HEAD or are untracked (ignored ones do not count). */
-export async function uncommittedPaths(dir: string): Promise<string[]> {
+export async function uncommittedPaths(dir: string): Promise<UncommittedPath[]> {
   const result = await execa('git', ['status', '--porcelain', '--untracked-files=all', '--', '.'], { cwd: dir, reject: false });
   if (result.exitCode !== 0) return [];
-  return result.stdout.split('\n').filter(Boolean).map((line) => line.slice(3));
+  // Porcelain paths start at the repository's root; the kernel may be a subdirectory of it.
+  const prefix = (await execa('git', ['rev-parse', '--show-prefix'], { cwd: dir, reject: false })).stdout.trim();
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const path = line.slice(3);
+      return { path: path.startsWith(prefix) ? path.slice(prefix.length) : path, untracked: line.startsWith('??') };
+    });
 }
 
 /** Contents of many `<rev>:<path>` objects in one git process; missing ones are left out. */

@@ -40,9 +40,10 @@ const NOTES: Partial<Record<Outcome, string>> = {
   'left-deleted': ' (you deleted it; left deleted)',
 };
 
-async function refuseDirtyTree(dir: string, force: boolean, reporter: Reporter): Promise<boolean> {
+// Untracked files the update will not write (a uv.lock from the first `uv sync`, notes) cannot be lost or mixed into it.
+async function refuseDirtyTree(dir: string, writes: Set<string>, force: boolean, reporter: Reporter): Promise<boolean> {
   if (!(await isInsideWorkTree(dir))) return false;
-  const dirty = await uncommittedPaths(dir);
+  const dirty = (await uncommittedPaths(dir)).filter((entry) => !entry.untracked || writes.has(entry.path)).map((entry) => entry.path);
   if (dirty.length === 0) return true;
   if (!force) {
     const shown = dirty.slice(0, 5).join(', ') + (dirty.length > 5 ? `, and ${dirty.length - 5} more` : '');
@@ -81,10 +82,10 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
   if (recovered) reporter.warn('An interrupted update was found and rolled back; the kernel is as it was before it.');
   const { manifest } = loadKernel(dir);
   const answers = resolveAnswers(manifest.answers, options.set);
-  const inGit = dryRun ? await isInsideWorkTree(dir) : await refuseDirtyTree(dir, options.force === true, reporter);
-
   const version = generatorVersion();
   const plan = renderPlan(answers, version);
+  const writes = new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files), MANIFEST_PATH]);
+  const inGit = dryRun ? await isInsideWorkTree(dir) : await refuseDirtyTree(dir, writes, options.force === true, reporter);
   const disk = readDiskFiles(dir, new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files)]));
   refuseUnresolvedConflicts(disk, options.force === true, reporter);
   const inputs = { recorded: manifest.files, rendered: plan.files, disk };

@@ -22,11 +22,20 @@ function uvEnv(): NodeJS.ProcessEnv {
   return { ...process.env, ...resolveUvEnvironment(process.env, { forbidPythonDownloads: false }) };
 }
 
-/** `uv sync` when the kernel was never installed; its output shows up only when it fails. */
-export async function ensureInstalled(dir: string): Promise<void> {
-  if (existsSync(join(dir, '.venv'))) return;
+export type InstallOutcome = 'installed' | 'in-sync' | { kept: string };
+
+/**
+ * `uv sync`: installs a kernel never installed, and brings an installed one up to its pyproject.toml (after an
+ * update). When an installed kernel cannot sync (offline, say) its existing environment is used, and the reason kept.
+ */
+export async function ensureInstalled(dir: string, step: (message: string) => void): Promise<InstallOutcome> {
+  const installed = existsSync(join(dir, '.venv'));
+  step(installed ? "Syncing the kernel's environment (uv sync)" : 'Installing the kernel (uv sync)');
   const synced = await execa('uv', ['sync'], { cwd: dir, env: uvEnv(), reject: false, all: true, stdin: 'ignore' });
-  if (synced.exitCode !== 0) throw new Error(`uv sync failed in ${dir}:\n${synced.all ?? ''}`.trim());
+  if (synced.exitCode === 0) return installed ? 'in-sync' : 'installed';
+  const output = (synced.all ?? '').trim();
+  if (!installed) throw new Error(`uv sync failed in ${dir}:\n${output}`.trim());
+  return { kept: output.split('\n').at(-1) ?? `uv sync exited ${synced.exitCode}` };
 }
 
 function race<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

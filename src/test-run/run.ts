@@ -70,6 +70,8 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
     effect: { label: '', count: null, expected: 0 },
     kernelExitCode: null,
     topicsDeleted: false,
+    keptTopics: [],
+    environment: null,
     checks,
     error: null,
     logTail: null,
@@ -113,7 +115,10 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
     const existing = new Set(await admin.listTopics());
     const ours = [topic, dlqTopic, ...services.extraTopics].filter((name) => !existing.has(name));
     cleanup.push(async () => {
-      if (options.keepTopic) return;
+      if (options.keepTopic) {
+        result.keptTopics = ours;
+        return;
+      }
       await deleteTopics(admin, ours);
       result.topicsDeleted = true;
     });
@@ -123,8 +128,9 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
     result.messages.produced = options.messages;
 
     // 4. The kernel, with its topic, group and dead-letter topic pointed at the test's.
-    progress.step('Installing the kernel (uv sync)');
-    await ensureInstalled(kernel.dir);
+    const install = await ensureInstalled(kernel.dir, (message) => progress.step(message));
+    result.environment = typeof install === 'object' ? 'existing' : install === 'installed' ? 'installed' : 'synced';
+    if (typeof install === 'object') progress.step(`uv sync failed (${install.kept}); running the kernel in its existing environment`);
     progress.step(`Running the kernel on ${topic}`);
     Object.assign(kernelEnv, services.env, { KAFKA_TOPIC: topic, KAFKA_CONSUMER_GROUP: group, DLQ_TOPIC: dlqTopic, KAFKA_AUTO_OFFSET_RESET: 'earliest' });
     // The test group's offsets go once the kernel has left it (they stay with --keep-topic, for a look).

@@ -32,11 +32,22 @@ export interface TestRunResult {
   effect: { label: string; count: number | null; expected: number };
   kernelExitCode: number | null;
   topicsDeleted: boolean;
+  /** Topics this run created and left in place (--keep-topic), with the test group's offsets. */
+  keptTopics: string[];
+  /** How the kernel's environment was prepared: installed now, synced, or the existing one because uv sync failed. */
+  environment: 'installed' | 'synced' | 'existing' | null;
   checks: Check[];
   error: string | null;
   /** The kernel's last log lines when something failed. */
   logTail: string | null;
   exitCode: number;
+}
+
+function topicsNote(result: TestRunResult): string {
+  if (result.topicsDeleted) return ' (deleted)';
+  if (result.keptTopics.length === 0) return '';
+  if (result.broker.from === 'local') return ' (kept by --keep-topic until the local broker stopped, which removed them)';
+  return ` (kept by --keep-topic: ${result.keptTopics.join(', ')}; delete them with kafka-topics.sh --delete --topic <name>)`;
 }
 
 export function formatSummary(result: TestRunResult): string {
@@ -52,7 +63,7 @@ export function formatSummary(result: TestRunResult): string {
     `  messages   ${messages.produced} produced, ${messages.processed} processed, ${messages.deadLettered} dead-lettered (samples from ${result.samplesFrom})`,
     `  time       ${result.wallSeconds.toFixed(1)} s, ${result.messagesPerSecond.toFixed(1)} msg/s`,
     `  broker     ${brokerLine}`,
-    `  topics     ${result.topic} -> dead letters ${result.dlqTopic}, group ${result.group}${result.topicsDeleted ? ' (deleted)' : ''}`,
+    `  topics     ${result.topic} -> dead letters ${result.dlqTopic}, group ${result.group}${topicsNote(result)}`,
     `  effect     ${result.effect.count === null ? 'not observable from here' : `${result.effect.count} ${result.effect.label} (expected ${result.effect.expected})`}`,
     `  stand-ins  ${result.standIns.length === 0 ? 'none' : result.standIns.map((s) => `${s} [STAND-IN]`).join('; ')}`,
     ...result.checks.map((check) => `  ${check.ok ? 'ok  ' : 'FAIL'}       ${check.name}: ${check.detail}`),

@@ -1,5 +1,5 @@
 // update, spawned as a user would, between two real template versions.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
@@ -106,6 +106,24 @@ describe('update', () => {
     expect(readFileSync(join(kernel, 'Dockerfile'), 'utf8')).toContain(NEW_BASE_LINE);
   });
 
+  it('is not stopped by untracked files it will not write, such as the uv.lock of a first uv sync', async () => {
+    const kernel = await createOldKernel(versions, root, 'untracked');
+    writeFileSync(join(kernel, 'uv.lock'), 'version = 1\n');
+    writeFileSync(join(kernel, 'notes.txt'), 'mine\n');
+    const run = await runUpdate(versions, kernel);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(readFileSync(join(kernel, 'uv.lock'), 'utf8')).toBe('version = 1\n');
+    expect(readFileSync(join(kernel, 'Dockerfile'), 'utf8')).toContain(NEW_BASE_LINE);
+  });
+
+  it('is stopped by an untracked file at a path the new templates write', async () => {
+    const kernel = await createOldKernel(versions, root, 'untracked-template-path');
+    writeFileSync(join(kernel, 'kernel_runtime', 'template_note.py'), '# mine\n');
+    const refused = await runUpdate(versions, kernel);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/uncommitted changes \(kernel_runtime\/template_note\.py\)/);
+  });
+
   it('--dry-run prints unified diffs and writes nothing', async () => {
     const kernel = await createOldKernel(versions, root, 'dry');
     const before = snapshotTree(kernel);
@@ -165,7 +183,6 @@ describe('update', () => {
   it('merges a file the user made under a name the new template now uses, as if the old render were empty', async () => {
     const kernel = await createOldKernel(versions, root, 'same-name', ['--no-git']);
     editFile(kernel, 'Dockerfile', (t) => t);
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(join(kernel, ADDED_FILE), 'MINE = 1\n');
     const run = await runUpdate(versions, kernel, ['--json']);
     expect(run.exitCode).toBe(1);

@@ -205,6 +205,23 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
     const run = await testRun(project.dir, ['--messages', '3', '--keep-topic', '--bootstrap-server', infra.kafka.bootstrapServers]);
     expect(run.result.ok, run.stderr).toBe(true);
     expect(run.result.topicsDeleted).toBe(false);
+    expect(run.result.keptTopics).toEqual([run.result.topic, run.result.dlqTopic]);
+    expect(run.stderr).toContain(`(kept by --keep-topic: ${run.result.topic}, ${run.result.dlqTopic}; delete them with`);
     expect(await topicExists(kafkaClient(infra.kafka.bootstrapServers), run.result.topic)).toBe(true);
+  });
+
+  it('syncs an installed kernel, and runs it in its environment when uv sync fails', async () => {
+    const infra = requireInfra();
+    const installed = await testRun(project.dir, ['--messages', '2', '--bootstrap-server', infra.kafka.bootstrapServers]);
+    expect(installed.result).toMatchObject({ ok: true, environment: 'synced' });
+    expect(installed.stderr).toContain("Syncing the kernel's environment (uv sync)");
+    expect(installed.stderr).not.toContain('Installing the kernel');
+    // A dependency no index has: uv sync fails, the environment already there still runs the kernel.
+    const dir = copyKernel(project.dir, join(project.root, 'unresolvable'));
+    const pyproject = join(dir, 'pyproject.toml');
+    writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace('dependencies = [', 'dependencies = [\n    "clustera-no-such-package-4711",'));
+    const kept = await testRun(dir, ['--messages', '2', '--bootstrap-server', infra.kafka.bootstrapServers]);
+    expect(kept.result, kept.stderr).toMatchObject({ ok: true, environment: 'existing' });
+    expect(kept.stderr).toMatch(/uv sync failed \(.+\); running the kernel in its existing environment/);
   });
 });
