@@ -30,7 +30,8 @@ function runsInCi(): boolean {
 }
 
 function isInteractive(options: GlobalOptions): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !options.yes && !options.json && !runsInCi();
+  // Flags first: reading process.stdin.isTTY builds a stdin stream, which a run with --yes or --json never needs.
+  return !options.yes && !options.json && Boolean(process.stdin.isTTY && process.stdout.isTTY) && !runsInCi();
 }
 
 function buildProgram(run: { exitCode: number }): Command {

@@ -1,4 +1,5 @@
 // A reader that goes away (`| head -1`) is not an error: stop writing to it and let the command finish.
+import { fstatSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 
 function ignoreBrokenPipe(stream: Writable): void {
@@ -8,8 +9,18 @@ function ignoreBrokenPipe(stream: Writable): void {
   });
 }
 
+// Only a pipe or socket can be closed by its reader; a file or terminal stream is not even created before it is used.
+function isPipe(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFIFO() || stat.isSocket();
+  } catch {
+    return false;
+  }
+}
+
 /** Called once at start-up: later writes to a closed stdout or stderr are dropped instead of crashing. */
 export function tolerateClosedOutput(): void {
-  ignoreBrokenPipe(process.stdout);
-  ignoreBrokenPipe(process.stderr);
+  if (isPipe(1)) ignoreBrokenPipe(process.stdout);
+  if (isPipe(2)) ignoreBrokenPipe(process.stderr);
 }
