@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Messages consumed and committed per second on the real broker: the generated basic kernel with a no-op
 # process_message, a bare confluent-kafka loop (the ceiling) and the seed's commit-per-message loop, in one hyperfine run.
+# RTT_MS=N puts a proxy adding N ms per round trip between every client and the broker, as a network would.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_hyperfine
@@ -9,6 +10,7 @@ ensure_built
 MESSAGES="${MESSAGES:-1000000}"
 PARTITIONS=3
 SEED_SECONDS="${SEED_SECONDS:-60}"
+RTT_MS="${RTT_MS:-}"
 work=$(mktemp -d)
 services=""
 cleanup() {
@@ -17,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-node "$BENCH_DIR/kernel/services.mjs" "$work/services.env" &
+node "$BENCH_DIR/kernel/services.mjs" "$work/services.env" ${RTT_MS:+--rtt-ms "$RTT_MS"} &
 services=$!
 until [ -s "$work/services.env" ]; do kill -0 "$services" || exit 1; sleep 0.5; done
 source "$work/services.env"
@@ -38,20 +40,32 @@ topic="bench-throughput-$RANDOM"
 echo "bench: producing $MESSAGES messages over $PARTITIONS partitions to $topic" >&2
 "$python" "$BENCH_DIR/kernel/produce.py" --bootstrap "$BOOTSTRAP" --topic "$topic" --messages "$MESSAGES" --partitions "$PARTITIONS"
 
+# What the seed pays per message: one synchronous offset commit (through the proxy when RTT_MS is set).
+commit_ms=$("$python" "$BENCH_DIR/kernel/commit_latency.py" "$BOOTSTRAP" "$topic" "latency-$RANDOM" 300)
+latency="A synchronous offset commit took ${commit_ms} ms (median of 300; bench/kernel/commit_latency.py)."
+echo "bench: $latency" >&2
+
 measure="$python $BENCH_DIR/kernel/measure.py --bootstrap $BOOTSTRAP --topic $topic --kernel-dir $work/kernel --record $work/runs.jsonl"
 hyperfine --runs "${RUNS:-3}" -N --export-markdown "$work/hyperfine.md" \
   -n "basic kernel, process_message returns True" "$measure kernel" \
   -n "bare confluent-kafka loop, offsets stored per message" "$measure bare" \
   -n "seed pattern, synchronous commit per message (stopped at ${SEED_SECONDS} s)" "$measure seed --max-seconds $SEED_SECONDS"
 
-python3 - "$work/runs.jsonl" "$MESSAGES" "$SEED_SECONDS" >"$work/body.md" <<'PY'
+python3 - "$work/runs.jsonl" "$MESSAGES" "$SEED_SECONDS" "$RTT_MS" "$latency" >"$work/body.md" <<'PY'
 import json, statistics, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
-messages, seed_seconds = sys.argv[2], sys.argv[3]
+messages, seed_seconds, rtt_ms, latency = sys.argv[2:6]
 rate = {kind: statistics.median(r["per_second"] for r in runs if r["consumer"] == kind) for kind in ("kernel", "bare", "seed")}
 print(f"{int(messages):,} messages over 3 partitions on the real broker (src/infra), each consumer in a fresh group, timed from")
 print("its process start until the group's committed offsets reach the end offsets (bench/kernel/measure.py).")
 print(f"The seed pattern is stopped after {seed_seconds} s; its rate is what it had committed by then over that time (start-up included).")
+if rtt_ms:
+    print()
+    print(f"Every client reached the broker through bench/kernel/latency-proxy.mjs, told to hold each chunk {float(rtt_ms) / 2:g} ms in each")
+    print(f"direction (RTT_MS={rtt_ms}); Node's timers make the hold longer, so the commit time below is the figure that counts.")
+    print("The proxy adds latency only: a real cluster also replicates each offset commit before answering.")
+print()
+print(latency)
 print()
 print(f"Targets: kernel ≥ 0.8× bare loop, ≥ 100× seed pattern. **Measured: {rate['kernel'] / rate['bare']:.2f}× bare, {rate['kernel'] / rate['seed']:.0f}× seed.**")
 print()
@@ -64,5 +78,9 @@ print()
 PY
 cat "$work/hyperfine.md" >>"$work/body.md"
 echo >>"$work/body.md"
-write_section kernel-throughput "Kernel: throughput vs bare loop vs seed pattern (bench/kernel-throughput.sh)" "$work/body.md"
+if [ -n "$RTT_MS" ]; then
+  write_section kernel-throughput-rtt "Kernel: throughput vs bare loop vs seed pattern, ${RTT_MS} ms round trip (RTT_MS=${RTT_MS} bench/kernel-throughput.sh)" "$work/body.md"
+else
+  write_section kernel-throughput "Kernel: throughput vs bare loop vs seed pattern (bench/kernel-throughput.sh)" "$work/body.md"
+fi
 cat "$work/body.md"

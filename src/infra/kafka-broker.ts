@@ -20,6 +20,8 @@ export interface KafkaBrokerOptions {
   sasl?: BrokerSaslUser;
   autoCreateTopics?: boolean;
   startTimeoutMs?: number;
+  /** Starts something in front of the PLAINTEXT port (a latency proxy) and returns the port clients should use. */
+  frontPlaintext?: (brokerPort: number) => Promise<number>;
 }
 
 export interface KafkaBroker {
@@ -77,7 +79,14 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const dir = await mkdtemp(join(tmpdir(), "clustera-kafka-"));
   const [plaintext, controller, ssl, saslSsl] = await findFreePorts(4);
   if (plaintext === undefined || controller === undefined || ssl === undefined || saslSsl === undefined) throw new Error("No free loopback ports");
-  const ports: BrokerPorts = { plaintext, controller, ...(options.tls ? { ssl } : {}), ...(options.tls && options.sasl ? { saslSsl } : {}) };
+  const advertisedPlaintext = options.frontPlaintext ? await options.frontPlaintext(plaintext) : undefined;
+  const ports: BrokerPorts = {
+    plaintext,
+    controller,
+    ...(advertisedPlaintext === undefined ? {} : { advertisedPlaintext }),
+    ...(options.tls ? { ssl } : {}),
+    ...(options.tls && options.sasl ? { saslSsl } : {}),
+  };
   const logging = brokerLogging(version);
   const loggingFile = join(dir, logging.fileName);
   const configFile = join(dir, "server.properties");

@@ -2,6 +2,8 @@ import { kafkaMajor } from "./kafka-version.js";
 
 export interface BrokerPorts {
   plaintext: number;
+  /** The port clients are told to use for the PLAINTEXT listener when a proxy sits in front of it. */
+  advertisedPlaintext?: number;
   controller: number;
   ssl?: number;
   /** SASL_SSL listener (PLAIN over the same server certificate, no client certificate); needs tls. */
@@ -36,11 +38,12 @@ function propertyValue(text: string): string {
 }
 
 function listenerSettings({ ports, tls, sasl }: BrokerConfigInput): Record<string, string> {
-  const advertised = [`PLAINTEXT://127.0.0.1:${ports.plaintext}`];
-  if (tls !== undefined && ports.ssl !== undefined) advertised.push(`SSL://127.0.0.1:${ports.ssl}`);
-  if (tls !== undefined && sasl !== undefined && ports.saslSsl !== undefined) advertised.push(`SASL_SSL://127.0.0.1:${ports.saslSsl}`);
+  const bound = [`PLAINTEXT://127.0.0.1:${ports.plaintext}`];
+  if (tls !== undefined && ports.ssl !== undefined) bound.push(`SSL://127.0.0.1:${ports.ssl}`);
+  if (tls !== undefined && sasl !== undefined && ports.saslSsl !== undefined) bound.push(`SASL_SSL://127.0.0.1:${ports.saslSsl}`);
+  const advertised = ports.advertisedPlaintext === undefined ? bound : [`PLAINTEXT://127.0.0.1:${ports.advertisedPlaintext}`, ...bound.slice(1)];
   return {
-    listeners: [...advertised, `CONTROLLER://127.0.0.1:${ports.controller}`].join(","),
+    listeners: [...bound, `CONTROLLER://127.0.0.1:${ports.controller}`].join(","),
     "advertised.listeners": advertised.join(","),
     "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
     "controller.listener.names": "CONTROLLER",
