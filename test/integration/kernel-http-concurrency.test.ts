@@ -50,7 +50,9 @@ describe.skipIf(!infraAvailable())("generated http kernel with messages in fligh
   /** Answers for given Idempotency-Keys (used once each); every other request gets 200 after 20 ms. */
   let special = new Map<string, PlannedResponse>();
   const accepted: RecordedRequest[] = [];
-  /** Requests answered 200 whose 20 ms had not yet passed: how many the kernel had open at once. */
+  /** How long the API takes to answer; slower in the tests that need the kernel busy for a while. */
+  let responseMs = RESPONSE_MS;
+  /** Requests answered 200 whose response time had not yet passed: how many the kernel had open at once. */
   let open = 0;
   let mostOpen = 0;
   const running: KernelProcess[] = [];
@@ -66,8 +68,8 @@ describe.skipIf(!infraAvailable())("generated http kernel with messages in fligh
       accepted.push(request);
       open += 1;
       mostOpen = Math.max(mostOpen, open);
-      setTimeout(() => (open -= 1), RESPONSE_MS);
-      return { status: 200, body: { ok: true }, delayMs: RESPONSE_MS };
+      setTimeout(() => (open -= 1), responseMs);
+      return { status: 200, body: { ok: true }, delayMs: responseMs };
     });
     project = await generateAndInstallKernel("http");
   });
@@ -78,6 +80,7 @@ describe.skipIf(!infraAvailable())("generated http kernel with messages in fligh
     accepted.length = 0;
     special = new Map();
     mostOpen = 0;
+    responseMs = RESPONSE_MS;
   });
 
   afterAll(async () => {
@@ -153,6 +156,47 @@ describe.skipIf(!infraAvailable())("generated http kernel with messages in fligh
     expect(accepted.slice(beforeRestart).map(idempotencyKey), `the refused message is sent again\n${second.tail()}`).toContain(refused);
     expect(new Set(accepted.map(idempotencyKey)), "every message accepted across both runs").toEqual(new Set(run.refs));
     expect(await second.stop(), `graceful exit code\n${second.tail()}`).toBe(0);
+  });
+
+  it("hands partitions over to a second kernel joining the group without losing or repeating a message", async () => {
+    // 200 ms per request keeps the first kernel busy long enough for the second to join mid-stream.
+    responseMs = 200;
+    const run = await prepare();
+    const first = launch(run);
+    await waitUntil(() => accepted.length >= 100 || first.hasExited(), 120_000);
+    const second = launch(run);
+    await waitUntil(() => second.output.some((line) => /Assigned /.test(line)) || second.hasExited(), 120_000);
+    const atJoin = accepted.length;
+    expect(atJoin, `the second kernel joined mid-stream\n${first.tail()}`).toBeLessThan(COUNT);
+
+    await expectCommittedToEnd(kafka, first, run.group, run.topic, COUNT);
+    const keys = accepted.map(idempotencyKey);
+    expect(new Set(keys), `every message reached the API\n${first.tail()}\n${second.tail()}`).toEqual(new Set(run.refs));
+    // A revoke waits for the running messages and commits them before the partitions move: nothing is sent twice.
+    expect(keys.length, "no message sent twice across the handover").toBe(COUNT);
+    for (const [user, offsets] of arrivalOrderByKey(accepted)) {
+      expect(offsets, `arrival order of ${user} across the handover`).toEqual([...offsets].sort((a, b) => a - b));
+    }
+    expect(first.output.join("\n"), "the first kernel gave partitions up").toMatch(/Revoked /);
+    expect(await second.stop(), `second kernel's exit code\n${second.tail()}`).toBe(0);
+    expect(await first.stop(), `first kernel's exit code\n${first.tail()}`).toBe(0);
+  });
+
+  it("finishes the running messages on SIGTERM, commits them and exits 0; a restart sends none of them again", async () => {
+    responseMs = 200;
+    const run = await prepare();
+    const first = launch(run);
+    await waitUntil(() => accepted.length >= 100 || first.hasExited(), 120_000);
+    expect(await first.stop(), `exit code after SIGTERM with a full window\n${first.tail()}`).toBe(0);
+    const beforeRestart = accepted.length;
+    expect(beforeRestart, "stopped mid-stream").toBeLessThan(COUNT);
+
+    responseMs = RESPONSE_MS;
+    const second = launch(run);
+    await expectCommittedToEnd(kafka, second, run.group, run.topic, COUNT);
+    const keys = accepted.map(idempotencyKey);
+    expect(new Set(keys), "every message reached the API").toEqual(new Set(run.refs));
+    expect(keys.length, "what finished before the stop was committed and not sent again").toBe(COUNT);
   });
 
   it("loses nothing when killed with SIGKILL mid-stream and restarted", async () => {

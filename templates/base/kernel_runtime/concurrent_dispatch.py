@@ -80,9 +80,10 @@ class ConcurrentDispatch:
         # Messages free to start (first of their lane, or without one), in the order they became free.
         self._ready: deque[_Taken] = deque()
         self._running = 0
+        # Taken and not yet finished or dropped: running, ready or waiting behind their lane.
+        self._held = 0
         self._paused: set[PartitionKey] = set()
         self._paused_since: float | None = None
-        self._draining = False
         self._failure: KernelFailure | None = None
 
     @property
@@ -108,6 +109,7 @@ class ConcurrentDispatch:
             if offsets is None:
                 offsets = self._partitions[key] = PartitionOffsets()
             offsets.take(message.offset)
+            self._held += 1
             taken = _Taken(message, offsets, lane)
             if lane is not None:
                 behind = self._lanes.get(lane)
@@ -130,11 +132,17 @@ class ConcurrentDispatch:
             self._paused.difference_update((p.topic, p.partition) for p in partitions)
 
     def on_revoke(self, partitions: list[Any]) -> None:
-        """Waits (bounded) for the revoked partitions' running messages, then stores their offsets."""
+        """Lets the revoked partitions' taken messages finish (bounded), then stores their offsets.
+
+        Finishing the waiting ones too leaves no gap before finished messages, which the next owner would redo.
+        """
         keys = {(p.topic, p.partition) for p in partitions}
         with self._lock:
-            self._discard_waiting(keys)
+            if self._failure is not None:
+                self._discard_waiting(keys)
             settled = self._changed.wait_for(lambda: self._active(keys) == 0, self._wait_timeout_s)
+            if not settled:
+                self._discard_waiting(keys)
             unfinished = self._active(keys)
         if not settled:
             log.warning(
@@ -151,10 +159,13 @@ class ConcurrentDispatch:
         self._forget(keys)
 
     def drain(self) -> None:
+        """After a stop request every message already taken may finish (bounded); after a failure only running ones."""
         with self._lock:
-            self._draining = True
-            self._discard_waiting(None)
-            settled = self._changed.wait_for(lambda: self._running == 0, self._wait_timeout_s)
+            if self._failure is not None:
+                self._discard_waiting(None)
+            settled = self._changed.wait_for(lambda: self._held == 0, self._wait_timeout_s)
+            if not settled:
+                self._discard_waiting(None)
             unfinished = self._running
         if not settled:
             log.warning(
@@ -185,6 +196,7 @@ class ConcurrentDispatch:
                 taken.offsets.finish(taken.message.offset)
             taken.offsets.active -= 1
             self._running -= 1
+            self._held -= 1
             self._release_lane(taken, error is None)
             starting = self._claim_ready()
             self._changed.notify_all()
@@ -192,7 +204,8 @@ class ConcurrentDispatch:
             self._start(successor)
 
     def _accepting(self) -> bool:
-        return not self._stop.is_set() and not self._draining
+        # A stop request only ends intake: messages already taken still start. A failure ends both.
+        return self._failure is None
 
     def _release_lane(self, taken: _Taken, finished: bool) -> None:
         if taken.lane is None:
@@ -201,7 +214,7 @@ class ConcurrentDispatch:
         if behind and finished and self._accepting():
             self._ready.append(behind.popleft())
             return
-        # After a failure or a stop, the messages behind it stay unprocessed and uncommitted: they are redelivered.
+        # After a failure (or this message's own error) the messages behind it stay unprocessed and are redelivered.
         self._unhold_all(behind)
         del self._lanes[taken.lane]
 
@@ -232,6 +245,7 @@ class ConcurrentDispatch:
         for taken in waiting:
             taken.offsets.active -= 1
             taken.offsets.waiting -= 1
+            self._held -= 1
         waiting.clear()
 
     def _discard_waiting(self, keys: set[PartitionKey] | None) -> None:

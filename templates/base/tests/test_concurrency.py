@@ -238,6 +238,24 @@ def test_revoke_waits_for_running_messages_and_commits_them_before_release():
     assert run.consumer.committed[(TOPIC, 0)] == 2
 
 
+def test_revoke_finishes_the_messages_waiting_behind_a_key_before_release():
+    # One key per partition: under ORDERING=key each partition's messages run one after another.
+    messages = keyed_messages(12, keys=1)
+    shutdown = Shutdown(5.0, enforce_deadline=False)
+    consumer = FakeConsumer(messages, on_idle=stop_once_stored(messages, shutdown))
+    consumer.rebalance_at = {13: ("revoke", [(TOPIC, 1)])}
+
+    def slow(message: Message) -> bool:
+        time.sleep(0.05)
+        return True
+
+    run = run_loop(slow, messages, max_in_flight=8, consumer=consumer, shutdown=shutdown)
+
+    assert run.failure is None
+    assert consumer.committed_at_revoke is not None
+    assert consumer.committed_at_revoke[(TOPIC, 1)] == 4, "all four taken from partition 1, not only the running one"
+
+
 def test_lost_partitions_are_not_committed():
     messages = keyed_messages(6, keys=6)
     shutdown = Shutdown(5.0, enforce_deadline=False)
@@ -273,25 +291,37 @@ def test_fatal_error_lets_other_messages_finish_and_commits_only_before_the_fail
     assert run.consumer.closed
 
 
-def test_stop_request_finishes_running_messages_and_commits_them():
-    messages = keyed_messages(12, keys=12)
+def finished_prefix_is_committed(finished: list[Message], committed: dict[tuple[str, int], int]) -> None:
+    """Every finished message is committed, with no gap before it that would make a restart redo it."""
+    by_partition: dict[int, list[int]] = defaultdict(list)
+    for message in finished:
+        by_partition[message.partition].append(message.offset)
+    for partition, offsets in by_partition.items():
+        assert sorted(offsets) == list(range(committed.get((TOPIC, partition), 0))), f"partition {partition}: {offsets}"
+
+
+def test_stop_request_finishes_the_messages_already_taken_and_commits_them_without_gaps():
+    # Two keys per partition, so messages wait behind their key when the stop comes; more than the partitions may hold.
+    messages = keyed_messages(3 * buffer_limit(4) + 60, keys=2)
     shutdown = Shutdown(5.0, enforce_deadline=False)
     consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
     finished: list[Message] = []
+    lock = threading.Lock()
 
     def slow(message: Message) -> bool:
-        if len(finished) == 0:
-            shutdown.request("Received SIGTERM")
-        time.sleep(0.1)
-        finished.append(message)
+        # Key "-0" is slow, so later offsets of key "-1" finish while earlier "-0" ones still wait behind their key.
+        time.sleep(0.05 if message.key and message.key.endswith(b"-0") else 0.002)
+        with lock:
+            finished.append(message)
+            if len(finished) >= 6:
+                shutdown.request("Received SIGTERM")
         return True
 
     run = run_loop(slow, messages, max_in_flight=4, consumer=consumer, shutdown=shutdown)
 
     assert run.failure is None
-    assert 1 <= len(finished) <= 4
-    for message in finished:
-        assert run.consumer.committed.get((TOPIC, message.partition), 0) > message.offset
+    assert len(finished) < len(messages), "intake stopped"
+    finished_prefix_is_committed(finished, run.consumer.committed)
 
 
 def test_async_process_message_runs_on_an_event_loop_with_the_same_limits():
