@@ -13,7 +13,7 @@ describe('--debug (built CLI)', () => {
     const run = await runCli(['k', '--answers', 'missing.json', '--yes', '--debug'], { cwd });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/at readAnswersFile \(.*src\/answers-file\.ts:\d+:\d+\)/);
-    expect(run.stderr).toMatch(/src\/cli\.ts:\d+:\d+/);
+    expect(run.stderr).toMatch(/src\/run-command\.ts:\d+:\d+/);
   });
 
   it('prints one sentence and no trace without it', async () => {

@@ -75,6 +75,18 @@ describe('lazy loading (built CLI)', () => {
     expect(heavyLoaded(await modulesLoadedBy(args), files)).toEqual([]);
   });
 
+  it('the usual create command line is parsed without commander; --help still uses it', async () => {
+    const meta = JSON.parse(readFileSync(join(DIST, 'bundle-meta.json'), 'utf8')) as Metafile;
+    const commander = Object.entries(meta.outputs)
+      .filter(([output, { inputs }]) => output.endsWith('.js') && Object.keys(inputs).some((input) => input.startsWith('node_modules/commander/')))
+      .map(([output]) => pathToFileURL(join(REPO_ROOT, output)).href);
+    expect(commander.length).toBeGreaterThan(0);
+    const create = await modulesLoadedBy(['fast-kernel', '--kind', 'basic', '--yes', '--no-install', '--no-git']);
+    expect(create.filter((url) => commander.includes(url))).toEqual([]);
+    const help = await modulesLoadedBy(['--help']);
+    expect(help.filter((url) => commander.includes(url)).length).toBeGreaterThan(0);
+  });
+
   it('a create that runs git does load execa, so the check above can see it', async () => {
     expect(heavyLoaded(await modulesLoadedBy(['git-kernel', '--kind', 'basic', '--yes', '--no-install']), files)).toEqual(['execa']);
   });

@@ -1,0 +1,144 @@
+// The full command line through commander: every subcommand, help, version and usage errors.
+import { Command, CommanderError, Option } from 'commander';
+import { formatKinds, listKinds } from './commands/kinds.js';
+import { EXIT, exitCodeOf } from './errors.js';
+import { KIND_NAMES } from './kinds.js';
+import { generatorVersion } from './paths.js';
+import { reportError, runCreate, runGuarded, writeJson, type GlobalOptions } from './run-command.js';
+
+const CREATE_EXAMPLES = `
+Examples:
+  $ create-clustera-kernel my-kernel                         # asks for the rest
+  $ create-clustera-kernel orders-sink --kind database --topic orders --yes
+  $ create-clustera-kernel --answers kernel.json --no-install --json
+  $ create-clustera-kernel kinds`;
+
+/** `create` runs the create command; tests pass one that records what commander parsed. */
+export function buildProgram(run: { exitCode: number }, create: (directory: string | undefined, options: GlobalOptions) => Promise<number> = runCreate): Command {
+  const program = new Command('create-clustera-kernel')
+    .description('Create a Clustera kernel: a Python service that consumes one Kafka topic with at-least-once processing.')
+    .version(generatorVersion())
+    .argument('[directory]', 'where to create the kernel (default: the kernel name)')
+    .option('--name <name>', 'kernel name, lowercase kebab-case (default: the directory name)')
+    .option('--topic <topic>', 'Kafka topic to consume (default: clustera-<name>)')
+    .addOption(new Option('--kind <kind>', `kind of kernel: ${KIND_NAMES.join('|')}`))
+    .option('--group <group>', 'consumer group (default: <name>-group)')
+    .option('-y, --yes', 'ask nothing; take the defaults for what flags do not give')
+    .option('--answers <file.json>', 'read the inputs from a JSON file')
+    .option('--install', 'run uv sync in the new kernel')
+    .option('--no-install', 'do not run uv sync')
+    .option('--git', 'git init and a first commit (the default)')
+    .option('--no-git', 'no git repository')
+    .option('--test-run', 'run test-run on the new kernel right after it is written and installed')
+    .option('--dry-run', 'print the files that would be written and write nothing')
+    .option('--json', 'print one JSON object describing the result on stdout')
+    .option('--force', 'allow a non-empty directory (existing files are still never replaced)')
+    .option('--debug', 'print stack traces')
+    .addHelpText('after', CREATE_EXAMPLES)
+    .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions()
+    .exitOverride();
+
+  program.action(async (directory: string | undefined, options: GlobalOptions) => {
+    run.exitCode = await create(directory, options);
+  });
+
+  program
+    .command('kinds')
+    .description('list the kinds of kernel with their dependencies and environment variables')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel kinds\n  $ create-clustera-kernel kinds --json')
+    .action((options: { json?: boolean }) => {
+      const listing = listKinds();
+      process.stdout.write(options.json ? `${JSON.stringify(listing, null, 2)}\n` : `${formatKinds(listing)}\n`);
+      run.exitCode = EXIT.ok;
+    });
+
+  registerUpdateCommands(program, run);
+
+  // test-run loads kafkajs and the infrastructure modules only when it runs.
+  program
+    .command('test-run')
+    .description('run a kernel end to end against Kafka: produce sample messages, wait for commits, check the effect')
+    .argument('[directory]', 'the kernel directory (default: the nearest one at or above the current directory)')
+    .option('--bootstrap-server <host:port>', 'Kafka broker (default: KAFKA_BOOTSTRAP_SERVERS from .env or the environment, else a local one)')
+    // A default's own description keeps help from showing the string defaults in quotes.
+    .addOption(new Option('--messages <n>', 'how many sample messages to produce').default('100', '100'))
+    .addOption(new Option('--timeout <seconds>', 'give up when not every message is committed by then').default('120', '120'))
+    .option('--topic <topic>', 'produce to this topic instead of an isolated <topic>.testrun.<id>')
+    .option('--keep-topic', 'keep the test topics afterwards')
+    .option('--local', 'ignore .env: local stand-ins for the kind\'s services, a local broker unless --bootstrap-server')
+    .option('--json', 'print one JSON object with the result on stdout')
+    .option('--debug', 'print stack traces')
+    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel test-run my-kernel\n  $ create-clustera-kernel test-run --bootstrap-server localhost:9092 --messages 1000 --json')
+    .action(async (directory: string | undefined, options: import('./commands/test-run.js').TestRunFlags) => {
+      const { runTestRunCommand } = await import('./commands/test-run.js');
+      run.exitCode = await runTestRunCommand(directory, options);
+    });
+
+  return program;
+}
+
+// update and check: their modules load only when one of them runs, so --help stays cheap.
+function registerUpdateCommands(program: Command, run: { exitCode: number }): void {
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+  program
+    .command('update')
+    .description('bring the current templates into a kernel, merging them with your edits')
+    .argument('[dir]', 'the kernel directory (default: the nearest one at or above the current directory)')
+    .option('--dry-run', 'show a unified diff of every change and write nothing')
+    .option('--set <key=value>', 'change a recorded answer (name, topic, kind, group); repeatable', collect)
+    .option('--force', 'update even when the git work tree has uncommitted changes')
+    .option('--json', 'print one JSON object describing the result on stdout')
+    .option('--debug', 'print stack traces')
+    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel update\n  $ create-clustera-kernel update my-kernel --dry-run\n  $ create-clustera-kernel update --set topic=orders.v2')
+    .action(async (dir: string | undefined, options: { dryRun?: boolean; set?: string[]; force?: boolean; json?: boolean; debug?: boolean }) => {
+      run.exitCode = await runGuarded('update', options, async (reporter, committing) => {
+        const { updateKernel } = await import('./commands/update.js');
+        const result = await updateKernel(dir, options, reporter, committing);
+        return { value: result, exitCode: result.ok ? EXIT.ok : EXIT.failure };
+      });
+    });
+  program
+    .command('check')
+    .description('exit 0 when the kernel is on the current templates, 1 when an update is available (fast, offline: for CI)')
+    .argument('[dir]', 'the kernel directory (default: the nearest one at or above the current directory)')
+    .option('--json', 'print one JSON object with both versions and the files that would change')
+    .option('--debug', 'print stack traces')
+    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel check\n  $ npx create-clustera-kernel check --json')
+    .action(async (dir: string | undefined, options: { json?: boolean; debug?: boolean }) => {
+      run.exitCode = await runGuarded('check', options, async (reporter) => {
+        const { checkKernel, checkPassed, formatCheck } = await import('./commands/check.js');
+        const result = checkKernel(dir);
+        const passed = checkPassed(result);
+        if (passed) reporter.success(formatCheck(result));
+        else reporter.info(formatCheck(result));
+        return { value: result, exitCode: passed ? EXIT.ok : EXIT.failure };
+      });
+    });
+}
+
+/** The subcommand a refused command line was for: the first word, when it names one; else create. */
+function commandNamed(program: Command, argv: string[]): string {
+  const first = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  return program.commands.some((command) => command.name() === first) ? first! : 'create';
+}
+
+/** Parses and runs `argv`; resolves with the exit code. */
+export async function runWithCommander(argv: string[]): Promise<number> {
+  const run = { exitCode: EXIT.ok as number };
+  const program = buildProgram(run);
+  try {
+    await program.parseAsync(argv);
+    return run.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; every other commander error is a usage problem.
+      if (error.exitCode === 0) return EXIT.ok;
+      if (argv.includes('--json')) writeJson({ ok: false, command: commandNamed(program, argv), error: error.message.replace(/^error: /, ''), exitCode: EXIT.usage });
+      return EXIT.usage;
+    }
+    reportError(error, { debug: argv.includes('--debug') });
+    return exitCodeOf(error);
+  }
+}
