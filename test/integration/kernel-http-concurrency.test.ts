@@ -101,8 +101,8 @@ describe.skipIf(!infraAvailable())("generated http kernel with messages in fligh
     return { refs: refsOf(topic, workload), topic, dlq, group };
   }
 
-  function launch(run: Planned): KernelProcess {
-    const env = kernelEnv(requireInfra().kafka.bootstrapServers, run, { API_BASE_URL: api.url, MAX_IN_FLIGHT: "32", ORDERING: "key" });
+  function launch(run: Planned, overrides: Record<string, string> = {}): KernelProcess {
+    const env = kernelEnv(requireInfra().kafka.bootstrapServers, run, { API_BASE_URL: api.url, MAX_IN_FLIGHT: "32", ORDERING: "key", ...overrides });
     const kernel = startKernel(project.dir, env);
     running.push(kernel);
     return kernel;
@@ -159,12 +159,14 @@ describe.skipIf(!infraAvailable())("generated http kernel with messages in fligh
   });
 
   it("hands partitions over to a second kernel joining the group without losing or repeating a message", async () => {
-    // 200 ms per request keeps the first kernel busy long enough for the second to join mid-stream.
+    // 8 in flight at 200 ms per request (40 msg/s) keeps the first kernel busy for well over the time the second
+    // needs to join, even on a loaded machine.
     responseMs = 200;
+    const slow = { MAX_IN_FLIGHT: "8" };
     const run = await prepare();
-    const first = launch(run);
+    const first = launch(run, slow);
     await waitUntil(() => accepted.length >= 100 || first.hasExited(), 120_000);
-    const second = launch(run);
+    const second = launch(run, slow);
     await waitUntil(() => second.output.some((line) => /Assigned /.test(line)) || second.hasExited(), 120_000);
     const atJoin = accepted.length;
     expect(atJoin, `the second kernel joined mid-stream\n${first.tail()}`).toBeLessThan(COUNT);

@@ -272,7 +272,11 @@ class ConcurrentDispatch:
             for key in keys:
                 self._partitions.pop(key, None)
                 self._stored.pop(key, None)
-                self._paused.discard(key)
+            paused = [key for key in keys if key in self._paused]
+            self._paused.difference_update(paused)
+        # librdkafka keeps a pause across a rebalance: resumed before release, so a reassigned partition is fetched.
+        if paused:
+            self._call_consumer("resume", paused)
 
     def _apply_backpressure(self) -> None:
         """Pauses a partition holding too many messages that wait to start; resumes it once half have started."""

@@ -256,6 +256,35 @@ def test_revoke_finishes_the_messages_waiting_behind_a_key_before_release():
     assert consumer.committed_at_revoke[(TOPIC, 1)] == 4, "all four taken from partition 1, not only the running one"
 
 
+def test_a_paused_partition_is_resumed_before_it_is_revoked():
+    # librdkafka keeps a partition paused across a rebalance; left paused, it would never be fetched again.
+    limit = buffer_limit(4)
+    messages = [Message(TOPIC, 0, offset, key=b"a", value=b"{}") for offset in range(limit + 20)]
+    shutdown = Shutdown(5.0, enforce_deadline=False)
+    consumer = FakeConsumer(messages, on_idle=stop_once_stored(messages, shutdown))
+    paused_at_revoke: list[set[tuple[str, int]]] = []
+    consumer.rebalance_at = {limit + 10: ("revoke", [(TOPIC, 0)])}
+    original_revoke = ConcurrentDispatch.on_revoke
+
+    def slow(message: Message) -> bool:
+        time.sleep(0.005)
+        return True
+
+    def watching_revoke(self: ConcurrentDispatch, partitions: list[object]) -> None:
+        paused_at_revoke.append(set(consumer.paused))
+        original_revoke(self, partitions)
+
+    ConcurrentDispatch.on_revoke = watching_revoke  # type: ignore[method-assign]
+    try:
+        run = run_loop(slow, messages, max_in_flight=4, ordering="partition", consumer=consumer, shutdown=shutdown)
+    finally:
+        ConcurrentDispatch.on_revoke = original_revoke  # type: ignore[method-assign]
+
+    assert run.failure is None
+    assert paused_at_revoke == [{(TOPIC, 0)}], "the partition was paused when the revoke came"
+    assert consumer.paused == set(), "and resumed before it was released"
+
+
 def test_lost_partitions_are_not_committed():
     messages = keyed_messages(6, keys=6)
     shutdown = Shutdown(5.0, enforce_deadline=False)
