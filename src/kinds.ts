@@ -45,6 +45,7 @@ export const BASE_ENV: EnvVar[] = [
   { name: 'MAX_ATTEMPTS', description: 'Attempts per message before it is dead-lettered or the kernel stops', example: '5', required: false },
   { name: 'RETRY_BACKOFF_MS', description: 'First retry delay in milliseconds (doubles, with jitter)', example: '200', required: false },
   { name: 'RETRY_BACKOFF_MAX_MS', description: 'Largest retry delay in milliseconds', example: '10000', required: false },
+  { name: 'KAFKA_SESSION_TIMEOUT_MS', description: 'How long the group waits for a silent consumer before its partitions go to another', example: '45000', required: false },
   { name: 'COMMIT_INTERVAL_MS', description: 'How often processed offsets are committed in the background', example: '1000', required: false },
   { name: 'ORDERING', description: 'With several messages in flight: key (same key in offset order), partition (one at a time per partition) or none', example: 'key', required: false },
   { name: 'SHUTDOWN_TIMEOUT_S', description: 'Bound on a graceful shutdown after SIGTERM', example: '10', required: false },

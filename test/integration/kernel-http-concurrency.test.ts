@@ -184,6 +184,49 @@ describe.skipIf(!infraAvailable())("generated http kernel with messages in fligh
     expect(await first.stop(), `first kernel's exit code\n${first.tail()}`).toBe(0);
   });
 
+  it("loses nothing when a frozen kernel loses its partitions to another, and never moves a committed offset back", async () => {
+    // A 6 s session lets the group give up on the frozen kernel quickly; 8 in flight at 200 ms keeps work in flight.
+    responseMs = 200;
+    const settings = { MAX_IN_FLIGHT: "8", KAFKA_SESSION_TIMEOUT_MS: "6000" };
+    const run = await prepare();
+    const first = launch(run, settings);
+    await waitUntil(() => accepted.length >= 100 || first.hasExited(), 120_000);
+    const frozen = kernelPython(project.dir);
+    process.kill(frozen, "SIGSTOP");
+    const second = launch(run, settings);
+    try {
+      await waitUntil(() => second.output.some((line) => /Assigned /.test(line)) || second.hasExited(), 120_000);
+      await waitUntil(() => accepted.length >= 400 || second.hasExited(), 120_000);
+    } finally {
+      process.kill(frozen, "SIGCONT");
+    }
+    // From here the thawed kernel finds it lost its partitions; whatever it finishes late must not be committed.
+    const committed: number[][] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        committed.push(Object.values((await groupOffsets(kafka, run.group, run.topic)).committed));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    try {
+      await waitUntil(() => first.output.some((line) => /Lost .* without a clean revoke/.test(line)) || first.hasExited(), 60_000);
+      await expectCommittedToEnd(kafka, second, run.group, run.topic, COUNT);
+    } finally {
+      watching = false;
+      await watcher;
+    }
+    expect(first.output.join("\n"), `the thawed kernel reports the loss\n${first.tail()}`).toMatch(/Lost .* without a clean revoke/);
+    expect(new Set(accepted.map(idempotencyKey)), `every message reached the API\n${second.tail()}`).toEqual(new Set(run.refs));
+    for (let sample = 1; sample < committed.length; sample += 1) {
+      committed[sample]!.forEach((offset, partition) => {
+        expect(offset, `partition ${partition}'s committed offset, sample ${sample}`).toBeGreaterThanOrEqual(committed[sample - 1]![partition]!);
+      });
+    }
+    expect(await second.stop(), `second kernel's exit code\n${second.tail()}`).toBe(0);
+    expect(await first.stop(), `thawed kernel's exit code\n${first.tail()}`).toBe(0);
+  });
+
   it("finishes the running messages on SIGTERM, commits them and exits 0; a restart sends none of them again", async () => {
     responseMs = 200;
     const run = await prepare();
@@ -220,11 +263,15 @@ describe.skipIf(!infraAvailable())("generated http kernel with messages in fligh
   });
 });
 
-/** SIGKILL for the kernel's Python process itself: killing `uv run` would leave it running as an orphan. */
-function killKernelPython(dir: string): void {
+/** The kernel's own Python process (signals to `uv run` would not reach it, or would leave it orphaned). */
+function kernelPython(dir: string): number {
   const pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry) && isKernelPython(entry, dir));
   expect(pids.length, `python main.py running in ${dir}`).toBe(1);
-  process.kill(Number(pids[0]), "SIGKILL");
+  return Number(pids[0]);
+}
+
+function killKernelPython(dir: string): void {
+  process.kill(kernelPython(dir), "SIGKILL");
 }
 
 function isKernelPython(pid: string, dir: string): boolean {

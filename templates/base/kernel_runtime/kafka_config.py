@@ -59,6 +59,8 @@ def consumer_config(
         "enable.auto.commit": True,
         "enable.auto.offset.store": False,
         "auto.commit.interval.ms": settings.commit_interval_ms,
+        # How long the group waits for a silent consumer (a frozen host) before its partitions move on.
+        "session.timeout.ms": settings.session_timeout_ms,
         "error_cb": on_error,
         "logger": logging.getLogger(LIBRDKAFKA_LOGGER),
         "log.connection.close": False,

@@ -48,6 +48,7 @@ class Settings:
     retry_backoff_ms: int
     retry_backoff_max_ms: int
     commit_interval_ms: int
+    session_timeout_ms: int
     max_in_flight: int
     ordering: str
     connect_timeout_s: float
@@ -118,6 +119,7 @@ def _read_settings(
         retry_backoff_ms=retry_backoff_ms,
         retry_backoff_max_ms=retry_backoff_max_ms,
         commit_interval_ms=env.integer("COMMIT_INTERVAL_MS", 1000, minimum=10),
+        session_timeout_ms=env.integer("KAFKA_SESSION_TIMEOUT_MS", 45_000, minimum=1_000),
         max_in_flight=env.integer("MAX_IN_FLIGHT", default_max_in_flight, minimum=1, maximum=10_000),
         ordering=env.choice("ORDERING", "key", ORDERINGS),
         connect_timeout_s=env.seconds("KAFKA_CONNECT_TIMEOUT_S", 30.0),

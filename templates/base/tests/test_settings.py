@@ -103,7 +103,11 @@ def test_certificates_are_passed_in_memory_with_hostname_verification():
 
 
 def test_offsets_are_stored_after_processing_and_committed_in_the_background():
-    environ = {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092", "COMMIT_INTERVAL_MS": "250"}
+    environ = {
+        "KAFKA_BOOTSTRAP_SERVERS": "localhost:9092",
+        "COMMIT_INTERVAL_MS": "250",
+        "KAFKA_SESSION_TIMEOUT_MS": "6000",
+    }
     settings = load_settings("demo", "demo-topic", environ)
 
     config = consumer_config(settings, print, None)
@@ -111,6 +115,7 @@ def test_offsets_are_stored_after_processing_and_committed_in_the_background():
     assert config["enable.auto.offset.store"] is False
     assert config["enable.auto.commit"] is True
     assert config["auto.commit.interval.ms"] == 250
+    assert config["session.timeout.ms"] == 6000
 
 
 def test_dead_letter_topic_must_differ_from_the_consumed_topic():
