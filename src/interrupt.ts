@@ -1,4 +1,5 @@
 // Ctrl-C exits 130 with one line on what is left behind; a step that leaves work half done sets that line.
+import { stderr } from './direct-output.js';
 import { EXIT } from './errors.js';
 
 let resumeHint: string | undefined;
@@ -9,7 +10,7 @@ export function setResumeHint(hint: string | undefined): void {
 }
 
 function onSigint(): void {
-  process.stderr.write(`\nCancelled.${resumeHint ? ` ${resumeHint}` : ''}\n`);
+  stderr().write(`\nCancelled.${resumeHint ? ` ${resumeHint}` : ''}\n`);
   process.exit(EXIT.cancelled);
 }
 

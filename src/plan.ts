@@ -1,13 +1,11 @@
 // Templates + answers → the plan: every file of a kernel and its contents, computed without touching the target.
-import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import type Handlebars from 'handlebars';
-import HandlebarsRuntime from 'handlebars/runtime';
 import type { Answers } from './answers.js';
 import { TEMPLATES_DIR } from './paths.js';
-import { PRECOMPILED_TEMPLATES, TEMPLATE_COMPILER_MODULE } from './precompiled-templates.js';
+import { TEMPLATE_COMPILER_MODULE, precompiledLayer } from './precompiled-templates.js';
 import { buildTemplateContext, type TemplateContext } from './template-context.js';
 
 export interface PlannedFile {
@@ -27,36 +25,30 @@ const TEMPLATE_SUFFIX = '.hbs';
 // npm drops dotfiles such as .gitignore from published packages, so templates spell them `dot-<name>`.
 const DOT_PREFIX = 'dot-';
 
-// scripts/build.mjs precompiles with the same options and keys; test/e2e/precompiled-templates checks they agree.
+// scripts/build.mjs precompiles with the same options; test/e2e/precompiled-templates checks they agree.
 const TEMPLATE_OPTIONS = { noEscape: true, strict: true } as const;
 
-function templateKey(source: string): string {
-  return createHash('sha256').update(source).digest('hex');
-}
-
-type HandlebarsEnv = typeof HandlebarsRuntime;
-
-function withHelpers<Env extends HandlebarsEnv>(hbs: Env): Env {
+function withHelpers(hbs: typeof Handlebars): typeof Handlebars {
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
   hbs.registerHelper('upper', (value: string) => value.toUpperCase());
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   return hbs;
 }
 
-// The compiler (parser, code generator, source maps) is 150 kB of the bundle: it loads only for a template the build did not compile.
+// Handlebars (parser, compiler, runtime: 150 kB of the bundle) loads only for a template the build did not compile.
 function loadCompiler(): typeof Handlebars {
   return createRequire(import.meta.url)(TEMPLATE_COMPILER_MODULE) as typeof Handlebars;
 }
 
-/** Precompiled templates run on the runtime alone; the compiler is created on the first template that needs it. */
-function createRenderer(): (raw: string) => Handlebars.TemplateDelegate {
-  const runtime = withHelpers(HandlebarsRuntime.create());
-  let compiler: typeof Handlebars | undefined;
-  return (raw) => {
-    const spec = PRECOMPILED_TEMPLATES[templateKey(raw)];
-    if (spec) return runtime.template(spec);
-    compiler ??= withHelpers(loadCompiler().create());
-    return compiler.compile(raw, TEMPLATE_OPTIONS);
+/** Templates compiled by the build run as plain functions; Handlebars is created on the first template that needs it. */
+function createRenderer(): (raw: string, layer: string, file: string) => (context: TemplateContext) => string {
+  let handlebars: typeof Handlebars | undefined;
+  const loadHandlebars = () => (handlebars ??= withHelpers(loadCompiler().create()));
+  return (raw, layer, file) => {
+    const compiled = precompiledLayer(layer)[file];
+    // A string comparison, not a hash: it is exact and needs no crypto module on the way.
+    if (compiled?.source === raw) return compiled.render ?? loadHandlebars().template(compiled.spec!);
+    return loadHandlebars().compile(raw, TEMPLATE_OPTIONS);
   };
 }
 
@@ -86,23 +78,24 @@ function listFiles(root: string, prefix = ''): string[] {
 }
 
 /** The layers a kind is made of, later ones overriding earlier ones file by file. */
-function templateLayers(kind: string, templatesDir: string): string[] {
-  return [join(templatesDir, 'base'), join(templatesDir, 'kinds', kind)];
+function templateLayers(kind: string): string[] {
+  return ['base', `kinds/${kind}`];
 }
 
 export function renderPlan(answers: Answers, generatorVersion: string, templatesDir = TEMPLATES_DIR): Plan {
   const context: TemplateContext = buildTemplateContext(answers, generatorVersion);
   // Compiling is most of a scaffold's CPU time, so the bundle ships compiled templates and uses them while the source matches.
   const compileTemplate = createRenderer();
-  const sources = new Map<string, string>();
-  for (const layer of templateLayers(answers.kind, templatesDir)) {
-    for (const file of listFiles(layer)) sources.set(outputPath(file), join(layer, file));
+  const sources = new Map<string, { layer: string; file: string; source: string }>();
+  for (const layer of templateLayers(answers.kind)) {
+    const layerDir = join(templatesDir, layer);
+    for (const file of listFiles(layerDir)) sources.set(outputPath(file), { layer, file, source: join(layerDir, file) });
   }
   const files = [...sources.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([path, source]) => {
+    .map(([path, { layer, file, source }]) => {
       const raw = readFileSync(source, 'utf8');
-      const contents = source.endsWith(TEMPLATE_SUFFIX) ? compileTemplate(raw)(context) : raw;
+      const contents = source.endsWith(TEMPLATE_SUFFIX) ? compileTemplate(raw, layer, file)(context) : raw;
       const executable = (statSync(source).mode & 0o111) !== 0;
       return { path, contents, executable };
     });

@@ -1,6 +1,6 @@
 // Human output: clack's styled lines and spinners on a terminal, plain static lines otherwise.
 // With --json, stdout carries only the final JSON object, so human lines go to stderr.
-import type { Writable } from 'node:stream';
+import type { TextSink } from './direct-output.js';
 
 export interface Reporter {
   info(message: string): void;
@@ -11,17 +11,18 @@ export interface Reporter {
 }
 
 /** Plain lines; CI and pipes never need the styled reporter, so it loads only through openReporter. */
-export function createReporter(options: { fancy: false; stream: Writable }): Reporter {
-  return plainReporter(options.stream);
+export function createReporter(options: { fancy: false; sink: TextSink }): Reporter {
+  return plainReporter(options.sink);
 }
 
-export async function openReporter(options: { fancy: boolean; stream: Writable }): Promise<Reporter> {
-  if (!options.fancy) return plainReporter(options.stream);
+/** The styled reporter writes to process.stdout, the one stream clack draws on. */
+export async function openReporter(options: { fancy: boolean; sink: TextSink }): Promise<Reporter> {
+  if (!options.fancy) return plainReporter(options.sink);
   const { fancyReporter } = await import('./fancy-reporter.js');
-  return fancyReporter(options.stream);
+  return fancyReporter(process.stdout);
 }
 
-function plainReporter(stream: Writable): Reporter {
+function plainReporter(stream: TextSink): Reporter {
   const line = (text: string) => stream.write(`${text}\n`);
   return {
     info: (message) => line(message),

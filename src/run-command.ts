@@ -1,10 +1,12 @@
 // Running a command once its arguments are parsed: the reporter, Ctrl-C, --json, and the exit code of a result or error.
 import type { CreateOptions, CreateResult } from './commands/create.js';
+import { stderr, stdout } from './direct-output.js';
 import { CancelledError, EXIT, exitCodeOf } from './errors.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { generatorVersion } from './paths.js';
 import type { Prompter } from './prompter.js';
 import { createReporter, openReporter, type Reporter } from './reporter.js';
+import { isTerminal } from './terminal.js';
 
 export interface GlobalOptions extends CreateOptions {
   json?: boolean;
@@ -17,9 +19,14 @@ function runsInCi(): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
-function isInteractive(options: GlobalOptions): boolean {
-  // Flags first: reading process.stdin.isTTY builds a stdin stream, which a run with --yes or --json never needs.
-  return !options.yes && !options.json && Boolean(process.stdin.isTTY && process.stdout.isTTY) && !runsInCi();
+export function isInteractive(options: GlobalOptions): boolean {
+  // Flags first: even a look at the descriptors costs system calls a run with --yes or --json never needs.
+  return !options.yes && !options.json && isTerminal(0) && isTerminal(1) && !runsInCi();
+}
+
+/** Styled lines and spinners: only on a terminal, never with --json or in CI. */
+export function usesFancyOutput(options: GlobalOptions): boolean {
+  return !options.json && isTerminal(1) && !runsInCi();
 }
 
 /** Runs a non-create command: plain lines, --json on stdout, Ctrl-C → 130 unless the write is already under way. */
@@ -28,11 +35,11 @@ export async function runGuarded(
   options: { json?: boolean; debug?: boolean },
   body: (reporter: Reporter, committing: { value: boolean }) => Promise<{ value: object; exitCode: number }>,
 ): Promise<number> {
-  const reporter = createReporter({ fancy: false, stream: options.json ? process.stderr : process.stdout });
+  const reporter = createReporter({ fancy: false, sink: options.json ? stderr() : stdout() });
   const committing = { value: false };
   const onSigint = () => {
     if (committing.value) return;
-    process.stderr.write('\nCancelled; nothing was changed.\n');
+    stderr().write('\nCancelled; nothing was changed.\n');
     process.exit(EXIT.cancelled);
   };
   process.on('SIGINT', onSigint);
@@ -53,10 +60,7 @@ export async function runGuarded(
 
 export async function runCreate(directory: string | undefined, options: GlobalOptions): Promise<number> {
   const interactive = isInteractive(options);
-  const reporter = await openReporter({
-    fancy: Boolean(process.stdout.isTTY) && !options.json && !runsInCi(),
-    stream: options.json ? process.stderr : process.stdout,
-  });
+  const reporter = await openReporter({ fancy: usesFancyOutput(options), sink: options.json ? stderr() : stdout() });
   const prompter: Prompter | undefined = interactive ? await openPrompter() : undefined;
   const stopHandlingInterrupt = exitOnInterrupt();
   try {
@@ -89,7 +93,7 @@ async function userUvEnvironment(): Promise<NodeJS.ProcessEnv> {
 }
 
 export function writeJson(value: CreateResult | Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  stdout().write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 function errorMessage(error: unknown): string {
@@ -97,8 +101,8 @@ function errorMessage(error: unknown): string {
 }
 
 export function reportError(error: unknown, options: { debug?: boolean }): void {
-  if (options.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (options.debug && error instanceof Error && error.stack) stderr().write(`${error.stack}\n`);
   const prefix = error instanceof CancelledError ? '' : 'error: ';
-  process.stderr.write(`${prefix}${errorMessage(error)}\n`);
+  stderr().write(`${prefix}${errorMessage(error)}\n`);
 }
 

@@ -18,10 +18,16 @@ function stagePlan(plan: Plan, targetDir: string, writeFile: FileWriter): string
   // mkdir (unlike mkdtemp's 0700) honours the umask, so the kernel directory gets the user's usual permissions.
   const staging = join(parent, `${STAGING_PREFIX}${basename(targetDir)}-${randomBytes(6).toString('hex')}`);
   mkdirSync(staging);
+  // Each directory is made once, not once per file in it: file creation is most of a scaffold's system time.
+  const made = new Set([staging]);
   try {
     for (const file of plan.files) {
       const path = join(staging, file.path);
-      mkdirSync(dirname(path), { recursive: true });
+      const dir = dirname(path);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       writeFile(path, file.contents, file.executable ? 0o755 : 0o644);
     }
     return staging;

@@ -1,5 +1,6 @@
 // The cheap paths stay cheap: --help, --version, kinds and a non-interactive create never load kafkajs, pg, execa,
-// the prompt library or src/infra. Checked on the modules Node actually loads from the built bundle, not on time.
+// the prompt library or src/infra, and plain help and a create that asks nothing run from dist/fast.cjs alone.
+// Checked on the modules Node actually loads from the built bundle, not on time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,8 +49,8 @@ describe('lazy loading (built CLI)', () => {
     const run = await runCli(args, { cwd, nodeArgs: ['--import', pathToFileURL(LOAD_HOOK).href], env: { CCK_MODULE_LOG: log } });
     expect(run.exitCode, run.stderr).toBe(0);
     const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    // The hook saw the bundle itself, so an empty list below means something.
-    expect(loaded).toContain(pathToFileURL(join(DIST, 'cli.js')).href);
+    // The hook saw the first bundle file every run loads, so an empty list below means something.
+    expect(loaded).toContain(pathToFileURL(join(DIST, 'fast.cjs')).href);
     return loaded;
   }
 
@@ -75,16 +76,31 @@ describe('lazy loading (built CLI)', () => {
     expect(heavyLoaded(await modulesLoadedBy(args), files)).toEqual([]);
   });
 
-  it('the usual create command line is parsed without commander; --help still uses it', async () => {
+  it('dist/fast.cjs holds no package and no src/infra: it leaves out every lazy import but the create command', () => {
+    const meta = JSON.parse(readFileSync(join(DIST, 'fast-meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
+    const inputs = Object.keys(meta.inputs);
+    expect(inputs).toContain('src/commands/create.ts');
+    expect(inputs.filter((input) => input.startsWith('node_modules/') || input.startsWith('src/infra/'))).toEqual([]);
+    expect(inputs.filter((input) => input.startsWith('left-out:'))).toEqual(
+      expect.arrayContaining(['left-out:../install.js', 'left-out:../git.js', 'left-out:@clack/prompts', 'left-out:./commands/test-run.js']),
+    );
+  });
+
+  it('plain help and the usual create run from dist/fast.cjs alone; kinds goes through the full CLI and commander', async () => {
     const meta = JSON.parse(readFileSync(join(DIST, 'bundle-meta.json'), 'utf8')) as Metafile;
     const commander = Object.entries(meta.outputs)
       .filter(([output, { inputs }]) => output.endsWith('.js') && Object.keys(inputs).some((input) => input.startsWith('node_modules/commander/')))
       .map(([output]) => pathToFileURL(join(REPO_ROOT, output)).href);
     expect(commander.length).toBeGreaterThan(0);
-    const create = await modulesLoadedBy(['fast-kernel', '--kind', 'basic', '--yes', '--no-install', '--no-git']);
-    expect(create.filter((url) => commander.includes(url))).toEqual([]);
-    const help = await modulesLoadedBy(['--help']);
-    expect(help.filter((url) => commander.includes(url)).length).toBeGreaterThan(0);
+    const fullCli = pathToFileURL(join(DIST, 'cli.js')).href;
+    for (const args of [['fast-kernel', '--kind', 'basic', '--yes', '--no-install', '--no-git'], ['--help']]) {
+      const loaded = await modulesLoadedBy(args);
+      expect(loaded, args.join(' ')).not.toContain(fullCli);
+      expect(loaded.filter((url) => commander.includes(url)), args.join(' ')).toEqual([]);
+    }
+    const kinds = await modulesLoadedBy(['kinds']);
+    expect(kinds).toContain(fullCli);
+    expect(kinds.filter((url) => commander.includes(url)).length).toBeGreaterThan(0);
   });
 
   it('a create that runs git does load execa, so the check above can see it', async () => {

@@ -82,4 +82,12 @@ describe('in a terminal and a pipe', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(existsSync(join(cwd, 'piped', '.clustera-kernel.json'))).toBe(true);
   });
+
+  it.each([[['--help']], [['kinds']]])('%s into a pipe closed early exits 0 without a trace', async (args) => {
+    const child = execa(process.execPath, [CLI_BIN, ...args], { cwd, reject: false, stdin: 'ignore' });
+    child.stdout?.destroy();
+    const result = await child;
+    expect(result.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
+    expect(result.exitCode, result.stderr).toBe(0);
+  });
 });

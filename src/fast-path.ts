@@ -1,0 +1,33 @@
+// The start-up path for what CI runs most: plain help, and a create that asks nothing and runs no uv, git or test-run.
+// Built as one CommonJS file (dist/fast.cjs) that Node loads without its ES module machinery; every other command line
+// returns undefined before anything is done, and the full CLI (dist/cli.js) takes it from the start.
+import { parseCreateFastPath, type FastCreate } from './create-fast-path.js';
+import { stdout } from './direct-output.js';
+import { isInteractive, runCreate, usesFancyOutput } from './run-command.js';
+import { isTerminal } from './terminal.js';
+
+/** Help as commander prints it 80 columns wide, as it does to a pipe or file; scripts/build.mjs fills it in. */
+declare const PRERENDERED_HELP: string;
+const HELP = typeof PRERENDERED_HELP === 'string' ? PRERENDERED_HELP : '';
+
+// A terminal of another width gets commander's own wrapping.
+function helpFitsOutput(): boolean {
+  return HELP !== '' && (!isTerminal(1) || process.stdout.columns === 80);
+}
+
+/** Only what this file holds: no prompts, no fancy output, no uv, git or test-run (those load execa and kafkajs). */
+function createNeedsNothingElse({ options }: FastCreate): boolean {
+  return options.install === false && options.git === false && !options.testRun && !isInteractive(options) && !usesFancyOutput(options);
+}
+
+/** The exit code of a command line this path runs, or undefined for the full CLI to run it. */
+export async function fastMain(argv: string[]): Promise<number | undefined> {
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && helpFitsOutput()) {
+    stdout().write(HELP);
+    return 0;
+  }
+  const create = parseCreateFastPath(args);
+  if (!create || !createNeedsNothingElse(create)) return undefined;
+  return runCreate(create.directory, create.options);
+}
