@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A non-interactive `basic` scaffold against create-vite's vanilla-ts scaffold, paired in one hyperfine run.
+# A non-interactive `basic` scaffold against create-vite's vanilla-ts scaffold, paired in alternating hyperfine rounds.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_hyperfine
@@ -15,14 +15,16 @@ mkdir "$work/out"
 # create-vite takes the target as a relative name, so both run inside the output directory.
 cd "$work/out"
 
-hyperfine --warmup 3 --runs "${RUNS:-20}" -N --export-json "$work/scaffold.json" --export-markdown "$work/scaffold.md" \
-  --prepare "rm -rf kernel vite" \
-  -n "create-clustera-kernel --yes --no-install --no-git" "node $CLI_BIN kernel --kind basic --yes --no-install --no-git" \
-  -n "create-vite $CREATE_VITE_VERSION --template vanilla-ts --no-interactive" "node $vite_bin vite --template vanilla-ts --no-interactive"
+# `sync` after the removal: deleting the previous kernel leaves file-system work (journal, discards) that would
+# otherwise land in the next timed run, and more of it after the command that writes more files.
+paired_rounds "$work/scaffold" 'sh -c "rm -rf kernel vite && sync"' \
+  "create-clustera-kernel --yes --no-install --no-git" "node $CLI_BIN kernel --kind basic --yes --no-install --no-git" \
+  "create-vite $CREATE_VITE_VERSION --template vanilla-ts --no-interactive" "node $vite_bin vite --template vanilla-ts --no-interactive"
 ratio=$(ratio_of "$work/scaffold.json")
 cpu_ratio=$(cpu_ratio_of "$work/scaffold.json")
 {
   echo "Target: scaffold ≤ 1.0× create-vite's (medians). **Measured: ${ratio}× (median wall time); CPU time (user + system) ${cpu_ratio}×.** Both write into an emptied directory before each run; stdout goes to /dev/null."
+  echo "${ROUNDS:-6} rounds of ${RUNS:-10} runs each, the order swapped every round."
   echo
   cat "$work/scaffold.md"
   echo

@@ -4,6 +4,10 @@ REPO_ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 RESULTS="${BENCH_RESULTS:-$BENCH_DIR/RESULTS.md}"
 CLI_BIN="$REPO_ROOT/bin/create-clustera-kernel.js"
 
+# Settings that make every Node process do extra start-up work (NODE_EXTRA_CA_CERTS parses a CA bundle, about 75 ms
+# on some machines) add the same constant to both sides of a comparison and hide the difference being measured.
+unset NODE_OPTIONS NODE_EXTRA_CA_CERTS
+
 ensure_hyperfine() {
   command -v hyperfine >/dev/null 2>&1 && return
   echo "bench: installing hyperfine from Debian" >&2
@@ -65,5 +69,45 @@ import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 cpu = [x["user"] + x["system"] for x in r]
 print(f"{cpu[0] / cpu[1]:.2f}")
+PY
+}
+
+# paired_rounds PREFIX PREPARE NAME1 CMD1 NAME2 CMD2: ROUNDS hyperfine runs of RUNS each (-N, after a warm-up), the
+# order swapped every round so that slow drift on a shared machine falls on both commands alike. Writes PREFIX.json
+# (the two commands in the order given, in hyperfine's shape, for ratio_of) and PREFIX.md (the table).
+paired_rounds() {
+  local prefix="$1" prepare="$2" name1="$3" cmd1="$4" name2="$5" cmd2="$6" rounds="${ROUNDS:-6}" i
+  local prep=()
+  [ -n "$prepare" ] && prep=(--prepare "$prepare")
+  for ((i = 0; i < rounds; i++)); do
+    local order=(-n "$name1" "$cmd1" -n "$name2" "$cmd2")
+    ((i % 2 == 1)) && order=(-n "$name2" "$cmd2" -n "$name1" "$cmd1")
+    hyperfine -N --warmup 3 --runs "${RUNS:-10}" "${prep[@]}" --style none --export-json "$prefix.round$i.json" "${order[@]}" >/dev/null
+  done
+  python3 - "$prefix" "$rounds" "$name1" "$name2" <<'PY'
+import json, statistics, sys
+prefix, rounds, names = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+merged = {name: {"times": [], "user": [], "system": []} for name in names}
+for i in range(rounds):
+    for r in json.load(open(f"{prefix}.round{i}.json"))["results"]:
+        m = merged[r["command"]]
+        m["times"] += r["times"]
+        m["user"].append(r["user"])
+        m["system"].append(r["system"])
+results = []
+for name in names:
+    t = merged[name]["times"]
+    results.append({"command": name, "times": t, "median": statistics.median(t), "mean": statistics.mean(t),
+                    "stddev": statistics.stdev(t), "min": min(t), "max": max(t),
+                    "user": statistics.mean(merged[name]["user"]), "system": statistics.mean(merged[name]["system"])})
+json.dump({"results": results}, open(f"{prefix}.json", "w"))
+base = results[1]["median"]
+ms = lambda s: f"{s * 1000:.1f}"
+rows = ["| Command | Median [ms] | Mean ± σ [ms] | Min [ms] | Max [ms] | User [ms] | System [ms] | Relative (median) |",
+        "|:---|---:|---:|---:|---:|---:|---:|---:|"]
+for r in results:
+    rows.append(f"| `{r['command']}` | {ms(r['median'])} | {ms(r['mean'])} ± {ms(r['stddev'])} | {ms(r['min'])} | {ms(r['max'])} "
+                f"| {ms(r['user'])} | {ms(r['system'])} | {r['median'] / base:.2f} |")
+open(f"{prefix}.md", "w").write("\n".join(rows) + "\n")
 PY
 }
