@@ -36,6 +36,8 @@ export function buildProgram(run: { exitCode: number }, create: (directory: stri
     .option('--debug', 'print stack traces')
     .addHelpText('after', CREATE_EXAMPLES)
     .showHelpAfterError('(run with --help for usage)')
+    // Commander leaves out `help [command]` when the program itself takes an argument; without it, `help` would name a kernel.
+    .helpCommand(true)
     .enablePositionalOptions()
     .exitOverride();
 

@@ -1,9 +1,10 @@
 // Every command's --help reads as plain text: defaults without quotes or empty-list brackets, and exit 0.
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
 
 const COMMANDS = [[], ['test-run'], ['update'], ['check'], ['kinds']];
 
@@ -31,5 +32,18 @@ describe('--help', () => {
     const commander = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(commander).toContain('Usage: create-clustera-kernel');
     expect(fast).toBe(commander);
+  });
+
+  it('`help` prints the same help and writes nothing; `help kinds` prints the kinds help', async () => {
+    const cwd = makeTempDir('cck-help-');
+    try {
+      const [help, flag, kinds] = await Promise.all([runCli(['help'], { cwd }), runCli(['--help'], { cwd }), runCli(['help', 'kinds'], { cwd })]);
+      expect(help.exitCode, help.stderr).toBe(0);
+      expect(help.stdout).toBe(flag.stdout);
+      expect(kinds.stdout).toContain('Usage: create-clustera-kernel kinds');
+      expect(readdirSync(cwd)).toEqual([]);
+    } finally {
+      removeDir(cwd);
+    }
   });
 });
