@@ -9,8 +9,12 @@ describe('--debug (built CLI)', () => {
   });
   afterEach(() => removeDir(cwd));
 
-  it('prints a stack trace mapped to the TypeScript sources', async () => {
-    const run = await runCli(['k', '--answers', 'missing.json', '--yes', '--debug'], { cwd });
+  // With --no-install --no-git the run stays in dist/fast.cjs; without, it goes through dist/cli.js and its chunks.
+  it.each([
+    ['the full CLI', []],
+    ['dist/fast.cjs', ['--no-install', '--no-git']],
+  ])('prints a stack trace mapped to the TypeScript sources (%s)', async (_bundle, extra) => {
+    const run = await runCli(['k', '--answers', 'missing.json', '--yes', ...extra, '--debug'], { cwd });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/at readAnswersFile \(.*src\/answers-file\.ts:\d+:\d+\)/);
     expect(run.stderr).toMatch(/src\/run-command\.ts:\d+:\d+/);
