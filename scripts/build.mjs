@@ -24,6 +24,7 @@ const shared = {
 
 rmSync('dist', { recursive: true, force: true });
 const templates = precompiledTemplates();
+const sha256 = await assembledSha256();
 
 const cli = await build({
   ...shared,
@@ -35,7 +36,7 @@ const cli = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
-  plugins: [templates, builtinsThroughRequire()],
+  plugins: [templates, sha256, builtinsThroughRequire()],
 });
 // The test that guards lazy loading reads which chunk holds which package from here.
 writeFileSync('dist/bundle-meta.json', JSON.stringify(cli.metafile));
@@ -55,7 +56,7 @@ await build({
   // paths.ts and plan.ts locate the package from their own URL, which a CommonJS file has as __filename.
   banner: { js: "const __moduleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__moduleUrl', PRERENDERED_HELP: JSON.stringify(help) },
-  plugins: [templates, leaveOutLazyImports(['./commands/create.js'])],
+  plugins: [templates, sha256, leaveOutLazyImports(['./commands/create.js'])],
 }).then(({ metafile }) => writeFileSync('dist/fast-meta.json', JSON.stringify(metafile)));
 
 // The handlebars compiler, for templates changed since this build: plan.ts require()s it synchronously, so CommonJS.
@@ -93,42 +94,83 @@ function thirdPartyLicenses(inputs) {
   return `# Third-party licences\n\nThe bundle in this directory includes code from these packages.\n\n${sections.join('\n')}`;
 }
 
-// Swaps src/precompiled-templates.ts for a loader of dist/precompiled/<layer>.cjs: one file per template layer, each
-// .hbs in it under its path in the layer, with its source (a changed template is compiled at run time) and a render
-// function from template-codegen.mjs, or Handlebars' precompiled form for a template beyond that subset.
+// Swaps src/precompiled-templates.ts for a loader of dist/precompiled/<layer>.cjs, one per template layer: each .hbs
+// under its path in the layer with its source (a changed template is compiled at run time) and a render function from
+// template-codegen.mjs (Handlebars' compiled form for a template beyond that subset); and for each file copied as it
+// is, where its text sits in <layer>.copied.txt and its SHA-256, so a scaffold hashes only what it rendered.
 function precompiledTemplates() {
   const layers = new Map();
-  for (const file of listFiles('templates').filter((path) => path.endsWith('.hbs'))) {
+  for (const file of listFiles('templates').filter((path) => !/(^|\/)__pycache__\/|\.pyc$/.test(path))) {
     const [, first, second] = file.split('/');
     const layer = first === 'kinds' ? `kinds/${second}` : first;
     const pathInLayer = file.slice(`templates/${layer}/`.length);
     const source = readFileSync(file, 'utf8');
+    if (!layers.has(layer)) layers.set(layer, { templates: [], copied: [], copiedText: '' });
+    const entry = layers.get(layer);
+    if (!file.endsWith('.hbs')) {
+      const sha256 = createHash('sha256').update(source, 'utf8').digest('hex');
+      const start = entry.copiedText.length;
+      entry.copiedText += source;
+      entry.copied.push(`  ${JSON.stringify(pathInLayer)}: [${start}, ${entry.copiedText.length}, ${JSON.stringify(sha256)}],`);
+      continue;
+    }
     const render = templateToFunction(source);
     if (!render) console.warn(`build: ${file} renders through the Handlebars runtime (it uses more than template-codegen.mjs compiles)`);
     const compiled = render ? `render: ${render}` : `spec: ${Handlebars.precompile(source, { noEscape: true, strict: true })}`;
-    if (!layers.has(layer)) layers.set(layer, []);
-    layers.get(layer).push(`  ${JSON.stringify(pathInLayer)}: { source: ${JSON.stringify(source)}, ${compiled} },`);
+    entry.templates.push(`  ${JSON.stringify(pathInLayer)}: { source: ${JSON.stringify(source)}, ${compiled} },`);
   }
   mkdirSync('dist/precompiled', { recursive: true });
-  // Minified like the bundles: this is parsed on every scaffold.
-  for (const [layer, entries] of layers) {
-    const { code } = transformSync(`${RENDER_HELPERS}\nmodule.exports = {\n${entries.join('\n')}\n};\n`, { minifyWhitespace: true, minifySyntax: true, format: 'cjs' });
-    writeFileSync(`dist/precompiled/${layer.replace('/', '-')}.cjs`, code);
+  for (const [layer, { templates, copied, copiedText }] of layers) {
+    const name = `dist/precompiled/${layer.replace('/', '-')}`;
+    const module = `${RENDER_HELPERS}\nexports.templates = {\n${templates.join('\n')}\n};\nexports.copied = {\n${copied.join('\n')}\n};\n`;
+    // Minified like the bundles: this is parsed on every scaffold. The copied texts are read as a file, not parsed.
+    writeFileSync(`${name}.cjs`, transformSync(module, { minifyWhitespace: true, minifySyntax: true, format: 'cjs' }).code);
+    writeFileSync(`${name}.copied.txt`, copiedText);
   }
   const loader = `import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 export const TEMPLATE_COMPILER_MODULE = './template-compiler.cjs';
 const LAYERS = new Set(${JSON.stringify([...layers.keys()])});
 const loaded = new Map();
-export function precompiledLayer(layer) {
-  if (!LAYERS.has(layer)) return {};
-  if (!loaded.has(layer)) loaded.set(layer, createRequire(import.meta.url)(\`./precompiled/\${layer.replace('/', '-')}.cjs\`));
+function layerFiles(layer) {
+  if (!LAYERS.has(layer)) return { templates: {}, copied: {}, copiedText: () => '' };
+  if (!loaded.has(layer)) {
+    const base = \`./precompiled/\${layer.replace('/', '-')}\`;
+    const { templates, copied } = createRequire(import.meta.url)(\`\${base}.cjs\`);
+    let text;
+    const copiedText = () => (text ??= readFileSync(new URL(\`\${base}.copied.txt\`, import.meta.url), 'utf8'));
+    loaded.set(layer, { templates, copied, copiedText });
+  }
   return loaded.get(layer);
+}
+export function precompiledLayer(layer) {
+  return layerFiles(layer).templates;
+}
+export function copiedFileSha256(layer, file, raw) {
+  const { copied, copiedText } = layerFiles(layer);
+  const entry = copied[file];
+  return entry !== undefined && entry[1] - entry[0] === raw.length && copiedText().slice(entry[0], entry[1]) === raw ? entry[2] : undefined;
 }
 `;
   return {
     name: 'precompiled-templates',
     setup(bundler) {
       bundler.onLoad({ filter: /src[\\/]precompiled-templates\.ts$/ }, () => ({ contents: loader, loader: 'js' }));
+    },
+  };
+}
+
+// Fills src/sha256/wasm-bytes.ts with src/sha256/sha256.wat assembled by wabt, as base64.
+async function assembledSha256() {
+  const wabt = await (await import('wabt')).default();
+  const module = wabt.parseWat('sha256.wat', readFileSync('src/sha256/sha256.wat', 'utf8'), { bulk_memory: true });
+  module.validate();
+  const bytes = Buffer.from(module.toBinary({}).buffer).toString('base64');
+  module.destroy();
+  return {
+    name: 'sha256-wasm',
+    setup(bundler) {
+      bundler.onLoad({ filter: /src[\\/]sha256[\\/]wasm-bytes\.ts$/ }, () => ({ contents: `export const SHA256_WASM = ${JSON.stringify(bytes)};`, loader: 'js' }));
     },
   };
 }

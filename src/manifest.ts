@@ -1,6 +1,6 @@
 // .clustera-kernel.json: where a kernel came from (generator version, answers, hash of each rendered file).
-import { createHash } from 'node:crypto';
 import type { Plan, PlannedFile } from './plan.js';
+import { sha256Hex } from './sha256/sha256.js';
 
 export const MANIFEST_PATH = '.clustera-kernel.json';
 
@@ -11,7 +11,7 @@ export interface Manifest {
 }
 
 export function hashContents(contents: string): string {
-  return `sha256:${createHash('sha256').update(contents, 'utf8').digest('hex')}`;
+  return `sha256:${sha256Hex(contents)}`;
 }
 
 /** Sorted keys at every level, two-space indent, trailing newline: the file diffs cleanly. */

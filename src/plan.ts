@@ -5,7 +5,8 @@ import { join, posix } from 'node:path';
 import type Handlebars from 'handlebars';
 import type { Answers } from './answers.js';
 import { TEMPLATES_DIR } from './paths.js';
-import { TEMPLATE_COMPILER_MODULE, precompiledLayer } from './precompiled-templates.js';
+import { TEMPLATE_COMPILER_MODULE, copiedFileSha256, precompiledLayer } from './precompiled-templates.js';
+import { rememberSha256 } from './sha256/sha256.js';
 import { buildTemplateContext, type TemplateContext } from './template-context.js';
 
 export interface PlannedFile {
@@ -52,6 +53,13 @@ function createRenderer(): (raw: string, layer: string, file: string) => (contex
   };
 }
 
+/** A file copied unchanged; when it is the one the build saw, the manifest takes the build's hash of it. */
+function copiedAsIs(raw: string, layer: string, file: string): string {
+  const sha256 = copiedFileSha256(layer, file, raw);
+  if (sha256 !== undefined) rememberSha256(raw, sha256);
+  return raw;
+}
+
 /** Template-relative path → kernel-relative path. */
 export function outputPath(templatePath: string): string {
   return templatePath
@@ -95,7 +103,7 @@ export function renderPlan(answers: Answers, generatorVersion: string, templates
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, { layer, file, source }]) => {
       const raw = readFileSync(source, 'utf8');
-      const contents = source.endsWith(TEMPLATE_SUFFIX) ? compileTemplate(raw, layer, file)(context) : raw;
+      const contents = source.endsWith(TEMPLATE_SUFFIX) ? compileTemplate(raw, layer, file)(context) : copiedAsIs(raw, layer, file);
       const executable = (statSync(source).mode & 0o111) !== 0;
       return { path, contents, executable };
     });

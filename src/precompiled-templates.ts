@@ -1,6 +1,6 @@
-// Handlebars templates compiled at build time, one module per template layer, keyed by their path in the layer and
-// kept with the source they were compiled from; none when run from src/. scripts/build.mjs replaces this module in
-// the bundles; a template whose source changed since is compiled at run time.
+// What the build made of each template layer, keyed by path in the layer and kept with the source it was made from:
+// templates compiled to functions, and the hashes of the files copied as they are. None when run from src/;
+// scripts/build.mjs replaces this module in the bundles. A file changed since the build is handled as if never seen.
 import type Handlebars from 'handlebars';
 
 export type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
@@ -18,4 +18,9 @@ export interface PrecompiledTemplate {
 /** The compiled templates of one layer ('base', 'kinds/http'): a kernel loads only the layers it is made of. */
 export function precompiledLayer(_layer: string): Readonly<Record<string, PrecompiledTemplate>> {
   return {};
+}
+
+/** The build's SHA-256 of a file the layer copies as it is, when `raw` is exactly the text the build hashed. */
+export function copiedFileSha256(_layer: string, _file: string, _raw: string): string | undefined {
+  return undefined;
 }

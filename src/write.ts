@@ -1,5 +1,4 @@
 // Plan → disk, atomically: render into a temporary directory beside the target, then move it into place.
-import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Plan } from './plan.js';
@@ -11,13 +10,27 @@ const defaultWriter: FileWriter = (path, contents, mode) => writeFileSync(path, 
 
 export const STAGING_PREFIX = '.create-clustera-kernel-';
 
+/** A new, empty directory beside the target; mkdir fails rather than reuse one, so a clash only means another name. */
+function makeStagingDir(parent: string, name: string): string {
+  for (let attempt = 0; ; attempt += 1) {
+    // Unique enough without node:crypto, which alone costs a scaffold several milliseconds to load.
+    const suffix = `${process.pid.toString(36)}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const staging = join(parent, `${STAGING_PREFIX}${name}-${suffix}`);
+    try {
+      // mkdir (unlike mkdtemp's 0700) honours the umask, so the kernel directory gets the user's usual permissions.
+      mkdirSync(staging);
+      return staging;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 10) throw error;
+    }
+  }
+}
+
 /** Writes every planned file into a fresh staging directory beside the target and returns its path. */
 function stagePlan(plan: Plan, targetDir: string, writeFile: FileWriter): string {
   const parent = dirname(targetDir);
   mkdirSync(parent, { recursive: true });
-  // mkdir (unlike mkdtemp's 0700) honours the umask, so the kernel directory gets the user's usual permissions.
-  const staging = join(parent, `${STAGING_PREFIX}${basename(targetDir)}-${randomBytes(6).toString('hex')}`);
-  mkdirSync(staging);
+  const staging = makeStagingDir(parent, basename(targetDir));
   // Each directory is made once, not once per file in it: file creation is most of a scaffold's system time.
   const made = new Set([staging]);
   try {

@@ -1,6 +1,7 @@
 // The bundle renders from templates compiled at build time; what it writes must equal what src/ compiles at run time.
 import { createRequire } from 'node:module';
-import { readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/kinds.js';
@@ -30,7 +31,7 @@ describe('precompiled templates (built CLI)', () => {
     for (const source of sources) {
       const [first, second] = relative(templatesDir, source).split('/');
       const layer = first === 'kinds' ? `kinds/${second}` : first!;
-      const compiled = load(join(REPO_ROOT, 'dist', 'precompiled', `${layer.replace('/', '-')}.cjs`))[relative(join(templatesDir, layer), source)];
+      const compiled = load(join(REPO_ROOT, 'dist', 'precompiled', `${layer.replace('/', '-')}.cjs`)).templates[relative(join(templatesDir, layer), source)];
       expect(compiled?.source, source).toBe(readFileSync(source, 'utf8'));
       expect(typeof compiled?.render, source).toBe('function');
     }
@@ -44,5 +45,23 @@ describe('precompiled templates (built CLI)', () => {
     const plan = withManifest(renderPlan(answers, generatorVersion()));
     expect(listTree(join(cwd, name))).toEqual(plan.files.map((file) => file.path).sort());
     for (const file of plan.files) expect(readFileSync(join(cwd, name, file.path), 'utf8'), file.path).toBe(file.contents);
+  });
+
+  // The manifest takes the build's hash of a copied file only while the file is the exact text the build hashed.
+  it('an edited template file, even one of the same length, gets the hash of what was written', async () => {
+    const templates = join(cwd, 'edited-templates');
+    cpSync(join(REPO_ROOT, 'templates'), templates, { recursive: true });
+    const edited = join(templates, 'base', 'kernel_runtime', 'retry.py');
+    const original = readFileSync(edited, 'utf8');
+    const changed = original.replace('a', 'b');
+    expect(changed.length).toBe(original.length);
+    writeFileSync(edited, changed);
+    const run = await runCli(['edited', '--kind', 'basic', '--yes', '--no-install', '--no-git'], { cwd, env: { CREATE_CLUSTERA_KERNEL_TEMPLATES: templates } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(cwd, 'edited', '.clustera-kernel.json'), 'utf8')) as { files: Record<string, string> };
+    for (const [path, hash] of Object.entries(manifest.files)) {
+      expect(hash, path).toBe(`sha256:${createHash('sha256').update(readFileSync(join(cwd, 'edited', path))).digest('hex')}`);
+    }
+    expect(readFileSync(join(cwd, 'edited', 'kernel_runtime', 'retry.py'), 'utf8')).toBe(changed);
   });
 });
