@@ -90,4 +90,14 @@ describe('in a terminal and a pipe', () => {
     expect(result.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
     expect(result.exitCode, result.stderr).toBe(0);
   });
+
+  // A parent may hand over a non-blocking pipe; when it is full, writes fail with EAGAIN instead of waiting.
+  it('a full non-blocking stdout gets all the output, in order, once the reader drains it', async () => {
+    const helper = join(REPO_ROOT, 'test', 'helpers', 'nonblocking_pipe.py');
+    const run = await execa('python3', [helper, process.execPath, CLI_BIN, 'full-pipe', '--kind', 'basic', '--yes', '--no-install', '--no-git', '--json'], { cwd });
+    const result = JSON.parse(run.stdout) as { exitCode: number; filler: number; leading: number; output: string; stderr: string };
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.leading).toBe(result.filler);
+    expect(JSON.parse(result.output)).toMatchObject({ ok: true, command: 'create', directory: join(cwd, 'full-pipe') });
+  });
 });
