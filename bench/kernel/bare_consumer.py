@@ -4,7 +4,7 @@ import sys
 
 from confluent_kafka import Consumer
 
-bootstrap, topic, group = sys.argv[1:4]
+bootstrap, topic, group, commit_interval_ms = sys.argv[1:5]
 consumer = Consumer(
     {
         "bootstrap.servers": bootstrap,
@@ -12,8 +12,8 @@ consumer = Consumer(
         "auto.offset.reset": "earliest",
         "enable.auto.commit": True,
         "enable.auto.offset.store": False,
-        # The kernel's default COMMIT_INTERVAL_MS, so both commit equally often.
-        "auto.commit.interval.ms": 1000,
+        # The kernel's COMMIT_INTERVAL_MS in the same run, so both commit equally often.
+        "auto.commit.interval.ms": int(commit_interval_ms),
     }
 )
 consumer.subscribe([topic])

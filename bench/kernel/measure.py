@@ -19,14 +19,23 @@ from confluent_kafka import Consumer, TopicPartition
 HERE = Path(__file__).resolve().parent
 
 
-def consumer_command(kind: str, kernel_dir: Path, bootstrap: str, topic: str, group: str, profile: Path | None) -> tuple[list[str], dict[str, str], Path]:
+def consumer_command(
+    kind: str, kernel_dir: Path, bootstrap: str, topic: str, group: str, profile: Path | None, commit_interval_ms: int
+) -> tuple[list[str], dict[str, str], Path]:
     python = str(kernel_dir / ".venv" / "bin" / "python")
     if kind == "kernel":
-        env = {"KAFKA_BOOTSTRAP_SERVERS": bootstrap, "KAFKA_TOPIC": topic, "KAFKA_CONSUMER_GROUP": group, "LOG_LEVEL": "WARNING"}
+        env = {
+            "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "KAFKA_TOPIC": topic,
+            "KAFKA_CONSUMER_GROUP": group,
+            "LOG_LEVEL": "WARNING",
+            "COMMIT_INTERVAL_MS": str(commit_interval_ms),
+        }
         profiler = ["-m", "cProfile", "-o", str(profile)] if profile else []
         return [python, *profiler, "main.py"], env, kernel_dir
-    script = {"bare": "bare_consumer.py", "seed": "seed_consumer.py"}[kind]
-    return [python, str(HERE / script), bootstrap, topic, group], {}, HERE
+    if kind == "bare":
+        return [python, str(HERE / "bare_consumer.py"), bootstrap, topic, group, str(commit_interval_ms)], {}, HERE
+    return [python, str(HERE / "seed_consumer.py"), bootstrap, topic, group], {}, HERE
 
 
 def end_offsets(client: Consumer, topic: str) -> list[TopicPartition]:
@@ -48,6 +57,8 @@ def main() -> None:
     parser.add_argument("--record", type=Path, required=True)
     parser.add_argument("--max-seconds", type=float, default=0)
     parser.add_argument("--profile", type=Path, help="run the kernel under cProfile and write its stats here")
+    # The end of a run is the first background commit after the last message, so the interval is the timing's resolution.
+    parser.add_argument("--commit-interval-ms", type=int, default=1000, help="COMMIT_INTERVAL_MS of the kernel and the bare loop")
     args = parser.parse_args()
 
     group = f"bench-{args.kind}-{uuid.uuid4().hex[:8]}"
@@ -55,7 +66,7 @@ def main() -> None:
     reader = Consumer({"bootstrap.servers": args.bootstrap, "group.id": group, "enable.auto.commit": False})
     ends = end_offsets(reader, args.topic)
     total = sum(tp.offset for tp in ends)
-    command, extra_env, cwd = consumer_command(args.kind, args.kernel_dir, args.bootstrap, args.topic, group, args.profile)
+    command, extra_env, cwd = consumer_command(args.kind, args.kernel_dir, args.bootstrap, args.topic, group, args.profile, args.commit_interval_ms)
 
     started = time.monotonic()
     child = subprocess.Popen(command, cwd=cwd, env={**os.environ, **extra_env})
