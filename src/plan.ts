@@ -5,7 +5,7 @@ import { join, posix } from 'node:path';
 import type Handlebars from 'handlebars';
 import type { Answers } from './answers.js';
 import { TEMPLATES_DIR } from './paths.js';
-import { TEMPLATE_COMPILER_MODULE, copiedFileSha256, precompiledLayer } from './precompiled-templates.js';
+import { TEMPLATE_COMPILER_MODULE, copiedFileSha256, precompiledTemplate } from './precompiled-templates.js';
 import { rememberSha256 } from './sha256/sha256.js';
 import { buildTemplateContext, type TemplateContext } from './template-context.js';
 
@@ -46,9 +46,8 @@ function createRenderer(): (raw: string, layer: string, file: string) => (contex
   let handlebars: typeof Handlebars | undefined;
   const loadHandlebars = () => (handlebars ??= withHelpers(loadCompiler().create()));
   return (raw, layer, file) => {
-    const compiled = precompiledLayer(layer)[file];
-    // A string comparison, not a hash: it is exact and needs no crypto module on the way.
-    if (compiled?.source === raw) return compiled.render ?? loadHandlebars().template(compiled.spec!);
+    const compiled = precompiledTemplate(layer, file, raw);
+    if (compiled) return compiled.render ?? loadHandlebars().template(compiled.spec!);
     return loadHandlebars().compile(raw, TEMPLATE_OPTIONS);
   };
 }

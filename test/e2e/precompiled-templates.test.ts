@@ -5,14 +5,14 @@ import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/kinds.js';
-import { withManifest } from '../../src/manifest.js';
+import { hashContents, withManifest } from '../../src/manifest.js';
 import { generatorVersion } from '../../src/paths.js';
 import { renderPlan } from '../../src/plan.js';
 import { REPO_ROOT, listTree, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
 
-function templateSources(dir: string): string[] {
+function templateFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.hbs'))
+    .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
@@ -23,17 +23,22 @@ describe('precompiled templates (built CLI)', () => {
   });
   afterAll(() => removeDir(cwd));
 
-  it('the build left every template as a plain render function with its exact source, so the cheap path is the one taken', () => {
+  it('the build left every template as a plain render function and every file its exact text, so the cheap path is the one taken', () => {
     const templatesDir = join(REPO_ROOT, 'templates');
-    const sources = templateSources(templatesDir);
-    expect(sources.length).toBeGreaterThan(0);
+    const files = templateFiles(templatesDir);
+    expect(files.filter((file) => file.endsWith('.hbs')).length).toBeGreaterThan(0);
     const load = createRequire(import.meta.url);
-    for (const source of sources) {
+    for (const source of files) {
       const [first, second] = relative(templatesDir, source).split('/');
       const layer = first === 'kinds' ? `kinds/${second}` : first!;
-      const compiled = load(join(REPO_ROOT, 'dist', 'precompiled', `${layer.replace('/', '-')}.cjs`)).templates[relative(join(templatesDir, layer), source)];
-      expect(compiled?.source, source).toBe(readFileSync(source, 'utf8'));
-      expect(typeof compiled?.render, source).toBe('function');
+      const built = join(REPO_ROOT, 'dist', 'precompiled', layer.replace('/', '-'));
+      const { templates, copied } = load(`${built}.cjs`);
+      const pathInLayer = relative(join(templatesDir, layer), source);
+      const entry = source.endsWith('.hbs') ? templates[pathInLayer] : copied[pathInLayer];
+      const [start, end] = entry.range as [number, number];
+      expect(readFileSync(`${built}.sources.txt`, 'utf8').slice(start, end), source).toBe(readFileSync(source, 'utf8'));
+      if (source.endsWith('.hbs')) expect(typeof entry.render, source).toBe('function');
+      else expect(`sha256:${entry.sha256}`, source).toBe(hashContents(readFileSync(source, 'utf8')));
     }
   });
 
