@@ -28,7 +28,7 @@ const sha256 = await assembledSha256();
 
 const cli = await build({
   ...shared,
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { cli: 'src/entry/cli.ts' },
   outdir: 'dist',
   // Chunks sit beside cli.js so paths.ts finds the package root one level up from any of them.
   chunkNames: '[name]-[hash]',
@@ -41,12 +41,12 @@ const cli = await build({
 // The test that guards lazy loading reads which chunk holds which package from here.
 writeFileSync('dist/bundle-meta.json', JSON.stringify(cli.metafile));
 
-// The fast path (src/fast-path.ts) as one CommonJS file: Node loads it without the ES module loader, about 20 ms
+// The fast path (src/entry/fast-path.ts) as one CommonJS file: Node loads it without the ES module loader, about 20 ms
 // sooner than the split bundle. It holds create without its lazy parts, so the full CLI stays the only copy of those.
 const help = await prerenderedHelp(cli.metafile);
 await build({
   ...shared,
-  entryPoints: { fast: 'src/fast-path.ts' },
+  entryPoints: { fast: 'src/entry/fast-path.ts' },
   outfile: 'dist/fast.cjs',
   format: 'cjs',
   splitting: false,
@@ -56,7 +56,7 @@ await build({
   // paths.ts and plan.ts locate the package from their own URL, which a CommonJS file has as __filename.
   banner: { js: "const __moduleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__moduleUrl', PRERENDERED_HELP: JSON.stringify(help) },
-  plugins: [templates, sha256, leaveOutLazyImports(['./commands/create.js'])],
+  plugins: [templates, sha256, leaveOutLazyImports(['../commands/create.js'])],
 }).then(({ metafile }) => writeFileSync('dist/fast-meta.json', JSON.stringify(metafile)));
 
 // The handlebars compiler, for templates changed since this build: plan.ts require()s it synchronously, so CommonJS.
@@ -94,24 +94,24 @@ function thirdPartyLicenses(inputs) {
   return `# Third-party licences\n\nThe bundle in this directory includes code from these packages.\n\n${sections.join('\n')}`;
 }
 
-// Fills src/sha256/wasm-bytes.ts with src/sha256/sha256.wat assembled by wabt, as base64.
+// Fills src/render/sha256/wasm-bytes.ts with src/render/sha256/sha256.wat assembled by wabt, as base64.
 async function assembledSha256() {
   const wabt = await (await import('wabt')).default();
-  const module = wabt.parseWat('sha256.wat', readFileSync('src/sha256/sha256.wat', 'utf8'), { bulk_memory: true });
+  const module = wabt.parseWat('sha256.wat', readFileSync('src/render/sha256/sha256.wat', 'utf8'), { bulk_memory: true });
   module.validate();
   const bytes = Buffer.from(module.toBinary({}).buffer).toString('base64');
   module.destroy();
   return {
     name: 'sha256-wasm',
     setup(bundler) {
-      bundler.onLoad({ filter: /src[\\/]sha256[\\/]wasm-bytes\.ts$/ }, () => ({ contents: `export const SHA256_WASM = ${JSON.stringify(bytes)};`, loader: 'js' }));
+      bundler.onLoad({ filter: /src[\\/]render[\\/]sha256[\\/]wasm-bytes\.ts$/ }, () => ({ contents: `export const SHA256_WASM = ${JSON.stringify(bytes)};`, loader: 'js' }));
     },
   };
 }
 
 // Commander's help for the bare command as it prints it to anything but a terminal: wrapped at 80 columns.
 async function prerenderedHelp(metafile) {
-  const [chunk] = Object.entries(metafile.outputs).filter(([, output]) => output.entryPoint === 'src/program.ts').map(([path]) => path);
+  const [chunk] = Object.entries(metafile.outputs).filter(([, output]) => output.entryPoint === 'src/entry/program.ts').map(([path]) => path);
   const { buildProgram } = await import(pathToFileURL(chunk).href);
   let text = '';
   const program = buildProgram({ exitCode: 0 });

@@ -1,12 +1,12 @@
 // The templates as the build leaves them in dist/precompiled/, and the esbuild plugin that points
-// src/precompiled-templates.ts at them.
+// src/render/precompiled-templates.ts at them.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { transformSync } from 'esbuild';
 import Handlebars from 'handlebars';
 import { RENDER_HELPERS, templateToFunction } from './template-codegen.mjs';
 
-// Swaps src/precompiled-templates.ts for a loader of dist/precompiled/<layer>.cjs, one per template layer, keyed by
+// Swaps src/render/precompiled-templates.ts for a loader of dist/precompiled/<layer>.cjs, one per template layer, keyed by
 // path in the layer: each .hbs as a render function from template-codegen.mjs (Handlebars' compiled form for a
 // template beyond that subset), each file copied as it is with its SHA-256, so a scaffold hashes only what it
 // rendered. Either is used only while the file is exactly the text the build saw, kept in <layer>.sources.txt
@@ -71,7 +71,7 @@ export function copiedFileSha256(layer, file, raw) {
   return {
     name: 'precompiled-templates',
     setup(bundler) {
-      bundler.onLoad({ filter: /src[\\/]precompiled-templates\.ts$/ }, () => ({ contents: loader, loader: 'js' }));
+      bundler.onLoad({ filter: /src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({ contents: loader, loader: 'js' }));
     },
   };
 }

@@ -1,6 +1,6 @@
 // A first commit for the new kernel, unless it already lives inside someone's git work tree.
 import { execa } from 'execa';
-import { runCommand, type CommandRun } from './install.js';
+import { runCommand, type CommandRun } from './create/install.js';
 
 export async function isInsideWorkTree(dir: string): Promise<boolean> {
   const result = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, reject: false });

@@ -1,7 +1,7 @@
 // check: does the kernel's recorded render differ from what the current templates render? Offline, no git, no merge.
-import { hashContents } from '../manifest.js';
+import { hashContents } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
-import { renderPlan } from '../plan.js';
+import { renderPlan } from '../render/plan.js';
 import { filesWithConflictMarkers } from '../update/conflict-markers.js';
 import { loadKernel, readDiskFiles, resolveAnswers } from '../update/load-kernel.js';
 

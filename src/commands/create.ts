@@ -1,21 +1,21 @@
 // create: answers → plan → disk, then the optional install and first commit.
 import { relative } from 'node:path';
-import type { Answers } from '../answers.js';
-import { readAnswersFile, type AnswersFile } from '../answers-file.js';
+import type { Answers } from '../create/answers.js';
+import { readAnswersFile, type AnswersFile } from '../create/answers-file.js';
 import { FailureError } from '../errors.js';
-import { setResumeHint } from '../interrupt.js';
-import type { CommandRun } from '../install.js';
+import { setResumeHint } from '../output/interrupt.js';
+import type { CommandRun } from '../create/install.js';
 import { BASE_ENV, findKind, type KindName } from '../kinds.js';
-import { withManifest } from '../manifest.js';
+import { withManifest } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
-import { renderPlan } from '../plan.js';
-import type { Prompter } from '../prompter.js';
-import type { Reporter } from '../reporter.js';
-import { resolveCreateInputs, type CreateFlags } from '../resolve-inputs.js';
-import { assertTargetWritable } from '../target.js';
-import { drawTree } from '../tree.js';
-import { topicWarning } from '../validate.js';
-import { writePlan } from '../write.js';
+import { renderPlan } from '../render/plan.js';
+import type { Prompter } from '../output/prompter.js';
+import type { Reporter } from '../output/reporter.js';
+import { resolveCreateInputs, type CreateFlags } from '../create/resolve-inputs.js';
+import { assertTargetWritable } from '../create/target.js';
+import { drawTree } from '../output/tree.js';
+import { topicWarning } from '../create/validate.js';
+import { writePlan } from '../create/write.js';
 
 export interface CreateOptions extends CreateFlags {
   answers?: string;
@@ -84,7 +84,7 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
 
   if (inputs.install) {
     // execa loads only when a command is actually run.
-    const { installKernel } = await import('../install.js');
+    const { installKernel } = await import('../create/install.js');
     setResumeHint(`The kernel is kept; to install its dependencies: cd ${shellPath(inputs.targetDir)} && uv sync`);
     const run = await reporter.task('Installing dependencies with uv sync', async () => installKernel(inputs.targetDir, await io.uvEnv()), (r) =>
       r.ok ? 'Dependencies installed.' : 'uv sync failed.',

@@ -2,9 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { kernelDirectory } from '../find-kernel.js';
+import { kernelDirectory } from '../render/find-kernel.js';
 import { findKind, type Kind } from '../kinds.js';
-import { MANIFEST_PATH } from '../manifest.js';
+import { MANIFEST_PATH } from '../render/manifest.js';
 
 export interface KernelDir {
   dir: string;

@@ -1,6 +1,6 @@
 // Shows the kernel's log while a test-run waits: behind a spinner on a terminal, as plain lines in CI or pipes.
 import type { Writable } from 'node:stream';
-import { startSpinner, type Spinner } from '../spinner.js';
+import { startSpinner, type Spinner } from '../output/spinner.js';
 
 export interface Progress {
   step(message: string): void;

@@ -1,7 +1,7 @@
 // The per-file rules of update: old hashes, the user's files and the new render → what happens to each file.
-import { mergeThreeWay, mergeTwoWay } from '../disk/merge.js';
-import { hashContents } from '../manifest.js';
-import type { PlannedFile } from '../plan.js';
+import { mergeThreeWay, mergeTwoWay } from './merge.js';
+import { hashContents } from '../render/manifest.js';
+import type { PlannedFile } from '../render/plan.js';
 
 export type Outcome = 'unchanged' | 'updated' | 'merged' | 'conflicted' | 'added' | 'removed' | 'kept' | 'left-deleted';
 

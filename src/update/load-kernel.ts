@@ -1,12 +1,12 @@
 // What update and check both start from: the kernel directory, its manifest, its answers and its files on disk.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Answers } from '../answers.js';
+import type { Answers } from '../create/answers.js';
 import { UsageError } from '../errors.js';
-import { kernelDirectory } from '../find-kernel.js';
-import { compareVersions, MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
+import { kernelDirectory } from '../render/find-kernel.js';
+import { compareVersions, MANIFEST_PATH, parseManifest, type Manifest } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
-import { quote, validateGroup, validateKind, validateName, validateTopic } from '../validate.js';
+import { quote, validateGroup, validateKind, validateName, validateTopic } from '../create/validate.js';
 import type { DiskFile } from './decide-files.js';
 
 export interface LoadedKernel {

@@ -1,9 +1,9 @@
 // The exact old render of a kernel: every candidate file is checked against the sha256 the manifest recorded,
 // so only a byte-identical base is ever used; files no candidate matches get a two-way merge instead.
-import type { Answers } from '../answers.js';
+import type { Answers } from '../create/answers.js';
 import { baseRefName, commitsChanging, readGitBlobs } from '../git.js';
-import { hashContents, MANIFEST_PATH, type Manifest } from '../manifest.js';
-import { renderPlan } from '../plan.js';
+import { hashContents, MANIFEST_PATH, type Manifest } from '../render/manifest.js';
+import { renderPlan } from '../render/plan.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { publishedTemplatesDir } from './published-templates.js';
 

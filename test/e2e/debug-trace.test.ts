@@ -16,8 +16,8 @@ describe('--debug (built CLI)', () => {
   ])('prints a stack trace mapped to the TypeScript sources (%s)', async (_bundle, extra) => {
     const run = await runCli(['k', '--answers', 'missing.json', '--yes', ...extra, '--debug'], { cwd });
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toMatch(/at readAnswersFile \(.*src\/answers-file\.ts:\d+:\d+\)/);
-    expect(run.stderr).toMatch(/src\/run-command\.ts:\d+:\d+/);
+    expect(run.stderr).toMatch(/at readAnswersFile \(.*src\/create\/answers-file\.ts:\d+:\d+\)/);
+    expect(run.stderr).toMatch(/src\/entry\/command-runner\.ts:\d+:\d+/);
   });
 
   it('prints one sentence and no trace without it', async () => {

@@ -82,7 +82,7 @@ describe('lazy loading (built CLI)', () => {
     expect(inputs).toContain('src/commands/create.ts');
     expect(inputs.filter((input) => input.startsWith('node_modules/') || input.startsWith('src/infra/'))).toEqual([]);
     expect(inputs.filter((input) => input.startsWith('left-out:'))).toEqual(
-      expect.arrayContaining(['left-out:../install.js', 'left-out:../git.js', 'left-out:@clack/prompts', 'left-out:./commands/test-run.js']),
+      expect.arrayContaining(['left-out:../create/install.js', 'left-out:../git.js', 'left-out:@clack/prompts', 'left-out:../commands/test-run.js']),
     );
   });
 

@@ -5,9 +5,9 @@ import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/kinds.js';
-import { hashContents, withManifest } from '../../src/manifest.js';
+import { hashContents, withManifest } from '../../src/render/manifest.js';
 import { generatorVersion } from '../../src/paths.js';
-import { renderPlan } from '../../src/plan.js';
+import { renderPlan } from '../../src/render/plan.js';
 import { REPO_ROOT, listTree, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
 
 function templateFiles(dir: string): string[] {

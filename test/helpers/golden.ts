@@ -1,8 +1,8 @@
 // The golden render of each kind: one fixed set of answers, every file of the plan with its executable bit.
 import { join } from 'node:path';
 import type { KindName } from '../../src/kinds.js';
-import { withManifest } from '../../src/manifest.js';
-import { renderPlan } from '../../src/plan.js';
+import { withManifest } from '../../src/render/manifest.js';
+import { renderPlan } from '../../src/render/plan.js';
 
 export const GOLDEN_DIR = join(import.meta.dirname, '..', 'unit', 'golden');
 

@@ -1,8 +1,8 @@
 // The create fast path must read a command line exactly as commander does, or leave it to commander.
 import { describe, expect, it } from 'vitest';
-import { parseCreateFastPath } from '../../src/create-fast-path.js';
-import { buildProgram } from '../../src/program.js';
-import type { GlobalOptions } from '../../src/run-command.js';
+import { parseCreateFastPath } from '../../src/entry/create-fast-path.js';
+import { buildProgram } from '../../src/entry/program.js';
+import type { GlobalOptions } from '../../src/entry/command-runner.js';
 
 async function commanderReads(args: string[]): Promise<{ directory: string | undefined; options: GlobalOptions }> {
   let read: { directory: string | undefined; options: GlobalOptions } | undefined;

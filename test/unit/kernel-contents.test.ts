@@ -1,7 +1,7 @@
 // What every rendered kernel holds beyond its golden text: only its own dependencies, its own samples, public imports.
 import { describe, expect, it } from 'vitest';
 import { DEV_DEPENDENCIES, KINDS, type KindName } from '../../src/kinds.js';
-import { renderPlan } from '../../src/plan.js';
+import { renderPlan } from '../../src/render/plan.js';
 
 function fileOf(kind: KindName, path: string): string {
   const file = renderPlan({ name: 'x-k', topic: 'the-topic', kind, group: 'the-group' }, '0').files.find((f) => f.path === path);

@@ -1,6 +1,6 @@
 // Reading a kernel's manifest back: update trusts nothing in it that could reach outside the kernel.
 import { describe, expect, it } from 'vitest';
-import { compareVersions, parseManifest } from '../../src/manifest.js';
+import { compareVersions, parseManifest } from '../../src/render/manifest.js';
 
 describe('parseManifest', () => {
   it('refuses paths that point outside the kernel, since update writes and removes them', () => {

@@ -1,7 +1,7 @@
 // .clustera-kernel.json is stable: sorted keys, two-space indent, trailing newline, a hash per rendered file.
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_PATH, hashContents, stableJson, withManifest } from '../../src/manifest.js';
-import type { Plan } from '../../src/plan.js';
+import { MANIFEST_PATH, hashContents, stableJson, withManifest } from '../../src/render/manifest.js';
+import type { Plan } from '../../src/render/plan.js';
 
 const plan: Plan = {
   answers: { name: 'demo-kernel', topic: 'orders', kind: 'http', group: 'demo-kernel-group' },

@@ -1,7 +1,7 @@
 // Property: whatever the user and the template change, the merge never silently drops a user's line.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeThreeWay, mergeTwoWay } from '../../src/disk/merge.js';
+import { mergeThreeWay, mergeTwoWay } from '../../src/update/merge.js';
 
 const RUNS = 2_000;
 

@@ -1,7 +1,7 @@
 // The merges update relies on, on small files whose right answer is obvious.
 import { describe, expect, it } from 'vitest';
-import { mergeThreeWay, mergeTwoWay, splitLines } from '../../src/disk/merge.js';
-import { unifiedDiff } from '../../src/disk/unified-diff.js';
+import { mergeThreeWay, mergeTwoWay, splitLines } from '../../src/update/merge.js';
+import { unifiedDiff } from '../../src/update/unified-diff.js';
 
 const lines = (...items: string[]) => items.map((item) => `${item}\n`).join('');
 

@@ -2,7 +2,7 @@
 // Refresh on purpose with `npm run snapshots:update`.
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/kinds.js';
-import { renderPlan } from '../../src/plan.js';
+import { renderPlan } from '../../src/render/plan.js';
 import { renderGolden } from '../helpers/golden.js';
 
 describe('rendered plan of each kind', () => {

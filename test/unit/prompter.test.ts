@@ -2,8 +2,8 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/errors.js';
-import { createClackPrompter } from '../../src/prompter.js';
-import { resolveCreateInputs } from '../../src/resolve-inputs.js';
+import { createClackPrompter } from '../../src/output/prompter.js';
+import { resolveCreateInputs } from '../../src/create/resolve-inputs.js';
 
 class CapturedOutput extends Writable {
   text = '';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import type { Prompter } from '../../src/prompter.js';
-import { resolveCreateInputs } from '../../src/resolve-inputs.js';
+import type { Prompter } from '../../src/output/prompter.js';
+import { resolveCreateInputs } from '../../src/create/resolve-inputs.js';
 
 /** A prompter that answers from a script and records every question. */
 function scriptedPrompter(answers: Record<string, string | boolean>): Prompter & { asked: string[] } {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import wabt from 'wabt';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sha256From } from '../../src/sha256/sha256.js';
+import { sha256From } from '../../src/render/sha256/sha256.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 const reference = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

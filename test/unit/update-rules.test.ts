@@ -1,6 +1,6 @@
 // The per-file rules of update, one file per rule, computed without a disk.
 import { describe, expect, it } from 'vitest';
-import { hashContents } from '../../src/manifest.js';
+import { hashContents } from '../../src/render/manifest.js';
 import { changesDisk, decideFiles, pathsNeedingBase, type DiskFile, type UpdateInputs } from '../../src/update/decide-files.js';
 
 const old = { same: 'a\n', untouched: 'old\n', edited: 'a\nb\nc\n', deleted: 'x\n', dropped: 'd\n', droppedEdited: 'e\n', exec: 'run\n' };

@@ -2,7 +2,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyChanges, applyJournal, prepareChanges, recoverInterruptedUpdate, stagingDirOf, type FileChange } from '../../src/disk/update-transaction.js';
+import { applyChanges, applyJournal, prepareChanges, recoverInterruptedUpdate, stagingDirOf, type FileChange } from '../../src/update/update-transaction.js';
 import { makeTempDir, removeDir } from '../helpers/cli.js';
 
 function snapshot(dir: string): Record<string, string> {

@@ -2,9 +2,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/plan.js';
-import { assertTargetWritable } from '../../src/target.js';
-import { writePlan, type FileWriter } from '../../src/write.js';
+import type { Plan } from '../../src/render/plan.js';
+import { assertTargetWritable } from '../../src/create/target.js';
+import { writePlan, type FileWriter } from '../../src/create/write.js';
 import { listTree, makeTempDir, removeDir } from '../helpers/cli.js';
 
 const plan: Plan = {

@@ -1,7 +1,7 @@
 // Questions asked through @clack/prompts; the streams are injectable so the flow is testable without a terminal.
 import type { Readable, Writable } from 'node:stream';
 import * as clack from '@clack/prompts';
-import { CancelledError } from './errors.js';
+import { CancelledError } from '../errors.js';
 
 export interface Choice {
   value: string;

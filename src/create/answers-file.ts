@@ -1,7 +1,7 @@
 // --answers <file.json>: every create input from a file, for CI.
 import { readFileSync } from 'node:fs';
 import type { GivenInputs } from './answers.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 export type AnswersFile = GivenInputs;
 

@@ -1,6 +1,6 @@
 // What templates see: the answers plus facts derived from the kinds table.
-import type { Answers } from './answers.js';
-import { BASE_DEPENDENCIES, BASE_ENV, DEV_DEPENDENCIES, KINDS, findKind, type EnvVar } from './kinds.js';
+import type { Answers } from '../create/answers.js';
+import { BASE_DEPENDENCIES, BASE_ENV, DEV_DEPENDENCIES, KINDS, findKind, type EnvVar } from '../kinds.js';
 
 export interface TemplateContext {
   name: string;

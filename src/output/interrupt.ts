@@ -1,6 +1,6 @@
 // Ctrl-C exits 130 with one line on what is left behind; a step that leaves work half done sets that line.
 import { stderr } from './direct-output.js';
-import { EXIT } from './errors.js';
+import { EXIT } from '../errors.js';
 
 let resumeHint: string | undefined;
 

@@ -1,8 +1,8 @@
 // Is the target safe to write into? Empty or missing is; non-empty needs --force and no clashing file.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from './errors.js';
-import type { Plan } from './plan.js';
+import { UsageError } from '../errors.js';
+import type { Plan } from '../render/plan.js';
 
 export type TargetState = 'missing' | 'empty' | 'non-empty';
 

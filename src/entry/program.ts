@@ -1,10 +1,10 @@
 // The full command line through commander: every subcommand, help, version and usage errors.
 import { Command, CommanderError, Option } from 'commander';
-import { formatKinds, listKinds } from './commands/kinds.js';
-import { EXIT, exitCodeOf } from './errors.js';
-import { KIND_NAMES } from './kinds.js';
-import { generatorVersion } from './paths.js';
-import { reportError, runCreate, runGuarded, writeJson, type GlobalOptions } from './run-command.js';
+import { formatKinds, listKinds } from '../commands/kinds.js';
+import { EXIT, exitCodeOf } from '../errors.js';
+import { KIND_NAMES } from '../kinds.js';
+import { generatorVersion } from '../paths.js';
+import { reportError, runCreate, runGuarded, writeJson, type GlobalOptions } from './command-runner.js';
 
 const CREATE_EXAMPLES = `
 Examples:
@@ -73,8 +73,8 @@ export function buildProgram(run: { exitCode: number }, create: (directory: stri
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--debug', 'print stack traces')
     .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel test-run my-kernel\n  $ create-clustera-kernel test-run --bootstrap-server localhost:9092 --messages 1000 --json')
-    .action(async (directory: string | undefined, options: import('./commands/test-run.js').TestRunFlags) => {
-      const { runTestRunCommand } = await import('./commands/test-run.js');
+    .action(async (directory: string | undefined, options: import('../commands/test-run.js').TestRunFlags) => {
+      const { runTestRunCommand } = await import('../commands/test-run.js');
       run.exitCode = await runTestRunCommand(directory, options);
     });
 
@@ -96,7 +96,7 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
     .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel update\n  $ create-clustera-kernel update my-kernel --dry-run\n  $ create-clustera-kernel update --set topic=orders.v2')
     .action(async (dir: string | undefined, options: { dryRun?: boolean; set?: string[]; force?: boolean; json?: boolean; debug?: boolean }) => {
       run.exitCode = await runGuarded('update', options, async (reporter, committing) => {
-        const { updateKernel } = await import('./commands/update.js');
+        const { updateKernel } = await import('../commands/update.js');
         const result = await updateKernel(dir, options, reporter, committing);
         return { value: result, exitCode: result.ok ? EXIT.ok : EXIT.failure };
       });
@@ -110,7 +110,7 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
     .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel check\n  $ npx create-clustera-kernel check --json')
     .action(async (dir: string | undefined, options: { json?: boolean; debug?: boolean }) => {
       run.exitCode = await runGuarded('check', options, async (reporter) => {
-        const { checkKernel, checkPassed, formatCheck } = await import('./commands/check.js');
+        const { checkKernel, checkPassed, formatCheck } = await import('../commands/check.js');
         const result = checkKernel(dir);
         const passed = checkPassed(result);
         if (passed) reporter.success(formatCheck(result));

@@ -2,9 +2,9 @@
 // Built as one CommonJS file (dist/fast.cjs) that Node loads without its ES module machinery; every other command line
 // returns undefined before anything is done, and the full CLI (dist/cli.js) takes it from the start.
 import { parseCreateFastPath, type FastCreate } from './create-fast-path.js';
-import { stdout } from './direct-output.js';
-import { isInteractive, runCreate, usesFancyOutput } from './run-command.js';
-import { isTerminal } from './terminal.js';
+import { stdout } from '../output/direct-output.js';
+import { isInteractive, runCreate, usesFancyOutput } from './command-runner.js';
+import { isTerminal } from '../output/terminal.js';
 
 /** Help as commander prints it 80 columns wide, as it does to a pipe or file; scripts/build.mjs fills it in. */
 declare const PRERENDERED_HELP: string;

@@ -1,5 +1,5 @@
 // The validated inputs of a kernel: everything a render depends on besides the templates.
-import type { KindName } from './kinds.js';
+import type { KindName } from '../kinds.js';
 
 export interface Answers {
   name: string;

@@ -1,9 +1,9 @@
 // Every create input is resolved the same way: flag → answers file → prompt (when interactive) → default.
 import { basename, resolve } from 'node:path';
 import type { Answers, GivenInputs } from './answers.js';
-import { UsageError } from './errors.js';
-import { KINDS, type KindName } from './kinds.js';
-import type { Prompter } from './prompter.js';
+import { UsageError } from '../errors.js';
+import { KINDS, type KindName } from '../kinds.js';
+import type { Prompter } from '../output/prompter.js';
 import { unusableTargetProblem } from './target.js';
 import { validateDirectory, validateGroup, validateKind, validateName, validateTopic } from './validate.js';
 

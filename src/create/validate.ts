@@ -1,6 +1,6 @@
 // Strict checks of every value that flows into generated Python, TOML, YAML, JSON, Dockerfile and Markdown.
 // Each returns undefined when the value is good, otherwise one sentence saying what is wrong and how to fix it.
-import { KIND_NAMES } from './kinds.js';
+import { KIND_NAMES } from '../kinds.js';
 
 const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const KAFKA_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;

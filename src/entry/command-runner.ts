@@ -1,12 +1,12 @@
 // Running a command once its arguments are parsed: the reporter, Ctrl-C, --json, and the exit code of a result or error.
-import type { CreateOptions, CreateResult } from './commands/create.js';
-import { stderr, stdout } from './direct-output.js';
-import { CancelledError, EXIT, exitCodeOf } from './errors.js';
-import { exitOnInterrupt } from './interrupt.js';
-import { generatorVersion } from './paths.js';
-import type { Prompter } from './prompter.js';
-import { createReporter, openReporter, type Reporter } from './reporter.js';
-import { isTerminal } from './terminal.js';
+import type { CreateOptions, CreateResult } from '../commands/create.js';
+import { stderr, stdout } from '../output/direct-output.js';
+import { CancelledError, EXIT, exitCodeOf } from '../errors.js';
+import { exitOnInterrupt } from '../output/interrupt.js';
+import { generatorVersion } from '../paths.js';
+import type { Prompter } from '../output/prompter.js';
+import { createReporter, openReporter, type Reporter } from '../output/reporter.js';
+import { isTerminal } from '../output/terminal.js';
 
 export interface GlobalOptions extends CreateOptions {
   json?: boolean;
@@ -64,11 +64,11 @@ export async function runCreate(directory: string | undefined, options: GlobalOp
   const prompter: Prompter | undefined = interactive ? await openPrompter() : undefined;
   const stopHandlingInterrupt = exitOnInterrupt();
   try {
-    const { createKernel } = await import('./commands/create.js');
+    const { createKernel } = await import('../commands/create.js');
     const result = await createKernel(directory, options, { prompter, reporter, uvEnv: userUvEnvironment });
     // test-run handles Ctrl-C itself: it must stop the kernel and clean up before exiting.
     stopHandlingInterrupt();
-    const testRun = result.testRun && result.ok && !result.dryRun ? await (await import('./commands/test-run.js')).testRunAfterCreate(result.directory, options) : undefined;
+    const testRun = result.testRun && result.ok && !result.dryRun ? await (await import('../commands/test-run.js')).testRunAfterCreate(result.directory, options) : undefined;
     if (options.json) writeJson(testRun ? { ...result, ok: testRun.ok, testRun } : result);
     return !result.ok ? EXIT.failure : (testRun?.exitCode ?? EXIT.ok);
   } catch (error) {
@@ -82,13 +82,13 @@ export async function runCreate(directory: string | undefined, options: GlobalOp
 }
 
 async function openPrompter(): Promise<Prompter> {
-  const [{ intro }, { createClackPrompter }] = await Promise.all([import('@clack/prompts'), import('./prompter.js')]);
+  const [{ intro }, { createClackPrompter }] = await Promise.all([import('@clack/prompts'), import('../output/prompter.js')]);
   intro(`create-clustera-kernel ${generatorVersion()}`);
   return createClackPrompter();
 }
 
 async function userUvEnvironment(): Promise<NodeJS.ProcessEnv> {
-  const { resolveUvEnvironment } = await import('./infra/uv-env.js');
+  const { resolveUvEnvironment } = await import('../infra/uv-env.js');
   return resolveUvEnvironment(process.env, { forbidPythonDownloads: false });
 }
 

@@ -2,7 +2,7 @@
 // A run killed after the journal is committed is rolled back by the next run (recoverInterruptedUpdate).
 import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { STAGING_PREFIX } from '../write.js';
+import { STAGING_PREFIX } from '../create/write.js';
 
 export interface FileChange {
   path: string;

@@ -1,7 +1,7 @@
 // Plan → disk, atomically: render into a temporary directory beside the target, then move it into place.
 import { linkSync, mkdirSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Plan } from './plan.js';
+import type { Plan } from '../render/plan.js';
 import type { TargetState } from './target.js';
 
 export type FileWriter = (path: string, contents: string, mode: number) => void;

@@ -1,7 +1,7 @@
 // The usual create command line (a directory and known flags), parsed without loading commander. Anything else —
 // a subcommand, help, version, an unknown or malformed flag — returns undefined, and commander parses it as always.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { GlobalOptions } from './run-command.js';
+import type { GlobalOptions } from './command-runner.js';
 
 const SUBCOMMANDS = new Set(['kinds', 'test-run', 'update', 'check', 'help']);
 
