@@ -12,7 +12,12 @@ export function goldenFiles(kind: KindName): Map<string, string> {
 }
 
 export function renderGolden(kind: KindName): string {
-  return [...goldenFiles(kind)].map(([header, contents]) => `===== ${header} =====\n${contents}`).join('\n');
+  return formatGolden(goldenFiles(kind));
+}
+
+/** One text of every file, each under a `===== path =====` header. */
+export function formatGolden(files: Map<string, string>): string {
+  return [...files].map(([header, contents]) => `===== ${header} =====\n${contents}`).join('\n');
 }
 
 /** Splits a golden file back into its files (header → contents). */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/kinds.js';
-import { GOLDEN_DIR, goldenFiles, parseGolden } from '../helpers/golden.js';
+import { formatGolden, GOLDEN_DIR, goldenFiles, parseGolden, renderGolden } from '../helpers/golden.js';
 
 function touchedFiles(kind: (typeof KINDS)[number]['name']): string[] {
   const golden = parseGolden(readFileSync(join(GOLDEN_DIR, `${kind}.txt`), 'utf8'));
@@ -19,8 +19,18 @@ function touchedFiles(kind: (typeof KINDS)[number]['name']): string[] {
 
 describe('template changes against the golden renders', () => {
   it('parses a golden file back into exactly the files it was made of', () => {
-    const text = readFileSync(join(GOLDEN_DIR, 'basic.txt'), 'utf8');
-    expect([...parseGolden(text).keys()].length).toBeGreaterThan(20);
+    const files = new Map([
+      ['a.py', 'first\n'],
+      ['empty', ''],
+      ['no-newline (executable)', 'x'],
+      ['looks-like-a-header', '===== not a header at line end ====\n'],
+      ['last', 'end\n\n'],
+    ]);
+    expect(parseGolden(formatGolden(files))).toEqual(files);
+  });
+
+  it('reads back every file of a kind as the renderer made it', () => {
+    expect(parseGolden(renderGolden('http'))).toEqual(goldenFiles('http'));
   });
 
   it('no kind renders differently from its golden snapshot (otherwise: which files of which kinds)', () => {

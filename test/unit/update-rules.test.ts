@@ -37,15 +37,17 @@ describe('update rules', () => {
     expect(pathsNeedingBase(inputs)).toEqual(['edited']);
   });
 
-  it('applies each rule', () => {
-    expect(decisions.same!.outcome).toBe('unchanged');
-    expect(decisions.untouched).toMatchObject({ outcome: 'updated', after: 'new\n' });
-    expect(decisions.edited).toMatchObject({ outcome: 'merged', after: 'A by user\nb\nC by template\n', twoWay: false });
-    expect(decisions.deleted).toMatchObject({ outcome: 'left-deleted', after: undefined });
-    expect(decisions.added).toMatchObject({ outcome: 'added', after: 'fresh\n' });
-    expect(decisions.dropped).toMatchObject({ outcome: 'removed', after: undefined });
-    expect(decisions.droppedEdited).toMatchObject({ outcome: 'kept', after: 'e\nmine\n' });
-    expect(decisions['mine-before-template']).toMatchObject({ outcome: 'conflicted', conflicts: 1 });
+  it.each([
+    ['same', 'a file the template did not change stays as it is', { outcome: 'unchanged' }],
+    ['untouched', 'a file only the template changed takes the new text', { outcome: 'updated', after: 'new\n' }],
+    ['edited', 'a file both changed is merged three ways', { outcome: 'merged', after: 'A by user\nb\nC by template\n', twoWay: false }],
+    ['deleted', 'a file the user deleted stays deleted', { outcome: 'left-deleted', after: undefined }],
+    ['added', 'a file new in the template is added', { outcome: 'added', after: 'fresh\n' }],
+    ['dropped', 'a file the template dropped and the user left alone is removed', { outcome: 'removed', after: undefined }],
+    ['droppedEdited', 'a file the template dropped but the user edited is kept', { outcome: 'kept', after: 'e\nmine\n' }],
+    ['mine-before-template', 'a user file where the template now adds one is a conflict', { outcome: 'conflicted', conflicts: 1 }],
+  ] as const)('%s: %s', (path, _rule, expected) => {
+    expect(decisions[path]).toMatchObject(expected);
   });
 
   it('makes the executable bit follow the template even when the contents are the same', () => {
