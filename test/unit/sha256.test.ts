@@ -15,7 +15,7 @@ describe('sha256.wat', () => {
   let sha256: (text: string) => string;
   beforeAll(async () => {
     const assembler = await wabt();
-    const module = assembler.parseWat('sha256.wat', readFileSync(join(REPO_ROOT, 'src', 'sha256', 'sha256.wat'), 'utf8'), { bulk_memory: true });
+    const module = assembler.parseWat('sha256.wat', readFileSync(join(REPO_ROOT, 'src', 'render', 'sha256', 'sha256.wat'), 'utf8'), { bulk_memory: true });
     const bytes = new Uint8Array(module.toBinary({}).buffer);
     module.destroy();
     sha256 = sha256From(bytes);
