@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveUvEnvironment } from '../../src/infra/uv-env.js';
 import { KINDS } from '../../src/kinds.js';
-import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
+import { createQuietKernel, makeTempDir, removeDir } from '../helpers/cli.js';
 import { actionlint, hadolint } from '../helpers/linters.js';
 
 const UV_TIMEOUT_MS = 300_000;
@@ -18,9 +18,7 @@ describe.each(KINDS.map((k) => k.name))('generated %s kernel', (kind) => {
 
   beforeAll(async () => {
     cwd = makeTempDir(`cck-gen-${kind}-`);
-    kernel = join(cwd, `gen-${kind}`);
-    const run = await runCli([`gen-${kind}`, '--kind', kind, '--yes', '--no-install', '--no-git'], { cwd });
-    expect(run.exitCode, run.stderr).toBe(0);
+    kernel = await createQuietKernel(cwd, `gen-${kind}`, kind);
   });
   afterAll(() => removeDir(cwd));
 

@@ -3,16 +3,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
+import { createQuietKernel, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
 
 describe('commands run from a kernel subdirectory', () => {
   let root: string;
   let kernel: string;
   beforeAll(async () => {
     root = makeTempDir('cck-subdir-');
-    const created = await runCli(['nested', '--kind', 'basic', '--yes', '--no-install', '--no-git'], { cwd: root });
-    expect(created.exitCode, created.stderr).toBe(0);
-    kernel = join(root, 'nested');
+    kernel = await createQuietKernel(root, 'nested');
   });
   afterAll(() => removeDir(root));
 

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
+import { createQuietKernel, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
 
 const LOCK_HINT = 'run `uv lock` in the kernel so uv.lock matches it';
 
@@ -14,9 +14,7 @@ describe('update and uv.lock', () => {
   afterAll(() => removeDir(root));
 
   async function lockedKernel(name: string): Promise<string> {
-    const created = await runCli([name, '--kind', 'basic', '--yes', '--no-install', '--no-git'], { cwd: root });
-    expect(created.exitCode, created.stderr).toBe(0);
-    const dir = join(root, name);
+    const dir = await createQuietKernel(root, name);
     // Its contents do not matter here: only whether the kernel keeps a lock file.
     writeFileSync(join(dir, 'uv.lock'), 'version = 1\n');
     return dir;

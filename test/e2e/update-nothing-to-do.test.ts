@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
+import { createQuietKernel, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
 import { snapshotTree } from '../helpers/template-versions.js';
 
 describe('update with nothing to do', () => {
@@ -13,9 +13,7 @@ describe('update with nothing to do', () => {
   afterAll(() => removeDir(root));
 
   it('a deleted file left deleted is no "Updated" and no review hint', async () => {
-    const created = await runCli(['noop', '--kind', 'basic', '--yes', '--no-install', '--no-git'], { cwd: root });
-    expect(created.exitCode, created.stderr).toBe(0);
-    const dir = join(root, 'noop');
+    const dir = await createQuietKernel(root, 'noop');
     rmSync(join(dir, 'Dockerfile'));
     const before = snapshotTree(dir);
     const run = await runCli(['update'], { cwd: dir });

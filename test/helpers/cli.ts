@@ -44,3 +44,10 @@ export function listTree(dir: string): string[] {
     });
   return walk(dir).sort();
 }
+
+/** Creates a kernel in `root` as CI would (nothing asked, no uv sync, no git) and returns its directory. */
+export async function createQuietKernel(root: string, name: string, kind = 'basic', extra: string[] = []): Promise<string> {
+  const run = await runCli([name, '--kind', kind, '--yes', '--no-install', '--no-git', ...extra], { cwd: root });
+  if (run.exitCode !== 0) throw new Error(`create ${name} (${kind}) exited ${run.exitCode}: ${run.stderr}`);
+  return join(root, name);
+}

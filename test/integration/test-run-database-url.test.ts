@@ -1,8 +1,7 @@
 // test-run of a database kernel whose .env points DATABASE_URL at nothing: one sentence at once, not a kernel
 // retrying a dead database until the timeout.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
+import { createQuietKernel, makeTempDir, removeDir } from '../helpers/cli.js';
 import { requireInfra, sharedInfra } from '../setup/infra.js';
 import { testRun, writeDotEnv } from './harness/test-run.js';
 
@@ -14,9 +13,7 @@ describe.skipIf(!sharedInfra())('test-run with an unreachable DATABASE_URL', () 
   afterAll(() => removeDir(root));
 
   it('fails with one sentence naming DATABASE_URL before the kernel runs', async () => {
-    const created = await runCli(['db-nowhere', '--kind', 'database', '--yes', '--no-install', '--no-git'], { cwd: root });
-    expect(created.exitCode, created.stderr).toBe(0);
-    const dir = join(root, 'db-nowhere');
+    const dir = await createQuietKernel(root, 'db-nowhere', 'database');
     writeDotEnv(dir, { KAFKA_BOOTSTRAP_SERVERS: requireInfra().kafka.bootstrapServers, DATABASE_URL: 'postgresql://user:secret@127.0.0.1:1/kernel' });
     const run = await testRun(dir, ['--messages', '5', '--timeout', '60']);
     expect(run.exitCode, run.stderr).toBe(1);
