@@ -31,16 +31,21 @@ export function parseArgsOptions(flags: readonly CreateFlag[]): { options: NonNu
   return { options, targets };
 }
 
+/** An unknown or malformed flag throws: commander then parses the line and says what is wrong. */
+function parsedOrUndefined(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseCreateFastPath(args: string[], flags: readonly CreateFlag[] = CREATE_FLAGS): FastCreate | undefined {
   // After `--` commander and parseArgs could disagree on what is a flag; leave it to commander.
   if (args.includes('--')) return undefined;
   const { options: parseOptions, targets } = parseArgsOptions(flags);
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: parseOptions, allowPositionals: true, strict: true, tokens: true });
-  } catch {
-    return undefined;
-  }
+  const parsed = parsedOrUndefined(args, parseOptions);
+  if (!parsed) return undefined;
   const [directory, ...extra] = parsed.positionals;
   if (extra.length > 0 || (directory !== undefined && SUBCOMMANDS.has(directory))) return undefined;
   const options: Record<string, string | boolean> = {};
