@@ -11,17 +11,15 @@ import { generatorVersion } from '../paths.js';
 import { renderPlan } from '../render/plan.js';
 import type { Prompter } from '../output/prompter.js';
 import type { Reporter } from '../output/reporter.js';
-import { resolveCreateInputs, type CreateFlags } from '../create/resolve-inputs.js';
+import type { CreateFlagValues } from '../create/create-flags.js';
+import { resolveCreateInputs } from '../create/resolve-inputs.js';
 import { assertTargetWritable } from '../create/target.js';
 import { drawTree } from '../output/tree.js';
 import { topicWarning } from '../create/validate.js';
 import { writePlan } from '../create/write.js';
 
-export interface CreateOptions extends CreateFlags {
-  answers?: string;
-  dryRun?: boolean;
-  force?: boolean;
-}
+/** Every create flag; src/create/create-flags.ts declares them. */
+export type CreateOptions = CreateFlagValues;
 
 export interface CreateIo {
   prompter?: Prompter;

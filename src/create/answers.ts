@@ -1,4 +1,5 @@
 // The validated inputs of a kernel: everything a render depends on besides the templates.
+import type { AnswersFileFlagValues } from './create-flags.js';
 import type { KindName } from '../kinds.js';
 
 export interface Answers {
@@ -8,14 +9,5 @@ export interface Answers {
   group: string;
 }
 
-/** Inputs as a flag or an answers file gives them: unchecked, any of them missing. */
-export interface GivenInputs {
-  directory?: string;
-  name?: string;
-  topic?: string;
-  kind?: string;
-  group?: string;
-  install?: boolean;
-  git?: boolean;
-  testRun?: boolean;
-}
+/** Inputs as a flag or an answers file gives them: unchecked, any of them missing. The directory is an argument, not a flag. */
+export type GivenInputs = { directory?: string } & AnswersFileFlagValues;

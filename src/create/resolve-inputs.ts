@@ -14,16 +14,29 @@ export interface CreateFlags extends Omit<GivenInputs, 'directory'> {
   force?: boolean;
 }
 
-export interface CreateInputs {
-  /** Absolute path of the kernel's directory. */
-  targetDir: string;
-  answers: Answers;
+/** The commands that follow the write. */
+export interface FollowUps {
   install: boolean;
   git: boolean;
   /** Run test-run on the new kernel once it is written and installed. */
   testRun: boolean;
+}
+
+export interface CreateInputs extends FollowUps {
+  /** Absolute path of the kernel's directory. */
+  targetDir: string;
+  answers: Answers;
   /** Values taken by default rather than asked, so `--yes` can say what it chose. */
   defaulted: string[];
+}
+
+/** The follow-ups when nobody is asked, as resolveCreateInputs decides them: a flag, else the answers file, else the default. */
+export function followUpsWithoutAsking(flags: CreateFlags, file: GivenInputs): FollowUps {
+  return {
+    install: flags.install ?? file.install ?? flags.yes === true,
+    git: flags.git ?? file.git ?? true,
+    testRun: flags.testRun ?? file.testRun ?? false,
+  };
 }
 
 /** Offered when nothing names the kernel yet, so pressing Enter never means "here". */

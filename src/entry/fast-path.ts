@@ -1,6 +1,8 @@
 // The start-up path for what CI runs most: plain help, and a create that asks nothing and runs no uv, git or test-run.
 // Built as one CommonJS file (dist/fast.cjs) that Node loads without its ES module machinery; every other command line
 // returns undefined before anything is done, and the full CLI (dist/cli.js) takes it from the start.
+import { readAnswersFile, type AnswersFile } from '../create/answers-file.js';
+import { followUpsWithoutAsking } from '../create/resolve-inputs.js';
 import { parseCreateFastPath, type FastCreate } from './create-fast-path.js';
 import { stdout } from '../output/direct-output.js';
 import { isInteractive, runCreate, usesFancyOutput } from './command-runner.js';
@@ -17,7 +19,22 @@ function helpFitsOutput(): boolean {
 
 /** Only what this file holds: no prompts, no fancy output, no uv, git or test-run (those load execa and kafkajs). */
 function createNeedsNothingElse({ options }: FastCreate): boolean {
-  return options.install === false && options.git === false && !options.testRun && !isInteractive(options) && !usesFancyOutput(options);
+  // The flags first: most command lines are settled by them, without reading a file.
+  if (isInteractive(options) || usesFancyOutput(options) || options.install === true || options.git === true || options.testRun === true) return false;
+  const file = answersFileOrUndefined(options.answers);
+  if (!file) return false;
+  const { install, git, testRun } = followUpsWithoutAsking(options, file);
+  return !install && !git && !testRun;
+}
+
+/** The answers file as create will read it; undefined when it cannot be read, and the full CLI reports why. */
+function answersFileOrUndefined(path: string | undefined): AnswersFile | undefined {
+  if (path === undefined) return {};
+  try {
+    return readAnswersFile(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The exit code of a command line this path runs, or undefined for the full CLI to run it. */
@@ -29,5 +46,6 @@ export async function fastMain(argv: string[]): Promise<number | undefined> {
   }
   const create = parseCreateFastPath(args);
   if (!create || !createNeedsNothingElse(create)) return undefined;
-  return runCreate(create.directory, create.options);
+  // Pinned as flags, which win over the file: create runs what was decided here even if the file changes meanwhile.
+  return runCreate(create.directory, { ...create.options, install: false, git: false, testRun: false });
 }

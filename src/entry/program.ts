@@ -2,8 +2,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { formatKinds, listKinds } from '../commands/kinds.js';
 import { EXIT, exitCodeOf } from '../errors.js';
-import { KIND_NAMES } from '../kinds.js';
 import { generatorVersion } from '../paths.js';
+import { addCreateFlags } from './commander-create-flags.js';
+import { CREATE_FLAGS, type CreateFlag } from '../create/create-flags.js';
 import { reportError, runCreate, runGuarded, writeJson, type GlobalOptions } from './command-runner.js';
 
 const CREATE_EXAMPLES = `
@@ -13,27 +14,17 @@ Examples:
   $ create-clustera-kernel --answers kernel.json --no-install --json
   $ create-clustera-kernel kinds`;
 
-/** `create` runs the create command; tests pass one that records what commander parsed. */
-export function buildProgram(run: { exitCode: number }, create: (directory: string | undefined, options: GlobalOptions) => Promise<number> = runCreate): Command {
+/** `create` runs the create command; tests pass one that records what commander parsed, and flags of their own. */
+export function buildProgram(
+  run: { exitCode: number },
+  create: (directory: string | undefined, options: GlobalOptions) => Promise<number> = runCreate,
+  flags: readonly CreateFlag[] = CREATE_FLAGS,
+): Command {
   const program = new Command('create-clustera-kernel')
     .description('Create a Clustera kernel: a Python service that consumes one Kafka topic with at-least-once processing.')
     .version(generatorVersion())
-    .argument('[directory]', 'where to create the kernel (default: the kernel name)')
-    .option('--name <name>', 'kernel name, lowercase kebab-case (default: the directory name)')
-    .option('--topic <topic>', 'Kafka topic to consume (default: clustera-<name>)')
-    .addOption(new Option('--kind <kind>', `kind of kernel: ${KIND_NAMES.join('|')}`))
-    .option('--group <group>', 'consumer group (default: <name>-group)')
-    .option('-y, --yes', 'ask nothing; take the defaults for what flags do not give')
-    .option('--answers <file.json>', 'read the inputs from a JSON file')
-    .option('--install', 'run uv sync in the new kernel')
-    .option('--no-install', 'do not run uv sync')
-    .option('--git', 'git init and a first commit (the default)')
-    .option('--no-git', 'no git repository')
-    .option('--test-run', 'run test-run on the new kernel right after it is written and installed')
-    .option('--dry-run', 'print the files that would be written and write nothing')
-    .option('--json', 'print one JSON object describing the result on stdout')
-    .option('--force', 'allow a non-empty directory (existing files are still never replaced)')
-    .option('--debug', 'print stack traces')
+    .argument('[directory]', 'where to create the kernel (default: the kernel name)');
+  addCreateFlags(program, flags)
     .addHelpText('after', CREATE_EXAMPLES)
     .showHelpAfterError('(run with --help for usage)')
     // Commander leaves out `help [command]` when the program itself takes an argument; without it, `help` would name a kernel.

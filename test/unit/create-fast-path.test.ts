@@ -1,5 +1,6 @@
 // The create fast path must read a command line exactly as commander does, or leave it to commander.
 import { describe, expect, it } from 'vitest';
+import { CREATE_FLAGS } from '../../src/create/create-flags.js';
 import { parseCreateFastPath } from '../../src/entry/create-fast-path.js';
 import { buildProgram } from '../../src/entry/program.js';
 import type { GlobalOptions } from '../../src/entry/command-runner.js';
@@ -14,7 +15,15 @@ async function commanderReads(args: string[]): Promise<{ directory: string | und
   return read!;
 }
 
+/** Every flag of the table once, in its short form where it has one, a negatable one followed by its --no- form. */
+const EVERY_FLAG = CREATE_FLAGS.flatMap((flag): string[] => [
+  'short' in flag ? `-${flag.short}` : `--${flag.name}`,
+  ...(flag.type === 'string' ? [`${flag.name}-value`] : []),
+  ...('negatedDescription' in flag ? [`--no-${flag.name}`] : []),
+]);
+
 const TAKEN = [
+  ['k', ...EVERY_FLAG],
   [],
   ['my-kernel'],
   ['my-kernel', '--kind', 'basic', '--yes', '--no-install', '--no-git'],

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import type { Prompter } from '../../src/output/prompter.js';
-import { resolveCreateInputs } from '../../src/create/resolve-inputs.js';
+import { followUpsWithoutAsking, resolveCreateInputs } from '../../src/create/resolve-inputs.js';
 
 /** A prompter that answers from a script and records every question. */
 function scriptedPrompter(answers: Record<string, string | boolean>): Prompter & { asked: string[] } {
@@ -129,5 +129,21 @@ describe('resolveCreateInputs', () => {
 
   it('reports an invalid directory-derived name with a hint to pass --name', async () => {
     await expect(resolveCreateInputs('My_Dir', { kind: 'basic' }, {}, undefined)).rejects.toThrow(/Pass --name to choose another/);
+  });
+
+  // The fast path decides from followUpsWithoutAsking whether create may run without uv, git or test-run.
+  it('followUpsWithoutAsking decides install, git and test-run as resolveCreateInputs does when nobody is asked', async () => {
+    const choices = [undefined, true, false];
+    let combinations = 0;
+    for (const yes of [undefined, true]) for (const install of choices) for (const git of choices) for (const testRun of choices) {
+      for (const fileInstall of choices) for (const fileGit of choices) for (const fileTestRun of choices) {
+        const flags = { kind: 'basic', yes, install, git, testRun };
+        const file = { install: fileInstall, git: fileGit, testRun: fileTestRun };
+        const { install: i, git: g, testRun: t } = await resolveCreateInputs('follow-ups', flags, file, undefined);
+        expect({ install: i, git: g, testRun: t }, JSON.stringify({ flags, file })).toEqual(followUpsWithoutAsking(flags, file));
+        combinations++;
+      }
+    }
+    expect(combinations).toBe(2 * 3 ** 6);
   });
 });
