@@ -4,7 +4,6 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import NoReturn
 
 from confluent_kafka import Consumer, KafkaException, Producer
@@ -23,7 +22,7 @@ from .metrics import Metrics
 from .processor import ProcessFunction, Processor
 from .publisher import Publisher
 from .retry import Backoff
-from .service import Service
+from .service import Runtime, Service
 from .settings import Settings, load_settings
 from .shutdown import Shutdown
 
@@ -32,14 +31,6 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """What services get in Service.open: the settings and a publisher that waits for acknowledgements."""
-
-    settings: Settings
-    publisher: Publisher
 
 
 def run(

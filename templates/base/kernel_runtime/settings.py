@@ -6,15 +6,23 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from .env import Env, is_valid_topic
 from .errors import ConfigError
-from .service import Service
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 BROKER_PATTERN = re.compile(r"^[^\s:,]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 ORDERINGS = ("key", "partition", "none")
+
+
+class Configurable(Protocol):
+    """What reading the settings asks of a service (kernel_runtime.Service has both): its variables, its capacity."""
+
+    def configure(self, env: Env) -> None: ...
+
+    def capacity(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def load_settings(
     *,
     default_group: str | None = None,
     default_max_in_flight: int = 1,
-    services: Iterable[Service] = (),
+    services: Iterable[Configurable] = (),
 ) -> Settings:
     """Reads the runtime's and every service's variables; raises ConfigError listing all problems."""
     env = Env(environ)
