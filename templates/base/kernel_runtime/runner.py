@@ -15,7 +15,7 @@ from .dead_letter import DeadLetters
 from .dispatch import create_dispatch
 from .env import dotenv_path
 from .errors import ConfigError, KernelFailure
-from .health import HealthServer
+from .health_server import HealthServer
 from .kafka_config import consumer_config, describe_security, producer_config
 from .logs import configure_logging
 from .metrics import Metrics
