@@ -11,11 +11,11 @@ type ImportGraph = Map<string, string[]>;
 /** The runtime's own modules each file imports, at any indentation: `from .x import`, `from . import x`, `kernel_runtime.x`. */
 function runtimeImports(source: string, modules: Set<string>): string[] {
   const found = new Set<string>();
-  for (const match of source.matchAll(/^[ \t]*from[ \t]+(?:\.|kernel_runtime\.?)(\w*)[ \t]+import[ \t]+\(?([^)\n]*)/gm)) {
-    const names = match[1] ? [match[1]] : match[2].split(',').map((name) => name.trim().split(/\s+/)[0]);
+  for (const [, module = '', imported = ''] of source.matchAll(/^[ \t]*from[ \t]+(?:\.|kernel_runtime\.?)(\w*)[ \t]+import[ \t]+\(?([^)\n]*)/gm)) {
+    const names = module ? [module] : imported.split(',').map((name) => name.trim().split(/\s+/)[0] ?? '');
     for (const name of names) if (modules.has(name)) found.add(name);
   }
-  for (const match of source.matchAll(/^[ \t]*import[ \t]+kernel_runtime\.(\w+)/gm)) if (modules.has(match[1])) found.add(match[1]);
+  for (const [, module = ''] of source.matchAll(/^[ \t]*import[ \t]+kernel_runtime\.(\w+)/gm)) if (modules.has(module)) found.add(module);
   return [...found];
 }
 
