@@ -7,13 +7,12 @@ from collections.abc import Iterable, Mapping
 from typing import NoReturn
 
 from confluent_kafka import Consumer, KafkaException, Producer
-from dotenv import load_dotenv
 
 from .broker_watch import BrokerWatch
 from .consumer_loop import POLL_TIMEOUT_S, ConsumerLoop
 from .dead_letter import DeadLetters
 from .dispatch import create_dispatch
-from .env import dotenv_path
+from .env import dotenv_path, load_dotenv_beneath
 from .errors import ConfigError, KernelFailure
 from .health_server import HealthServer
 from .kafka_config import consumer_config, describe_security, producer_config
@@ -43,7 +42,7 @@ def run(
     default_max_in_flight: int = 1,
 ) -> NoReturn:
     """Entry point for main.py: reads .env and the environment, runs until stopped, exits with its code."""
-    load_dotenv(dotenv_path())
+    load_dotenv_beneath(dotenv_path(), os.environ)
     sys.exit(
         main(kernel_name, default_topic, process_message, os.environ, services, default_group, default_max_in_flight)
     )
