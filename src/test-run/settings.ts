@@ -1,4 +1,5 @@
 // Where test-run's broker settings come from: the flag, then the environment, then the kernel's .env (as for the kernel).
+import { parseBrokers } from '../broker-address.js';
 import { UsageError } from '../errors.js';
 
 export type Lookup = (name: string) => string | undefined;
@@ -59,10 +60,8 @@ function readSasl(lookup: Lookup): BrokerSasl | undefined {
 }
 
 function parseServers(value: string, origin: string): string[] {
-  const servers = value.split(',').map((server) => server.trim());
-  if (!servers.every((server) => /^[A-Za-z0-9._-]+:\d{1,5}$/.test(server) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(server))) {
-    throw new UsageError(`${origin} must be host:port (comma-separated for several brokers), got ${JSON.stringify(value)}.`);
-  }
+  const servers = parseBrokers(value);
+  if (servers === undefined) throw new UsageError(`${origin} must be host:port (comma-separated for several brokers), got ${JSON.stringify(value)}.`);
   return servers;
 }
 
