@@ -13,7 +13,7 @@ import { startLocalBroker } from './local-broker.js';
 import type { TestRunOptions } from './options.js';
 import type { Progress } from './progress.js';
 import { buildMessages, readSamples } from './sample-messages.js';
-import { brokerSettings, lookupIn, type BrokerSettings } from './settings.js';
+import { brokerSettings, dotEnvBeneath, lookupIn, type BrokerSettings } from './settings.js';
 import type { Check, TestRunResult } from './summary.js';
 import { createTopics, deleteTopics, processedCount, produceMessages, topicCount, waitForCommitted } from './topics.js';
 
@@ -82,8 +82,8 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
     // 1. The broker: configured, or an ephemeral local one.
     const configured = brokerSettings(options.bootstrapServer, dotEnv, env);
     let settings: Pick<BrokerSettings, 'bootstrapServers' | 'tls' | 'sasl'>;
-    // .env wins over the environment for the kernel too, as it does for test-run's own settings.
-    const kernelEnv: Record<string, string> = Object.fromEntries(Object.entries(fileEnv).filter(([, value]) => value !== ''));
+    // The environment wins over .env for the kernel too, as it does for test-run's own settings.
+    const kernelEnv: Record<string, string> = dotEnvBeneath(fileEnv, process.env);
     // With --local or a local broker, .env's certificates and SASL must not reach the kernel: test-run does not use them either.
     if (options.local || configured === undefined) for (const name of SECURITY_VARIABLES) kernelEnv[name] = '';
     if (configured === undefined) {

@@ -1,4 +1,5 @@
-// Where test-run's broker settings come from: the flag, then the kernel's .env, then the environment.
+// Where test-run's broker settings come from: the flag, then the environment, then the kernel's .env (as for the kernel).
+import { parseBrokers } from '../broker-address.js';
 import { UsageError } from '../errors.js';
 
 export type Lookup = (name: string) => string | undefined;
@@ -22,9 +23,16 @@ export interface BrokerSettings {
   sasl?: BrokerSasl;
 }
 
-/** The first non-empty value: .env wins over the environment, as it does for the kernel's own settings. */
+const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+
+/** The first non-empty value: the environment wins over .env, as python-dotenv and docker compose have it for the kernel. */
 export function lookupIn(dotEnv: Record<string, string>, env: NodeJS.ProcessEnv): Lookup {
-  return (name) => [dotEnv[name], env[name]].map((value) => value?.trim()).find((value) => value !== undefined && value !== '');
+  return (name) => [env[name], dotEnv[name]].find(isSet)?.trim();
+}
+
+/** The .env values the environment leaves unset or empty: what the kernel under test gets from .env, by the same rule. */
+export function dotEnvBeneath(dotEnv: Record<string, string>, env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(dotEnv).filter(([name, value]) => isSet(value) && !isSet(env[name])));
 }
 
 function decodePem(name: string, lookup: Lookup): string | undefined {
@@ -52,20 +60,17 @@ function readSasl(lookup: Lookup): BrokerSasl | undefined {
 }
 
 function parseServers(value: string, origin: string): string[] {
-  const servers = value.split(',').map((server) => server.trim());
-  if (!servers.every((server) => /^[A-Za-z0-9._-]+:\d{1,5}$/.test(server) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(server))) {
-    throw new UsageError(`${origin} must be host:port (comma-separated for several brokers), got ${JSON.stringify(value)}.`);
-  }
+  const servers = parseBrokers(value);
+  if (servers === undefined) throw new UsageError(`${origin} must be host:port (comma-separated for several brokers), got ${JSON.stringify(value)}.`);
   return servers;
 }
 
-/** The configured broker, or undefined when neither the flag, .env nor the environment names one. */
+/** The configured broker, or undefined when neither the flag, the environment nor .env names one. */
 export function brokerSettings(flag: string | undefined, dotEnv: Record<string, string>, env: NodeJS.ProcessEnv): BrokerSettings | undefined {
   const lookup = lookupIn(dotEnv, env);
-  const fromDotEnv = dotEnv.KAFKA_BOOTSTRAP_SERVERS?.trim();
   const value = flag ?? lookup('KAFKA_BOOTSTRAP_SERVERS');
   if (value === undefined) return undefined;
-  const from = flag !== undefined ? 'flag' : fromDotEnv ? '.env' : 'environment';
+  const from = flag !== undefined ? 'flag' : isSet(env.KAFKA_BOOTSTRAP_SERVERS) ? 'environment' : '.env';
   const servers = parseServers(value, flag !== undefined ? '--bootstrap-server' : 'KAFKA_BOOTSTRAP_SERVERS');
   const tls = readTls(lookup);
   const sasl = readSasl(lookup);

@@ -33,6 +33,12 @@ describe.each(KINDS.map((k) => k.name))('%s kernel', (kind) => {
     expect(fileOf(kind, 'tests/conftest.py')).toContain('sample_messages.jsonl');
   });
 
+  it("keeps the user's tests at the top of tests/ and the runtime's in tests/runtime/", () => {
+    const paths = renderPlan({ name: 'x-k', topic: 'the-topic', kind, group: 'the-group' }, '0').files.map((f) => f.path);
+    expect(paths.filter((path) => /^tests\/test_[^/]*\.py$/.test(path)).sort()).toEqual(['tests/test_integration.py', 'tests/test_process_message.py']);
+    expect(paths).toEqual(expect.arrayContaining(['tests/runtime/__init__.py', 'tests/runtime/test_concurrency.py', 'tests/runtime/test_health_probe.py']));
+  });
+
   it('imports in test_integration.py only what kernel_runtime exports', () => {
     const source = fileOf(kind, 'tests/test_integration.py');
     expect(source).not.toMatch(/^from kernel_runtime\./m);
@@ -59,7 +65,8 @@ describe.each(KINDS.map((k) => k.name))('%s kernel deploy files', (kind) => {
     const dockerfile = fileOf(kind, 'Dockerfile');
     expect(dockerfile).not.toContain('--chown');
     expect(dockerfile).toMatch(/^USER 10001:10001$/m);
-    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD \["python", "-m", "kernel_runtime\.healthcheck"\]$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD \["python", "-m", "kernel_runtime\.health_probe"\]$/m);
+    expect(fileOf(kind, 'kernel_runtime/health_probe.py')).toMatch(/^def probe\(/m);
     const instructions = dockerfile.split('\n').filter((line) => !line.startsWith('#'));
     expect(instructions.join('\n')).not.toMatch(/curl|wget/);
     const python = /^ARG PYTHON_VERSION=(.+)$/m.exec(dockerfile)?.[1];

@@ -8,7 +8,7 @@ import { dockerRunArgs } from '../../src/test-run/docker-broker.js';
 import { parseDotEnv } from '../../src/test-run/dot-env.js';
 import { parseTestRunFlags } from '../../src/test-run/options.js';
 import { buildMessages, readSamples } from '../../src/test-run/sample-messages.js';
-import { brokerSettings } from '../../src/test-run/settings.js';
+import { brokerSettings, dotEnvBeneath, lookupIn } from '../../src/test-run/settings.js';
 import { makeTempDir, removeDir } from '../helpers/cli.js';
 
 const pem = (label: string) => Buffer.from(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`).toString('base64');
@@ -21,13 +21,23 @@ describe('parseDotEnv', () => {
 });
 
 describe('brokerSettings', () => {
-  it('takes the flag first, then .env, then the environment', () => {
+  it('takes the flag first, then the environment, then .env, as the kernel does (python-dotenv, docker compose)', () => {
     const dotEnv = { KAFKA_BOOTSTRAP_SERVERS: 'dotenv:9092' };
     const env = { KAFKA_BOOTSTRAP_SERVERS: 'env:9092' };
     expect(brokerSettings('flag:9092', dotEnv, env)).toMatchObject({ bootstrapServers: ['flag:9092'], from: 'flag' });
-    expect(brokerSettings(undefined, dotEnv, env)).toMatchObject({ bootstrapServers: ['dotenv:9092'], from: '.env' });
+    expect(brokerSettings(undefined, dotEnv, env)).toMatchObject({ bootstrapServers: ['env:9092'], from: 'environment' });
+    expect(brokerSettings(undefined, dotEnv, { KAFKA_BOOTSTRAP_SERVERS: ' ' })).toMatchObject({ bootstrapServers: ['dotenv:9092'], from: '.env' });
     expect(brokerSettings(undefined, { KAFKA_BOOTSTRAP_SERVERS: ' ' }, env)).toMatchObject({ bootstrapServers: ['env:9092'], from: 'environment' });
     expect(brokerSettings(undefined, {}, {})).toBeUndefined();
+  });
+
+  it('reads every setting by the same rule: the environment over .env, an empty value counting as unset', () => {
+    const lookup = lookupIn({ A: 'dotenv', B: 'dotenv', C: 'dotenv' }, { A: 'env', B: '' });
+    expect([lookup('A'), lookup('B'), lookup('C'), lookup('D')]).toEqual(['env', 'dotenv', 'dotenv', undefined]);
+  });
+
+  it("passes the kernel only the .env values the environment leaves unset, so the kernel's own reading agrees", () => {
+    expect(dotEnvBeneath({ A: 'dotenv', B: 'dotenv', C: 'dotenv', E: '' }, { A: 'env', B: ' ' })).toEqual({ B: 'dotenv', C: 'dotenv' });
   });
 
   it('decodes the base64 certificates and reads SASL', () => {

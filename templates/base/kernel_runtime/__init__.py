@@ -8,8 +8,8 @@ from .errors import ConfigError, RetryableError, SkipMessage
 from .kafka_config import security_config
 from .message import Message
 from .publisher import Publisher
-from .runner import EXIT_OK, Runtime, run, serve
-from .service import Service
+from .runner import EXIT_OK, run, serve
+from .service import Runtime, Service
 from .settings import Settings, load_settings
 from .shutdown import Shutdown
 

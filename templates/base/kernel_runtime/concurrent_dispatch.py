@@ -46,6 +46,15 @@ class ConcurrentDispatch:
     At most `max_in_flight` messages run. A message whose key (or partition) is busy waits in its lane; one whose lane
     is free but finds every slot taken waits in `_ready`. Waiting messages do not take slots, so a long run from one
     partition cannot keep the others from starting; each partition's waiting messages are bounded by pausing it.
+
+    The states a taken message moves through:
+      - behind its lane: an earlier message of its key (or partition) has not settled; waiting.
+      - ready: first of its lane (or without one) and no slot free; waiting, in `_ready`.
+      - running: holds a slot on a worker.
+      - finished: ran without error; its offset joins the partition's committable prefix.
+      - failed: its error stops intake (unless it was interrupted); the messages behind its lane are dropped.
+      - dropped: a waiting message that will not run (its partition revoked or lost, or a failure); redelivered.
+    Methods named `*_locked` expect `_lock` to be held by their caller.
     """
 
     def __init__(
@@ -108,22 +117,12 @@ class ConcurrentDispatch:
             offsets = self._partitions.get(key)
             if offsets is None:
                 offsets = self._partitions[key] = PartitionOffsets()
-            offsets.take(message.offset)
-            self._held += 1
             taken = _Taken(message, offsets, lane)
-            if lane is not None:
-                behind = self._lanes.get(lane)
-                if behind is not None:
-                    behind.append(taken)
-                    offsets.waiting += 1
-                    return True
-                self._lanes[lane] = deque()
-            if self._running >= self._max_in_flight:
-                self._ready.append(taken)
-                offsets.waiting += 1
-                return True
-            self._running += 1
-        self._start(taken)
+            starts_now = self._admit_locked(taken)
+            offsets.take(message.offset, waiting=not starts_now)
+            self._held += 1
+        if starts_now:
+            self._start(taken)
         return True
 
     def on_assign(self, partitions: list[Any]) -> None:
@@ -139,11 +138,11 @@ class ConcurrentDispatch:
         keys = {(p.topic, p.partition) for p in partitions}
         with self._lock:
             if self._failure is not None:
-                self._discard_waiting(keys)
-            settled = self._changed.wait_for(lambda: self._active(keys) == 0, self._wait_timeout_s)
+                self._discard_waiting_locked(keys)
+            settled = self._changed.wait_for(lambda: self._active_locked(keys) == 0, self._wait_timeout_s)
             if not settled:
-                self._discard_waiting(keys)
-            unfinished = self._active(keys)
+                self._discard_waiting_locked(keys)
+            unfinished = self._active_locked(keys)
         if not settled:
             log.warning(
                 "%d message(s) of revoked partitions still running; their next owner redelivers them", unfinished
@@ -155,17 +154,17 @@ class ConcurrentDispatch:
         """The partitions already belong to another consumer: results still coming in are not committed."""
         keys = {(p.topic, p.partition) for p in partitions}
         with self._lock:
-            self._discard_waiting(keys)
+            self._discard_waiting_locked(keys)
         self._forget(keys)
 
     def drain(self) -> None:
         """After a stop request every message already taken may finish (bounded); after a failure only running ones."""
         with self._lock:
             if self._failure is not None:
-                self._discard_waiting(None)
+                self._discard_waiting_locked(None)
             settled = self._changed.wait_for(lambda: self._held == 0, self._wait_timeout_s)
             if not settled:
-                self._discard_waiting(None)
+                self._discard_waiting_locked(None)
             unfinished = self._running
         if not settled:
             log.warning(
@@ -184,6 +183,20 @@ class ConcurrentDispatch:
         # ORDERING=none, or a message without a key: nothing to keep in order.
         return None
 
+    def _admit_locked(self, taken: _Taken) -> bool:
+        """Places a taken message: True when it takes a slot now, else it waits behind its lane or in `_ready`."""
+        if taken.lane is not None:
+            behind = self._lanes.get(taken.lane)
+            if behind is not None:
+                behind.append(taken)
+                return False
+            self._lanes[taken.lane] = deque()
+        if self._running >= self._max_in_flight:
+            self._ready.append(taken)
+            return False
+        self._running += 1
+        return True
+
     def _start(self, taken: _Taken) -> None:
         self._workers.start(taken.message, lambda error: self._settle(taken, error))
 
@@ -192,38 +205,36 @@ class ConcurrentDispatch:
         if error is not None:
             self._record(taken.message, error)
         with self._lock:
-            if error is None:
-                taken.offsets.finish(taken.message.offset)
-            taken.offsets.active -= 1
+            taken.offsets.settle(taken.message.offset, finished=error is None)
             self._running -= 1
             self._held -= 1
-            self._release_lane(taken, error is None)
-            starting = self._claim_ready()
+            self._release_lane_locked(taken, error is None)
+            starting = self._claim_ready_locked()
             self._changed.notify_all()
         for successor in starting:
             self._start(successor)
 
-    def _accepting(self) -> bool:
+    def _accepting_locked(self) -> bool:
         # A stop request only ends intake: messages already taken still start. A failure ends both.
         return self._failure is None
 
-    def _release_lane(self, taken: _Taken, finished: bool) -> None:
+    def _release_lane_locked(self, taken: _Taken, finished: bool) -> None:
         if taken.lane is None:
             return
         behind = self._lanes[taken.lane]
-        if behind and finished and self._accepting():
+        if behind and finished and self._accepting_locked():
             self._ready.append(behind.popleft())
             return
         # After a failure (or this message's own error) the messages behind it stay unprocessed and are redelivered.
-        self._unhold_all(behind)
+        self._drop_all_locked(behind)
         del self._lanes[taken.lane]
 
-    def _claim_ready(self) -> list[_Taken]:
+    def _claim_ready_locked(self) -> list[_Taken]:
         """Takes slots for ready messages while there is room; the caller starts them outside the lock."""
         starting: list[_Taken] = []
-        while self._ready and self._running < self._max_in_flight and self._accepting():
+        while self._ready and self._running < self._max_in_flight and self._accepting_locked():
             taken = self._ready.popleft()
-            taken.offsets.waiting -= 1
+            taken.offsets.start()
             self._running += 1
             starting.append(taken)
         return starting
@@ -241,30 +252,29 @@ class ConcurrentDispatch:
         # Stops intake; messages already running may finish, and their offsets up to the failed one are committed.
         self._stop.set()
 
-    def _unhold_all(self, waiting: deque[_Taken]) -> None:
+    def _drop_all_locked(self, waiting: deque[_Taken]) -> None:
         for taken in waiting:
-            taken.offsets.active -= 1
-            taken.offsets.waiting -= 1
+            taken.offsets.drop_waiting()
             self._held -= 1
         waiting.clear()
 
-    def _discard_waiting(self, keys: set[PartitionKey] | None) -> None:
+    def _discard_waiting_locked(self, keys: set[PartitionKey] | None) -> None:
         """Drops the messages of `keys` (all when None) that have not started: they are redelivered, never lost."""
         kept: deque[_Taken] = deque()
         for taken in self._ready:
             if keys is not None and taken.partition not in keys:
                 kept.append(taken)
                 continue
-            self._unhold_all(deque([taken]))
+            self._drop_all_locked(deque([taken]))
             if taken.lane is not None:
-                self._unhold_all(self._lanes.pop(taken.lane))
+                self._drop_all_locked(self._lanes.pop(taken.lane))
         self._ready = kept
         for lane, behind in self._lanes.items():
             if keys is None or (lane[0], lane[1]) in keys:
-                self._unhold_all(behind)
+                self._drop_all_locked(behind)
         self._changed.notify_all()
 
-    def _active(self, keys: set[PartitionKey]) -> int:
+    def _active_locked(self, keys: set[PartitionKey]) -> int:
         return sum(self._partitions[key].active for key in keys if key in self._partitions)
 
     def _forget(self, keys: set[PartitionKey]) -> None:

@@ -2,9 +2,11 @@
 
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
 
 TOPIC_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
 
@@ -106,6 +108,13 @@ def dotenv_path() -> Path:
     """The .env beside the started script (main.py), so `python path/to/main.py` finds it from any directory."""
     script = getattr(sys.modules.get("__main__"), "__file__", None)
     return (Path(script).resolve().parent if script else Path.cwd()) / ".env"
+
+
+def load_dotenv_beneath(path: Path, environ: MutableMapping[str, str]) -> None:
+    """Fills in from .env what the environment leaves unset or empty: the environment wins, as in `test-run`."""
+    for name, value in dotenv_values(path).items():
+        if value is not None and value.strip() and not environ.get(name, "").strip():
+            environ[name] = value
 
 
 def is_valid_topic(name: str) -> bool:

@@ -4,26 +4,59 @@ from collections import deque
 
 
 class PartitionOffsets:
-    """Offsets taken from one partition, in the order Kafka delivered them (increasing, possibly with gaps)."""
+    """Offsets taken from one partition, in the order Kafka delivered them (increasing, possibly with gaps).
 
-    __slots__ = ("_done", "_pending", "active", "safe", "waiting")
+    It also counts the partition's messages by state, changed only through its methods: `active` (taken and not yet
+    settled: running or waiting), and of those `waiting` (not started yet).
+    """
+
+    __slots__ = ("_active", "_done", "_pending", "_waiting", "safe")
 
     def __init__(self) -> None:
         self._pending: deque[int] = deque()
         self._done: set[int] = set()
-        # Messages taken and not yet settled (running or waiting behind their key); revoke waits for zero.
-        self.active = 0
-        # Of those, the ones not started yet (behind their key, or waiting for a free slot); bounded by pausing.
-        self.waiting = 0
+        self._active = 0
+        self._waiting = 0
         # The next offset to consume: everything below it is finished. None until the first message finishes.
         self.safe: int | None = None
 
-    def take(self, offset: int) -> None:
-        self._pending.append(offset)
-        self.active += 1
+    @property
+    def active(self) -> int:
+        """Messages taken and not yet settled (running or waiting behind their key); revoke waits for zero."""
+        return self._active
 
-    def finish(self, offset: int) -> bool:
-        """Marks `offset` finished; True when the committable offset moved forward."""
+    @property
+    def waiting(self) -> int:
+        """Of the active ones, those not started yet (behind their key, or without a free slot); bounded by pausing."""
+        return self._waiting
+
+    @property
+    def gap(self) -> int:
+        """Finished messages that cannot be committed yet because an earlier one is still unfinished."""
+        return len(self._done)
+
+    def take(self, offset: int, *, waiting: bool) -> None:
+        """A message was taken: it starts now, or (`waiting`) later."""
+        self._pending.append(offset)
+        self._active += 1
+        if waiting:
+            self._waiting += 1
+
+    def start(self) -> None:
+        """A waiting message started running."""
+        self._waiting -= 1
+
+    def settle(self, offset: int, *, finished: bool) -> bool:
+        """A running message ended, `finished` or not; True when the committable offset moved forward."""
+        self._active -= 1
+        return self._finish(offset) if finished else False
+
+    def drop_waiting(self) -> None:
+        """A waiting message will not run: it stays uncommitted and is redelivered."""
+        self._active -= 1
+        self._waiting -= 1
+
+    def _finish(self, offset: int) -> bool:
         self._done.add(offset)
         moved = False
         while self._pending and self._pending[0] in self._done:
@@ -32,8 +65,3 @@ class PartitionOffsets:
             self.safe = first + 1
             moved = True
         return moved
-
-    @property
-    def gap(self) -> int:
-        """Finished messages that cannot be committed yet because an earlier one is still unfinished."""
-        return len(self._done)

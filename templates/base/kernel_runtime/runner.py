@@ -4,26 +4,24 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import NoReturn
 
 from confluent_kafka import Consumer, KafkaException, Producer
-from dotenv import load_dotenv
 
 from .broker_watch import BrokerWatch
 from .consumer_loop import POLL_TIMEOUT_S, ConsumerLoop
 from .dead_letter import DeadLetters
 from .dispatch import create_dispatch
-from .env import dotenv_path
+from .env import dotenv_path, load_dotenv_beneath
 from .errors import ConfigError, KernelFailure
-from .health import HealthServer
+from .health_server import HealthServer
 from .kafka_config import consumer_config, describe_security, producer_config
 from .logs import configure_logging
 from .metrics import Metrics
 from .processor import ProcessFunction, Processor
 from .publisher import Publisher
 from .retry import Backoff
-from .service import Service
+from .service import Runtime, Service
 from .settings import Settings, load_settings
 from .shutdown import Shutdown
 
@@ -32,14 +30,6 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """What services get in Service.open: the settings and a publisher that waits for acknowledgements."""
-
-    settings: Settings
-    publisher: Publisher
 
 
 def run(
@@ -52,7 +42,7 @@ def run(
     default_max_in_flight: int = 1,
 ) -> NoReturn:
     """Entry point for main.py: reads .env and the environment, runs until stopped, exits with its code."""
-    load_dotenv(dotenv_path())
+    load_dotenv_beneath(dotenv_path(), os.environ)
     sys.exit(
         main(kernel_name, default_topic, process_message, os.environ, services, default_group, default_max_in_flight)
     )

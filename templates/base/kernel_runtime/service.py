@@ -1,12 +1,18 @@
 """The hooks a kind module (store, forwarder, model client) uses to join the kernel's lifecycle."""
 
-from __future__ import annotations
+from dataclasses import dataclass
 
-from typing import TYPE_CHECKING
+from .env import Env
+from .publisher import Publisher
+from .settings import Settings
 
-if TYPE_CHECKING:
-    from .env import Env
-    from .runner import Runtime
+
+@dataclass(frozen=True)
+class Runtime:
+    """What services get in Service.open: the settings and a publisher that waits for acknowledgements."""
+
+    settings: Settings
+    publisher: Publisher
 
 
 class Service:

@@ -6,15 +6,23 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Protocol
 
+from .broker_address import parse_brokers
 from .env import Env, is_valid_topic
 from .errors import ConfigError
-from .service import Service
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-BROKER_PATTERN = re.compile(r"^[^\s:,]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 ORDERINGS = ("key", "partition", "none")
+
+
+class Configurable(Protocol):
+    """What reading the settings asks of a service (kernel_runtime.Service has both): its variables, its capacity."""
+
+    def configure(self, env: Env) -> None: ...
+
+    def capacity(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def load_settings(
     *,
     default_group: str | None = None,
     default_max_in_flight: int = 1,
-    services: Iterable[Service] = (),
+    services: Iterable[Configurable] = (),
 ) -> Settings:
     """Reads the runtime's and every service's variables; raises ConfigError listing all problems."""
     env = Env(environ)
@@ -94,8 +102,8 @@ def _read_settings(
     env: Env, kernel_name: str, default_topic: str, default_group: str, default_max_in_flight: int
 ) -> Settings:
     bootstrap_servers = env.required("KAFKA_BOOTSTRAP_SERVERS")
-    brokers = [broker.strip() for broker in bootstrap_servers.split(",")]
-    if bootstrap_servers and not all(BROKER_PATTERN.match(broker) for broker in brokers):
+    brokers = parse_brokers(bootstrap_servers)
+    if bootstrap_servers and brokers is None:
         env.problem(f"KAFKA_BOOTSTRAP_SERVERS must be a comma-separated list of host:port (got {bootstrap_servers!r})")
     topic = env.topic("KAFKA_TOPIC", default_topic) or default_topic
     dlq_topic = env.topic("DLQ_TOPIC")
@@ -110,7 +118,7 @@ def _read_settings(
         topic=topic,
         group=env.text("KAFKA_CONSUMER_GROUP", default_group) or default_group,
         client_id=env.text("KAFKA_CLIENT_ID") or f"{kernel_name}-consumer-{os.getpid()}",
-        bootstrap_servers=",".join(brokers),
+        bootstrap_servers=",".join(brokers or [bootstrap_servers]),
         tls=_read_tls(env),
         sasl=_read_sasl(env),
         auto_offset_reset=env.choice("KAFKA_AUTO_OFFSET_RESET", "earliest", ("earliest", "latest")),

@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from kernel_runtime.health import HealthServer
-from kernel_runtime.healthcheck import probe
+from kernel_runtime.health_probe import probe
+from kernel_runtime.health_server import HealthServer
 from kernel_runtime.metrics import Metrics
 
 

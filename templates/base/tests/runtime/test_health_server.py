@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from kernel_runtime.health import HealthServer
+from kernel_runtime.health_server import HealthServer
 from kernel_runtime.metrics import Metrics
 
 

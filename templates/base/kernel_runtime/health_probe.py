@@ -1,4 +1,4 @@
-"""Container health probe: `python -m kernel_runtime.healthcheck` (python:*-slim images have no curl).
+"""Container health probe: `python -m kernel_runtime.health_probe` (python:*-slim images have no curl).
 
 Exits 0 when /healthz answers 200 on HEALTH_PORT, or when HEALTH_PORT is unset (no server to ask); else 1.
 """
