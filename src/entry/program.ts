@@ -4,7 +4,10 @@ import { formatKinds, listKinds } from '../commands/kinds.js';
 import { EXIT, exitCodeOf } from '../errors.js';
 import { KIND_NAMES } from '../kinds.js';
 import { generatorVersion } from '../paths.js';
-import { reportError, runCreate, runGuarded, writeJson, type GlobalOptions } from './command-runner.js';
+import { stdout } from '../output/direct-output.js';
+import { commandFailure, writeJson } from '../output/json-output.js';
+import { reportError } from '../output/report-error.js';
+import { runCreate, runGuarded, type GlobalOptions } from './command-runner.js';
 
 const CREATE_EXAMPLES = `
 Examples:
@@ -52,7 +55,8 @@ export function buildProgram(run: { exitCode: number }, create: (directory: stri
     .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel kinds\n  $ create-clustera-kernel kinds --json')
     .action((options: { json?: boolean }) => {
       const listing = listKinds();
-      process.stdout.write(options.json ? `${JSON.stringify(listing, null, 2)}\n` : `${formatKinds(listing)}\n`);
+      if (options.json) writeJson(listing);
+      else stdout().write(`${formatKinds(listing)}\n`);
       run.exitCode = EXIT.ok;
     });
 
@@ -137,7 +141,7 @@ export async function runWithCommander(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage problem.
       if (error.exitCode === 0) return EXIT.ok;
-      if (argv.includes('--json')) writeJson({ ok: false, command: commandNamed(program, argv), error: error.message.replace(/^error: /, ''), exitCode: EXIT.usage });
+      if (argv.includes('--json')) writeJson(commandFailure(commandNamed(program, argv), error.message.replace(/^error: /, ''), EXIT.usage));
       return EXIT.usage;
     }
     reportError(error, { debug: argv.includes('--debug') });
