@@ -4,7 +4,7 @@ import type { Answers } from '../create/answers.js';
 import { readAnswersFile, type AnswersFile } from '../create/answers-file.js';
 import { FailureError } from '../errors.js';
 import { setResumeHint } from '../output/interrupt.js';
-import type { CommandRun } from '../create/install.js';
+import type { ProcessRun } from '../create/run-process.js';
 import { BASE_ENV, findKind, type KindName } from '../kinds.js';
 import { withManifest } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
@@ -34,7 +34,7 @@ export interface CreateResult {
   answers: Answers;
   dryRun: boolean;
   files: string[];
-  commands: CommandRun[];
+  commands: ProcessRun[];
   /** With --dry-run, the commands a real run would run. */
   plannedCommands?: string[];
   /** Whether test-run follows (asked, or --test-run). */

@@ -1,5 +1,10 @@
 // `test-run [dir]`: proves a kernel consumes, processes and commits for real; loaded only when the command runs.
-import { CancelledError, EXIT, exitCodeOf } from '../errors.js';
+import { exitCodeOf } from '../errors.js';
+import { stderr, stdout } from '../output/direct-output.js';
+import { handleInterrupt } from '../output/interrupt.js';
+import { commandFailure, writeJson, type CommandFailure } from '../output/json-output.js';
+import { reportError } from '../output/report-error.js';
+import { isTerminal, runsInCi } from '../output/terminal.js';
 import { CleanupStack } from '../test-run/cleanup.js';
 import { readKernelDir } from '../test-run/kernel-dir.js';
 import { parseTestRunFlags, type TestRunFlags } from '../test-run/options.js';
@@ -9,54 +14,43 @@ import { formatSummary, type TestRunResult } from '../test-run/summary.js';
 
 export type { TestRunFlags } from '../test-run/options.js';
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-export interface TestRunFailure {
-  ok: false;
-  command: 'test-run';
-  error: string;
-  exitCode: number;
-}
-
 /** Runs a test-run and prints its outcome; returns the exit code. */
 export async function runTestRunCommand(directory: string | undefined, flags: TestRunFlags): Promise<number> {
   const outcome = await executeTestRun(directory, flags);
-  if (flags.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+  if (flags.json) writeJson(outcome);
   return outcome.exitCode;
 }
 
 /** `create --test-run`: a failed run keeps the kernel and says how to run it again. */
-export async function testRunAfterCreate(directory: string, flags: Pick<TestRunFlags, 'json' | 'debug'>): Promise<TestRunResult | TestRunFailure> {
+export async function testRunAfterCreate(directory: string, flags: Pick<TestRunFlags, 'json' | 'debug'>): Promise<TestRunResult | CommandFailure> {
   const outcome = await executeTestRun(directory, { json: flags.json, debug: flags.debug });
   if (!outcome.ok) {
-    const human = flags.json ? process.stderr : process.stdout;
+    const human = flags.json ? stderr() : stdout();
     human.write(`The kernel is kept in ${directory}; after fixing it, run again with:\n  npx create-clustera-kernel test-run ${JSON.stringify(directory)}\n`);
   }
   return outcome;
 }
 
 /** Runs a test-run, printing human output only (on stderr with --json); the caller prints the JSON. */
-async function executeTestRun(directory: string | undefined, flags: TestRunFlags): Promise<TestRunResult | TestRunFailure> {
-  const human = flags.json ? process.stderr : process.stdout;
+async function executeTestRun(directory: string | undefined, flags: TestRunFlags): Promise<TestRunResult | CommandFailure> {
+  const humanFd = flags.json ? 2 : 1;
+  const human = flags.json ? stderr() : stdout();
   const cleanup = new CleanupStack();
   let progress: Progress | undefined;
   // Ctrl-C stops the kernel and the local services and deletes the test topics before exiting.
-  const onSigint = (): void => {
-    progress?.done('Ctrl-C');
-    process.stderr.write('Cancelled: stopping the kernel and cleaning up.\n');
-    void cleanup.run().finally(() => {
-      if (flags.json) process.stdout.write(`${JSON.stringify({ ok: false, command: 'test-run', error: new CancelledError().message, exitCode: EXIT.cancelled }, null, 2)}\n`);
-      process.exit(EXIT.cancelled);
-    });
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const stopHandlingInterrupt = handleInterrupt({
+    command: 'test-run',
+    json: flags.json,
+    message: () => 'Cancelled: stopping the kernel and cleaning up.\n',
+    stopDrawing: () => progress?.done('Ctrl-C'),
+    cleanUp: () => cleanup.run(),
+    signals: ['SIGINT', 'SIGTERM'],
+  });
   try {
     const options = parseTestRunFlags(flags);
     const kernel = readKernelDir(directory);
-    progress = createProgress(Boolean(human.isTTY) && !process.env.CI, human);
+    const width = () => (humanFd === 1 ? process.stdout : process.stderr).columns ?? 80;
+    progress = createProgress(isTerminal(humanFd) && !runsInCi(), human, width);
     progress.step(`test-run of ${kernel.name} (${kernel.kind.name}) in ${kernel.dir}`);
     const result = await runTestRun(kernel, options, progress, cleanup);
     progress.done(result.ok ? 'test-run finished' : 'test-run failed');
@@ -66,11 +60,9 @@ async function executeTestRun(directory: string | undefined, flags: TestRunFlags
     progress?.done('test-run failed');
     await cleanup.run();
     const exitCode = exitCodeOf(error);
-    if (flags.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    process.stderr.write(`error: ${messageOf(error)}\n`);
-    return { ok: false, command: 'test-run', error: messageOf(error), exitCode };
+    reportError(error, flags);
+    return commandFailure('test-run', error, exitCode);
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    process.removeListener('SIGTERM', onSigint);
+    stopHandlingInterrupt();
   }
 }

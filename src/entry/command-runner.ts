@@ -1,22 +1,18 @@
 // Running a command once its arguments are parsed: the reporter, Ctrl-C, --json, and the exit code of a result or error.
-import type { CreateOptions, CreateResult } from '../commands/create.js';
+import type { CreateOptions } from '../commands/create.js';
 import { stderr, stdout } from '../output/direct-output.js';
-import { CancelledError, EXIT, exitCodeOf } from '../errors.js';
-import { exitOnInterrupt } from '../output/interrupt.js';
+import { EXIT, exitCodeOf } from '../errors.js';
+import { createCancelledMessage, handleInterrupt, setResumeHint } from '../output/interrupt.js';
+import { commandFailure, writeJson } from '../output/json-output.js';
+import { reportError } from '../output/report-error.js';
 import { generatorVersion } from '../paths.js';
 import type { Prompter } from '../output/prompter.js';
 import { createReporter, openReporter, type Reporter } from '../output/reporter.js';
-import { isTerminal } from '../output/terminal.js';
+import { isTerminal, runsInCi } from '../output/terminal.js';
 
 export interface GlobalOptions extends CreateOptions {
   json?: boolean;
   debug?: boolean;
-}
-
-/** CI systems set CI; there nothing is ever asked, even when a terminal is attached. */
-function runsInCi(): boolean {
-  const value = process.env.CI;
-  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
 export function isInteractive(options: GlobalOptions): boolean {
@@ -37,24 +33,24 @@ export async function runGuarded(
 ): Promise<number> {
   const reporter = createReporter({ fancy: false, sink: options.json ? stderr() : stdout() });
   const committing = { value: false };
-  const onSigint = () => {
-    if (committing.value) return;
-    stderr().write('\nCancelled; nothing was changed.\n');
-    process.exit(EXIT.cancelled);
-  };
-  process.on('SIGINT', onSigint);
+  const stopHandlingInterrupt = handleInterrupt({
+    command,
+    json: options.json,
+    message: () => '\nCancelled; nothing was changed.\n',
+    committing: () => committing.value,
+  });
   try {
     const { value, exitCode } = await body(reporter, committing);
-    if (options.json) writeJson(value as Record<string, unknown>);
+    if (options.json) writeJson(value);
     return exitCode;
   } catch (error) {
     const exitCode = exitCodeOf(error);
     reportError(error, options);
-    if (options.json) writeJson({ ok: false, command, error: errorMessage(error), exitCode });
+    if (options.json) writeJson(commandFailure(command, error, exitCode));
     // check promises 2 for every error, so CI tells "update available" from "broken".
     return command === 'check' && exitCode === EXIT.failure ? EXIT.usage : exitCode;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopHandlingInterrupt();
   }
 }
 
@@ -62,7 +58,7 @@ export async function runCreate(directory: string | undefined, options: GlobalOp
   const interactive = isInteractive(options);
   const reporter = await openReporter({ fancy: usesFancyOutput(options), sink: options.json ? stderr() : stdout() });
   const prompter: Prompter | undefined = interactive ? await openPrompter() : undefined;
-  const stopHandlingInterrupt = exitOnInterrupt();
+  const stopHandlingInterrupt = handleInterrupt({ command: 'create', json: options.json, message: createCancelledMessage });
   try {
     const { createKernel } = await import('../commands/create.js');
     const result = await createKernel(directory, options, { prompter, reporter, uvEnv: userUvEnvironment });
@@ -74,10 +70,11 @@ export async function runCreate(directory: string | undefined, options: GlobalOp
   } catch (error) {
     const exitCode = exitCodeOf(error);
     reportError(error, options);
-    if (options.json) writeJson({ ok: false, command: 'create', error: errorMessage(error), exitCode });
+    if (options.json) writeJson(commandFailure('create', error, exitCode));
     return exitCode;
   } finally {
     stopHandlingInterrupt();
+    setResumeHint(undefined);
   }
 }
 
@@ -91,18 +88,3 @@ async function userUvEnvironment(): Promise<NodeJS.ProcessEnv> {
   const { resolveUvEnvironment } = await import('../infra/uv-env.js');
   return resolveUvEnvironment(process.env, { forbidPythonDownloads: false });
 }
-
-export function writeJson(value: CreateResult | Record<string, unknown>): void {
-  stdout().write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-export function reportError(error: unknown, options: { debug?: boolean }): void {
-  if (options.debug && error instanceof Error && error.stack) stderr().write(`${error.stack}\n`);
-  const prefix = error instanceof CancelledError ? '' : 'error: ';
-  stderr().write(`${prefix}${errorMessage(error)}\n`);
-}
-

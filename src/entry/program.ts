@@ -5,7 +5,10 @@ import { EXIT, exitCodeOf } from '../errors.js';
 import { generatorVersion } from '../paths.js';
 import { addCreateFlags } from './commander-create-flags.js';
 import { CREATE_FLAGS, type CreateFlag } from '../create/create-flags.js';
-import { reportError, runCreate, runGuarded, writeJson, type GlobalOptions } from './command-runner.js';
+import { stdout } from '../output/direct-output.js';
+import { commandFailure, writeJson } from '../output/json-output.js';
+import { reportError } from '../output/report-error.js';
+import { runCreate, runGuarded, type GlobalOptions } from './command-runner.js';
 
 const CREATE_EXAMPLES = `
 Examples:
@@ -43,7 +46,8 @@ export function buildProgram(
     .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel kinds\n  $ create-clustera-kernel kinds --json')
     .action((options: { json?: boolean }) => {
       const listing = listKinds();
-      process.stdout.write(options.json ? `${JSON.stringify(listing, null, 2)}\n` : `${formatKinds(listing)}\n`);
+      if (options.json) writeJson(listing);
+      else stdout().write(`${formatKinds(listing)}\n`);
       run.exitCode = EXIT.ok;
     });
 
@@ -54,7 +58,7 @@ export function buildProgram(
     .command('test-run')
     .description('run a kernel end to end against Kafka: produce sample messages, wait for commits, check the effect')
     .argument('[directory]', 'the kernel directory (default: the nearest one at or above the current directory)')
-    .option('--bootstrap-server <host:port>', 'Kafka broker (default: KAFKA_BOOTSTRAP_SERVERS from .env or the environment, else a local one)')
+    .option('--bootstrap-server <host:port>', 'Kafka broker (default: KAFKA_BOOTSTRAP_SERVERS from the environment, then .env, else a local one)')
     // A default's own description keeps help from showing the string defaults in quotes.
     .addOption(new Option('--messages <n>', 'how many sample messages to produce').default('100', '100'))
     .addOption(new Option('--timeout <seconds>', 'give up when not every message is committed by then').default('120', '120'))
@@ -128,7 +132,7 @@ export async function runWithCommander(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage problem.
       if (error.exitCode === 0) return EXIT.ok;
-      if (argv.includes('--json')) writeJson({ ok: false, command: commandNamed(program, argv), error: error.message.replace(/^error: /, ''), exitCode: EXIT.usage });
+      if (argv.includes('--json')) writeJson(commandFailure(commandNamed(program, argv), error.message.replace(/^error: /, ''), EXIT.usage));
       return EXIT.usage;
     }
     reportError(error, { debug: argv.includes('--debug') });

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findFreePorts } from "./free-port.js";
-import { brokerProperties, type BrokerPorts, type BrokerSaslUser, type BrokerTls } from "./kafka-config.js";
+import { brokerProperties, type BrokerPorts, type BrokerSaslUser, type ListenerTlsPems } from "./kafka-config.js";
 import { ensureKafkaJars, type KafkaJars } from "./kafka-jars.js";
 import { brokerLogging } from "./kafka-logging.js";
 import { waitForKafka } from "./kafka-ready.js";
@@ -15,7 +15,7 @@ import { hasExited, stopProcess } from "./stop-process.js";
 
 export interface KafkaBrokerOptions {
   version?: string;
-  tls?: BrokerTls;
+  tls?: ListenerTlsPems;
   /** With tls: a SASL_SSL listener accepting this PLAIN user. */
   sasl?: BrokerSaslUser;
   autoCreateTopics?: boolean;

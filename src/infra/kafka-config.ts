@@ -17,7 +17,7 @@ export interface BrokerSaslUser {
 }
 
 // PEM text for the SSL listener; the broker reads it inline, so no keystore files or passwords are needed.
-export interface BrokerTls {
+export interface ListenerTlsPems {
   caCertPem: string;
   serverCertPem: string;
   serverKeyPem: string;
@@ -27,7 +27,7 @@ export interface BrokerConfigInput {
   version: string;
   ports: BrokerPorts;
   logDir: string;
-  tls?: BrokerTls;
+  tls?: ListenerTlsPems;
   sasl?: BrokerSaslUser;
   autoCreateTopics: boolean;
 }
@@ -51,7 +51,7 @@ function listenerSettings({ ports, tls, sasl }: BrokerConfigInput): Record<strin
   };
 }
 
-function sslSettings(tls: BrokerTls): Record<string, string> {
+function sslSettings(tls: ListenerTlsPems): Record<string, string> {
   return {
     "ssl.keystore.type": "PEM",
     "ssl.keystore.certificate.chain": propertyValue(tls.serverCertPem),

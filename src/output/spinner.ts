@@ -1,5 +1,5 @@
 // A spinner that only writes: unlike clack's, it never puts stdin in raw mode, so Ctrl-C stays a real SIGINT.
-import type { Writable } from 'node:stream';
+import type { TextSink } from './direct-output.js';
 
 const FRAMES = ['◒', '◐', '◓', '◑'];
 const FRAME_MS = 100;
@@ -11,7 +11,7 @@ export interface Spinner {
   clear(): void;
 }
 
-export function startSpinner(stream: Writable, label: string): Spinner {
+export function startSpinner(stream: TextSink, label: string): Spinner {
   let frame = 0;
   const draw = () => {
     stream.write(`\r\x1b[2K${FRAMES[frame % FRAMES.length]}  ${label}`);

@@ -23,3 +23,9 @@ export function isTerminal(fd: 0 | 1 | 2): boolean {
   const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
   return tty.isatty(fd);
 }
+
+/** CI systems set CI; there nothing is asked and nothing is drawn, even when a terminal is attached. */
+export function runsInCi(): boolean {
+  const value = process.env.CI;
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}

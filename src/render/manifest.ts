@@ -1,4 +1,6 @@
 // .clustera-kernel.json: where a kernel came from (generator version, answers, hash of each rendered file).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Plan, PlannedFile } from './plan.js';
 import { sha256Hex } from './sha256/sha256.js';
 
@@ -60,6 +62,19 @@ export function parseManifest(text: string): Manifest | string {
   const unsafe = Object.keys(manifest.files).find((path) => path.startsWith('/') || path.split(/[\\/]/).includes('..') || path === '');
   if (unsafe !== undefined) return `${MANIFEST_PATH} lists a path outside the kernel (${JSON.stringify(unsafe)})`;
   return { generator: manifest.generator, answers: manifest.answers ?? {}, files: manifest.files };
+}
+
+/** The manifest in a kernel directory, a one-sentence reason why it cannot be used, or undefined when there is none. */
+export function readManifest(dir: string): Manifest | string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, MANIFEST_PATH), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    return `${MANIFEST_PATH} cannot be read (${code ?? (error as Error).message})`;
+  }
+  return parseManifest(text);
 }
 
 /** Numeric comparison of dotted versions (prerelease tags ignored): negative, zero or positive. */

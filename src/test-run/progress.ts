@@ -1,5 +1,5 @@
 // Shows the kernel's log while a test-run waits: behind a spinner on a terminal, as plain lines in CI or pipes.
-import type { Writable } from 'node:stream';
+import type { TextSink } from '../output/direct-output.js';
 import { startSpinner, type Spinner } from '../output/spinner.js';
 
 export interface Progress {
@@ -9,7 +9,8 @@ export interface Progress {
   done(message: string): void;
 }
 
-export function createProgress(fancy: boolean, stream: Writable): Progress {
+/** `width`: the terminal's columns, asked each time since the window can be resized. */
+export function createProgress(fancy: boolean, stream: TextSink, width: () => number = () => 80): Progress {
   if (!fancy) {
     return {
       step: (message) => void stream.write(`${message}\n`),
@@ -20,7 +21,7 @@ export function createProgress(fancy: boolean, stream: Writable): Progress {
   // The spinner only writes: clack's put stdin in raw mode and exited 0 on Ctrl-C, skipping the cleanup.
   let spin: Spinner | undefined;
   let label = '';
-  const fit = (text: string): string => text.slice(0, Math.max(20, ((stream as { columns?: number }).columns ?? 80) - 4));
+  const fit = (text: string): string => text.slice(0, Math.max(20, width() - 4));
   return {
     step(message) {
       label = message;

@@ -4,7 +4,8 @@ import { UsageError } from '../errors.js';
 
 export type Lookup = (name: string) => string | undefined;
 
-export interface BrokerTls {
+/** PEM texts test-run's Kafka client trusts (ca) and presents (cert, key), decoded from KAFKA_CA_CERT and friends. */
+export interface ClientTlsPems {
   ca?: string;
   cert?: string;
   key?: string;
@@ -19,7 +20,7 @@ export interface BrokerSasl {
 export interface BrokerSettings {
   bootstrapServers: string[];
   from: 'flag' | '.env' | 'environment';
-  tls?: BrokerTls;
+  tls?: ClientTlsPems;
   sasl?: BrokerSasl;
 }
 
@@ -43,10 +44,10 @@ function decodePem(name: string, lookup: Lookup): string | undefined {
   return pem;
 }
 
-function readTls(lookup: Lookup): BrokerTls | undefined {
+function readTls(lookup: Lookup): ClientTlsPems | undefined {
   const tls = { ca: decodePem('KAFKA_CA_CERT', lookup), cert: decodePem('KAFKA_CLIENT_CERT', lookup), key: decodePem('KAFKA_CLIENT_KEY', lookup) };
   if ((tls.cert === undefined) !== (tls.key === undefined)) throw new UsageError('KAFKA_CLIENT_CERT and KAFKA_CLIENT_KEY must be set together.');
-  const given = Object.fromEntries(Object.entries(tls).filter(([, value]) => value !== undefined)) as BrokerTls;
+  const given = Object.fromEntries(Object.entries(tls).filter(([, value]) => value !== undefined)) as ClientTlsPems;
   return Object.keys(given).length > 0 ? given : undefined;
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Answers } from '../create/answers.js';
 import { UsageError } from '../errors.js';
 import { kernelDirectory } from '../render/find-kernel.js';
-import { compareVersions, MANIFEST_PATH, parseManifest, type Manifest } from '../render/manifest.js';
+import { compareVersions, MANIFEST_PATH, readManifest, type Manifest } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
 import { quote, validateGroup, validateKind, validateName, validateTopic } from '../create/validate.js';
 import type { DiskFile } from './decide-files.js';
@@ -24,11 +24,10 @@ const ANSWER_CHECKS: Record<keyof Answers, (value: string) => string | undefined
 export function loadKernel(dirArg: string | undefined): LoadedKernel {
   const dir = kernelDirectory(dirArg);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${quote(dir)} is not a directory; pass the kernel's directory.`);
-  const manifestPath = join(dir, MANIFEST_PATH);
-  if (!existsSync(manifestPath)) {
+  const manifest = readManifest(dir);
+  if (manifest === undefined) {
     throw new UsageError(`${quote(dir)} has no ${MANIFEST_PATH}, so it was not made by create-clustera-kernel and cannot be updated or checked.`);
   }
-  const manifest = parseManifest(readFileSync(manifestPath, 'utf8'));
   if (typeof manifest === 'string') throw new UsageError(`Cannot read the kernel's manifest: ${manifest}.`);
   const current = generatorVersion();
   if (compareVersions(manifest.generator.version, current) > 0) {
