@@ -4,7 +4,10 @@
 /** Handlebars' options for every template; the generated functions follow the same rules. */
 export const TEMPLATE_OPTIONS = Object.freeze({ noEscape: true, strict: true });
 
-/** The helpers, by name. Each takes exactly its declared parameters; a call with more or fewer is an error. */
+/**
+ * The helpers, by name. Each takes exactly its declared parameters; a call with more or fewer is an error. Each is a
+ * self-contained function expression: the build copies its source into the generated modules.
+ */
 export const TEMPLATE_HELPERS = Object.freeze({
   json: (value) => JSON.stringify(value),
 });
