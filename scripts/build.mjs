@@ -23,7 +23,7 @@ const shared = {
 };
 
 rmSync('dist', { recursive: true, force: true });
-const templates = precompiledTemplates();
+const templates = templatesOrExit();
 const sha256 = await assembledSha256();
 
 const cli = await build({
@@ -92,6 +92,16 @@ function thirdPartyLicenses(inputs) {
     return `## ${pkg.name}@${pkg.version} (${pkg.license})\n\n${text}\n`;
   });
   return `# Third-party licences\n\nThe bundle in this directory includes code from these packages.\n\n${sections.join('\n')}`;
+}
+
+// A template the code generator cannot compile fails the build: the bundle has no other compiled form.
+function templatesOrExit() {
+  try {
+    return precompiledTemplates();
+  } catch (error) {
+    console.error(`build failed: ${error.message}`);
+    process.exit(1);
+  }
 }
 
 // Fills src/render/sha256/wasm-bytes.ts with src/render/sha256/sha256.wat assembled by wabt, as base64.

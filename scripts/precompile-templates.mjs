@@ -1,79 +1,98 @@
 // The templates as the build leaves them in dist/precompiled/, and the esbuild plugin that points
 // src/render/precompiled-templates.ts at them.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { transformSync } from 'esbuild';
-import Handlebars from 'handlebars';
-import { RENDER_HELPERS, templateToFunction } from './template-codegen.mjs';
+import { PARTIALS_DIR, PARTIAL_SUFFIX } from '../src/render/template-language.js';
+import { precompiledLoaderSource } from './precompiled-loader.mjs';
+import { RENDER_RUNTIME, compileTemplate } from './template-codegen.mjs';
 
-// Swaps src/render/precompiled-templates.ts for a loader of dist/precompiled/<layer>.cjs, one per template layer, keyed by
-// path in the layer: each .hbs as a render function from template-codegen.mjs (Handlebars' compiled form for a
-// template beyond that subset), each file copied as it is with its SHA-256, so a scaffold hashes only what it
-// rendered. Either is used only while the file is exactly the text the build saw, kept in <layer>.sources.txt
-// (read as a file: parsing it as JavaScript string literals would cost more).
-export function precompiledTemplates() {
-  const layers = new Map();
-  for (const file of listFiles('templates').filter((path) => !/(^|\/)__pycache__\/|\.pyc$/.test(path))) {
-    const [, first, second] = file.split('/');
-    const layer = first === 'kinds' ? `kinds/${second}` : first;
-    const pathInLayer = file.slice(`templates/${layer}/`.length);
-    const source = readFileSync(file, 'utf8');
-    if (!layers.has(layer)) layers.set(layer, { templates: [], copied: [], sources: '' });
-    const entry = layers.get(layer);
-    const range = `[${entry.sources.length}, ${entry.sources.length + source.length}]`;
-    entry.sources += source;
-    if (!file.endsWith('.hbs')) {
-      const sha256 = createHash('sha256').update(source, 'utf8').digest('hex');
-      entry.copied.push(`  ${JSON.stringify(pathInLayer)}: { range: ${range}, sha256: ${JSON.stringify(sha256)} },`);
-      continue;
-    }
-    const render = templateToFunction(source);
-    if (!render) console.warn(`build: ${file} renders through the Handlebars runtime (it uses more than template-codegen.mjs compiles)`);
-    const compiled = render ? `render: ${render}` : `spec: ${Handlebars.precompile(source, { noEscape: true, strict: true })}`;
-    entry.templates.push(`  ${JSON.stringify(pathInLayer)}: { range: ${range}, ${compiled} },`);
-  }
-  mkdirSync('dist/precompiled', { recursive: true });
-  for (const [layer, { templates, copied, sources }] of layers) {
-    const name = `dist/precompiled/${layer.replace('/', '-')}`;
-    const module = `${RENDER_HELPERS}\nexports.templates = {\n${templates.join('\n')}\n};\nexports.copied = {\n${copied.join('\n')}\n};\n`;
+// Writes dist/precompiled/<layer>.cjs and <layer>.sources.txt for each template layer and returns the plugin that
+// swaps src/render/precompiled-templates.ts for a loader of them (see precompiled-loader.mjs).
+export function precompiledTemplates(templatesDir = 'templates', outDir = 'dist/precompiled') {
+  const layers = compiledLayers(templatesDir);
+  mkdirSync(outDir, { recursive: true });
+  for (const [layer, { module, sources }] of layers) {
+    const name = `${outDir}/${layer.replace('/', '-')}`;
     // Minified like the bundles: this is parsed on every scaffold.
     writeFileSync(`${name}.cjs`, transformSync(module, { minifyWhitespace: true, minifySyntax: true, format: 'cjs' }).code);
     writeFileSync(`${name}.sources.txt`, sources);
   }
-  const loader = `import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-export const TEMPLATE_COMPILER_MODULE = './template-compiler.cjs';
-const LAYERS = new Set(${JSON.stringify([...layers.keys()])});
-const loaded = new Map();
-function layerFiles(layer) {
-  if (!LAYERS.has(layer)) return undefined;
-  if (!loaded.has(layer)) {
-    const base = \`./precompiled/\${layer.replace('/', '-')}\`;
-    const { templates, copied } = createRequire(import.meta.url)(\`\${base}.cjs\`);
-    let text;
-    const sources = () => (text ??= readFileSync(new URL(\`\${base}.sources.txt\`, import.meta.url), 'utf8'));
-    const sawExactly = ([start, end], raw) => end - start === raw.length && sources().slice(start, end) === raw;
-    loaded.set(layer, { templates, copied, sawExactly });
-  }
-  return loaded.get(layer);
-}
-export function precompiledTemplate(layer, file, raw) {
-  const files = layerFiles(layer);
-  const template = files?.templates[file];
-  return template !== undefined && files.sawExactly(template.range, raw) ? template : undefined;
-}
-export function copiedFileSha256(layer, file, raw) {
-  const files = layerFiles(layer);
-  const copied = files?.copied[file];
-  return copied !== undefined && files.sawExactly(copied.range, raw) ? copied.sha256 : undefined;
-}
-`;
+  const loader = precompiledLoaderSource([...layers.keys()]);
   return {
     name: 'precompiled-templates',
     setup(bundler) {
       bundler.onLoad({ filter: /src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({ contents: loader, loader: 'js' }));
     },
   };
+}
+
+/**
+ * Each layer of `templatesDir` as a CommonJS module, keyed by path in the layer: each .hbs as a render function from
+ * template-codegen.mjs, each other file with its SHA-256, so a scaffold hashes only what it rendered; and the texts
+ * the build saw, which a template's or a partial's range points into. Throws, naming the file, for a template the
+ * code generator does not compile.
+ */
+export function compiledLayers(templatesDir) {
+  const partials = readPartials(templatesDir);
+  const layers = new Map();
+  const partialsPrefix = `${templatesDir}/${PARTIALS_DIR}/`;
+  const files = listFiles(templatesDir).filter((path) => !path.startsWith(partialsPrefix) && !/(^|\/)__pycache__\/|\.pyc$/.test(path));
+  for (const file of files) {
+    const [first, second] = file.slice(templatesDir.length + 1).split('/');
+    const layer = first === 'kinds' ? `kinds/${second}` : first;
+    if (!layers.has(layer)) layers.set(layer, { templates: [], copied: [], sources: '', partialRanges: new Map() });
+    const entry = layers.get(layer);
+    const pathInLayer = file.slice(`${templatesDir}/${layer}/`.length);
+    const source = readFileSync(file, 'utf8');
+    const range = appendSource(entry, source);
+    if (!file.endsWith('.hbs')) {
+      const sha256 = createHash('sha256').update(source, 'utf8').digest('hex');
+      entry.copied.push(`  ${JSON.stringify(pathInLayer)}: { range: ${range}, sha256: ${JSON.stringify(sha256)} },`);
+      continue;
+    }
+    const compiled = compiledOrThrow(file, source, partials);
+    const partialRanges = compiled.partials.map((name) => `${JSON.stringify(name)}: ${partialRange(entry, name, partials.get(name))}`);
+    const partialsField = partialRanges.length > 0 ? ` partials: { ${partialRanges.join(', ')} },` : '';
+    entry.templates.push(`  ${JSON.stringify(pathInLayer)}: { range: ${range},${partialsField} render: ${compiled.code} },`);
+  }
+  return new Map(
+    [...layers].map(([layer, { templates, copied, sources }]) => [
+      layer,
+      { module: `${RENDER_RUNTIME}\nexports.templates = {\n${templates.join('\n')}\n};\nexports.copied = {\n${copied.join('\n')}\n};\n`, sources },
+    ]),
+  );
+}
+
+function compiledOrThrow(file, source, partials) {
+  try {
+    return compileTemplate(source, partials);
+  } catch (error) {
+    throw new Error(`${file}: ${error.message}`, { cause: error });
+  }
+}
+
+/** Adds `source` to the layer's texts and returns its range there, as JavaScript. */
+function appendSource(entry, source) {
+  const range = `[${entry.sources.length}, ${entry.sources.length + source.length}]`;
+  entry.sources += source;
+  return range;
+}
+
+// Each partial's text goes into a layer's texts once, however many of its templates use it.
+function partialRange(entry, name, source) {
+  if (!entry.partialRanges.has(name)) entry.partialRanges.set(name, appendSource(entry, source));
+  return entry.partialRanges.get(name);
+}
+
+function readPartials(templatesDir) {
+  const dir = `${templatesDir}/${PARTIALS_DIR}`;
+  if (!existsSync(dir)) return new Map();
+  return new Map(
+    readdirSync(dir)
+      .filter((file) => file.endsWith(PARTIAL_SUFFIX))
+      .map((file) => [file.slice(0, -PARTIAL_SUFFIX.length), readFileSync(`${dir}/${file}`, 'utf8')]),
+  );
 }
 
 function listFiles(dir) {

@@ -1,3 +1,4 @@
 // Types for template-codegen.mjs, which the build runs as plain JavaScript and the unit tests import.
-export declare const RENDER_HELPERS: string;
-export declare function templateToFunction(source: string): string | undefined;
+export declare class TemplateCompileError extends Error {}
+export declare const RENDER_RUNTIME: string;
+export declare function compileTemplate(source: string, partials?: ReadonlyMap<string, string>): { code: string; partials: string[] };

@@ -5,9 +5,12 @@ import { join, posix } from 'node:path';
 import type Handlebars from 'handlebars';
 import type { Answers } from '../create/answers.js';
 import { TEMPLATES_DIR } from '../paths.js';
+import { templateEnvironment } from './handlebars-environment.js';
+import { templatePartials } from './partials.js';
 import { TEMPLATE_COMPILER_MODULE, copiedFileSha256, precompiledTemplate } from './precompiled-templates.js';
 import { rememberSha256 } from './sha256/sha256.js';
 import { buildTemplateContext, type TemplateContext } from './template-context.js';
+import { TEMPLATE_OPTIONS } from './template-language.js';
 
 export interface PlannedFile {
   /** POSIX path relative to the kernel root. */
@@ -26,30 +29,17 @@ const TEMPLATE_SUFFIX = '.hbs';
 // npm drops dotfiles such as .gitignore from published packages, so templates spell them `dot-<name>`.
 const DOT_PREFIX = 'dot-';
 
-// scripts/build.mjs precompiles with the same options; test/e2e/precompiled-templates checks they agree.
-const TEMPLATE_OPTIONS = { noEscape: true, strict: true } as const;
-
-function withHelpers(hbs: typeof Handlebars): typeof Handlebars {
-  hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
-  hbs.registerHelper('upper', (value: string) => value.toUpperCase());
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  return hbs;
-}
-
 // Handlebars (parser, compiler, runtime: 150 kB of the bundle) loads only for a template the build did not compile.
 function loadCompiler(): typeof Handlebars {
   return createRequire(import.meta.url)(TEMPLATE_COMPILER_MODULE) as typeof Handlebars;
 }
 
 /** Templates compiled by the build run as plain functions; Handlebars is created on the first template that needs it. */
-function createRenderer(): (raw: string, layer: string, file: string) => (context: TemplateContext) => string {
+function createRenderer(templatesDir: string): (raw: string, layer: string, file: string) => (context: TemplateContext) => string {
+  const partials = templatePartials(templatesDir);
   let handlebars: typeof Handlebars | undefined;
-  const loadHandlebars = () => (handlebars ??= withHelpers(loadCompiler().create()));
-  return (raw, layer, file) => {
-    const compiled = precompiledTemplate(layer, file, raw);
-    if (compiled) return compiled.render ?? loadHandlebars().template(compiled.spec!);
-    return loadHandlebars().compile(raw, TEMPLATE_OPTIONS);
-  };
+  const loadHandlebars = () => (handlebars ??= templateEnvironment(loadCompiler().create(), partials.all()));
+  return (raw, layer, file) => precompiledTemplate(layer, file, raw, partials.text)?.render ?? loadHandlebars().compile(raw, TEMPLATE_OPTIONS);
 }
 
 /** A file copied unchanged; when it is the one the build saw, the manifest takes the build's hash of it. */
@@ -92,7 +82,7 @@ function templateLayers(kind: string): string[] {
 export function renderPlan(answers: Answers, generatorVersion: string, templatesDir = TEMPLATES_DIR): Plan {
   const context: TemplateContext = buildTemplateContext(answers, generatorVersion);
   // Compiling is most of a scaffold's CPU time, so the bundle ships compiled templates and uses them while the source matches.
-  const compileTemplate = createRenderer();
+  const compileTemplate = createRenderer(templatesDir);
   const sources = new Map<string, { layer: string; file: string; source: string }>();
   for (const layer of templateLayers(answers.kind)) {
     const layerDir = join(templatesDir, layer);

@@ -1,22 +1,26 @@
 // What the build made of each template layer, keyed by path in the layer: templates compiled to functions, and the
-// hashes of the files copied as they are. Each is used only while the file is exactly the text the build saw; a file
-// changed since is handled as if the build never saw it. Nothing when run from src/: scripts/build.mjs replaces this
-// module in the bundles.
-import type Handlebars from 'handlebars';
-
-export type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
+// hashes of the files copied as they are. Each is used only while the file, and every partial a template uses, is
+// exactly the text the build saw; a file changed since is handled as if the build never saw it. Nothing when run from
+// src/: scripts/precompile-templates.mjs replaces this module in the bundles.
 
 // What plan.ts require()s for a template that needs compiling: the package from src/, a CommonJS file beside the bundle.
 export const TEMPLATE_COMPILER_MODULE = 'handlebars';
 
-/** A template as the build left it: a plain render function, or Handlebars' compiled form for a richer template. */
+/** A template as the build left it: a plain render function. */
 export interface PrecompiledTemplate {
-  render?: (context: object) => string;
-  spec?: TemplateSpecification;
+  render: (context: object) => string;
 }
 
-/** The build's compiled form of a template of a layer ('base', 'kinds/http'), when `raw` is exactly its source. */
-export function precompiledTemplate(_layer: string, _file: string, _raw: string): PrecompiledTemplate | undefined {
+/**
+ * The build's compiled form of a template of a layer ('base', 'kinds/http'), when `raw` is exactly its source and
+ * `partialText` gives exactly the source of each partial it uses.
+ */
+export function precompiledTemplate(
+  _layer: string,
+  _file: string,
+  _raw: string,
+  _partialText: (name: string) => string | undefined,
+): PrecompiledTemplate | undefined {
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 // The cheap paths stay cheap: --help, --version, kinds and a non-interactive create never load kafkajs, pg, execa,
 // the prompt library or src/infra, and plain help and a create that asks nothing run from dist/fast.cjs alone.
 // Checked on the modules Node actually loads from the built bundle, not on time.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,9 +44,9 @@ describe('lazy loading (built CLI)', () => {
   });
   afterEach(() => removeDir(cwd));
 
-  async function modulesLoadedBy(args: string[]): Promise<string[]> {
+  async function modulesLoadedBy(args: string[], env: Record<string, string> = {}): Promise<string[]> {
     const log = join(cwd, 'modules.log');
-    const run = await runCli(args, { cwd, nodeArgs: ['--import', pathToFileURL(LOAD_HOOK).href], env: { CCK_MODULE_LOG: log } });
+    const run = await runCli(args, { cwd, nodeArgs: ['--import', pathToFileURL(LOAD_HOOK).href], env: { ...env, CCK_MODULE_LOG: log } });
     expect(run.exitCode, run.stderr).toBe(0);
     const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
     // The hook saw the first bundle file every run loads, so an empty list below means something.
@@ -101,6 +101,17 @@ describe('lazy loading (built CLI)', () => {
     const kinds = await modulesLoadedBy(['kinds']);
     expect(kinds).toContain(fullCli);
     expect(kinds.filter((url) => commander.includes(url)).length).toBeGreaterThan(0);
+  });
+
+  // Every template was compiled by the build, so a scaffold from the package's own templates never needs Handlebars.
+  it('a create from the built templates loads no Handlebars; one from a changed template does', async () => {
+    const compiler = pathToFileURL(join(DIST, 'template-compiler.cjs')).href;
+    expect(await modulesLoadedBy(['plain-kernel', '--kind', 'http', '--yes', '--no-install', '--no-git'])).not.toContain(compiler);
+    const templates = join(cwd, 'templates');
+    cpSync(join(REPO_ROOT, 'templates'), templates, { recursive: true });
+    appendFileSync(join(templates, 'base', 'README.md.hbs'), 'One more line.\n');
+    const changed = await modulesLoadedBy(['changed-kernel', '--kind', 'http', '--yes', '--no-install', '--no-git'], { CREATE_CLUSTERA_KERNEL_TEMPLATES: templates });
+    expect(changed).toContain(compiler);
   });
 
   it('a create that runs git does load execa, so the check above can see it', async () => {

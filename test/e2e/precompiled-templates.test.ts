@@ -8,6 +8,7 @@ import { KINDS } from '../../src/kinds.js';
 import { hashContents, withManifest } from '../../src/render/manifest.js';
 import { generatorVersion } from '../../src/paths.js';
 import { renderPlan } from '../../src/render/plan.js';
+import { PARTIALS_DIR, PARTIAL_SUFFIX } from '../../src/render/template-language.js';
 import { REPO_ROOT, listTree, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
 
 function templateFiles(dir: string): string[] {
@@ -25,9 +26,11 @@ describe('precompiled templates (built CLI)', () => {
 
   it('the build left every template as a plain render function and every file its exact text, so the cheap path is the one taken', () => {
     const templatesDir = join(REPO_ROOT, 'templates');
-    const files = templateFiles(templatesDir);
+    const partialsDir = join(templatesDir, PARTIALS_DIR);
+    const files = templateFiles(templatesDir).filter((file) => !file.startsWith(`${partialsDir}/`));
     expect(files.filter((file) => file.endsWith('.hbs')).length).toBeGreaterThan(0);
     const load = createRequire(import.meta.url);
+    let partialsUsed = 0;
     for (const source of files) {
       const [first, second] = relative(templatesDir, source).split('/');
       const layer = first === 'kinds' ? `kinds/${second}` : first!;
@@ -39,7 +42,13 @@ describe('precompiled templates (built CLI)', () => {
       expect(readFileSync(`${built}.sources.txt`, 'utf8').slice(start, end), source).toBe(readFileSync(source, 'utf8'));
       if (source.endsWith('.hbs')) expect(typeof entry.render, source).toBe('function');
       else expect(`sha256:${entry.sha256}`, source).toBe(hashContents(readFileSync(source, 'utf8')));
+      for (const [name, [partialStart, partialEnd]] of Object.entries((entry.partials ?? {}) as Record<string, [number, number]>)) {
+        const partial = readFileSync(join(partialsDir, `${name}${PARTIAL_SUFFIX}`), 'utf8');
+        expect(readFileSync(`${built}.sources.txt`, 'utf8').slice(partialStart, partialEnd), `${source} > ${name}`).toBe(partial);
+        partialsUsed += 1;
+      }
     }
+    expect(partialsUsed).toBeGreaterThan(0);
   });
 
   it.each(KINDS.map((kind) => kind.name))('%s: the CLI writes byte for byte what src/ renders', async (kind) => {
@@ -68,5 +77,16 @@ describe('precompiled templates (built CLI)', () => {
       expect(hash, path).toBe(`sha256:${createHash('sha256').update(readFileSync(join(cwd, 'edited', path))).digest('hex')}`);
     }
     expect(readFileSync(join(cwd, 'edited', 'kernel_runtime', 'retry.py'), 'utf8')).toBe(changed);
+  });
+
+  // The build compiled the partial into main.py.hbs; with the partial changed, Handlebars renders the template instead.
+  it('an edited partial is rendered into the templates that use it, though the templates themselves are unchanged', async () => {
+    const templates = join(cwd, 'edited-partial-templates');
+    cpSync(join(REPO_ROOT, 'templates'), templates, { recursive: true });
+    const partial = join(templates, PARTIALS_DIR, `process-message-contract${PARTIAL_SUFFIX}`);
+    writeFileSync(partial, `Edited contract line for {{name}}.\n${readFileSync(partial, 'utf8')}`);
+    const run = await runCli(['edited-partial', '--kind', 'http', '--yes', '--no-install', '--no-git'], { cwd, env: { CREATE_CLUSTERA_KERNEL_TEMPLATES: templates } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'edited-partial', 'main.py'), 'utf8')).toContain('\n    Edited contract line for edited-partial.\n    Return True');
   });
 });
