@@ -14,7 +14,8 @@ const RESULTS = process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'RESULTS.md');
 const RUNS = Number(process.env.RUNS ?? 5);
 const TARGETS = { warm: 10, cold: 20 };
 
-if (!existsSync(join(ROOT, 'dist', 'cli.js'))) execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+if (!existsSync(join(ROOT, 'dist', 'cli.js')))
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
 const { startKafkaBroker } = await import(join(ROOT, 'dist', 'infra', 'kafka-broker.js'));
 
 // Nothing from the caller's shell may configure the broker or the kind's services.
@@ -32,14 +33,21 @@ function testRun(dir, args) {
 
 function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const median =
+    sorted.length % 2
+      ? sorted[(sorted.length - 1) / 2]
+      : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   return { median, min: sorted[0], max: sorted.at(-1) };
 }
 
 const root = mkdtempSync(join(tmpdir(), 'bench-test-run-'));
 let broker;
 try {
-  const created = spawnSync(process.execPath, [CLI, 'bench-basic', '--kind', 'basic', '--yes', '--no-git', '--install'], { cwd: root, env, encoding: 'utf8' });
+  const created = spawnSync(
+    process.execPath,
+    [CLI, 'bench-basic', '--kind', 'basic', '--yes', '--no-git', '--install'],
+    { cwd: root, env, encoding: 'utf8' },
+  );
   if (created.status !== 0) throw new Error(`create failed:\n${created.stderr}`);
   const dir = join(root, 'bench-basic');
 
@@ -54,10 +62,15 @@ try {
   // Every kind once more on the warm broker, its service a local stand-in (PostgreSQL's start-up included).
   const perKind = [];
   for (const kind of ['basic', 'database', 'http', 'ai']) {
-    const made = spawnSync(process.execPath, [CLI, `bench-${kind}-k`, '--kind', kind, '--yes', '--no-git', '--install'], { cwd: root, env, encoding: 'utf8' });
+    const made = spawnSync(
+      process.execPath,
+      [CLI, `bench-${kind}-k`, '--kind', kind, '--yes', '--no-git', '--install'],
+      { cwd: root, env, encoding: 'utf8' },
+    );
     if (made.status !== 0) throw new Error(`create ${kind} failed:\n${made.stderr}`);
     const runs = [];
-    for (let i = 0; i < Math.min(RUNS, 3); i += 1) runs.push(testRun(join(root, `bench-${kind}-k`), ['--local', '--bootstrap-server', broker.bootstrapServers]));
+    for (let i = 0; i < Math.min(RUNS, 3); i += 1)
+      runs.push(testRun(join(root, `bench-${kind}-k`), ['--local', '--bootstrap-server', broker.bootstrapServers]));
     perKind.push({ kind, ...stats(runs.map((r) => r.seconds)), runs: runs.length });
   }
 
@@ -83,14 +96,20 @@ try {
     '',
     '| kind | median | range | runs |',
     '|---|---|---|---|',
-    ...perKind.map((k) => `| ${k.kind} | ${k.median.toFixed(1)} s | ${k.min.toFixed(1)}–${k.max.toFixed(1)} s | ${k.runs} |`),
+    ...perKind.map(
+      (k) => `| ${k.kind} | ${k.median.toFixed(1)} s | ${k.min.toFixed(1)}–${k.max.toFixed(1)} s | ${k.runs} |`,
+    ),
     '',
   ].join('\n');
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const machine = `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 20)} MiB RAM (${Math.round(freemem() / 2 ** 20)} free), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`;
+  const machine = `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 20)} MiB RAM (${Math.round(freemem() / 2 ** 20)} free), load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, Node ${process.version}`;
   const section = `<!-- bench:test-run:start -->\n## test-run of basic: cold local broker and warm configured broker (bench/test-run.mjs)\n\nMeasured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.\n\n${body}<!-- bench:test-run:end -->\n`;
-  let text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n\nEach section is rewritten by the script named in it. See the README for how to run them.\n';
-  const pattern = /<!-- bench:test-run:start -->[^]*?<!-- bench:test-run:end -->\n/;
+  let text = existsSync(RESULTS)
+    ? readFileSync(RESULTS, 'utf8')
+    : '# Benchmark results\n\nEach section is rewritten by the script named in it. See the README for how to run them.\n';
+  const pattern = /<!-- bench:test-run:start -->[\s\S]*?<!-- bench:test-run:end -->\n/;
   text = pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}`;
   writeFileSync(RESULTS, text);
   process.stdout.write(`${body}\n`);

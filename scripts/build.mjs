@@ -8,7 +8,8 @@ import { build } from 'esbuild';
 import { precompiledTemplates } from './precompile-templates.mjs';
 
 // Bundled CommonJS packages still call require() for Node's built-ins; an ESM file has to provide it.
-const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 const shared = {
   bundle: true,
@@ -74,17 +75,24 @@ const compiler = await build({
 
 await build({
   ...shared,
-  entryPoints: readdirSync('src/infra').filter((file) => file.endsWith('.ts')).map((file) => `src/infra/${file}`),
+  entryPoints: readdirSync('src/infra')
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => `src/infra/${file}`),
   outdir: 'dist/infra',
   chunkNames: 'shared-[hash]',
   packages: 'external',
 });
 
 // The bundle carries other packages' code, so their licences travel with it.
-writeFileSync('dist/THIRD-PARTY-LICENSES.md', thirdPartyLicenses([...Object.keys(cli.metafile.inputs), ...Object.keys(compiler.metafile.inputs)]));
+writeFileSync(
+  'dist/THIRD-PARTY-LICENSES.md',
+  thirdPartyLicenses([...Object.keys(cli.metafile.inputs), ...Object.keys(compiler.metafile.inputs)]),
+);
 
 function thirdPartyLicenses(inputs) {
-  const packageDirs = new Set(inputs.map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter(Boolean));
+  const packageDirs = new Set(
+    inputs.map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter(Boolean),
+  );
   const sections = [...packageDirs].sort().map((dir) => {
     const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
     const licenceFile = readdirSync(dir).find((file) => /^(licen[sc]e|copying)/i.test(file));
@@ -107,25 +115,36 @@ function templatesOrExit() {
 // Fills src/render/sha256/wasm-bytes.ts with src/render/sha256/sha256.wat assembled by wabt, as base64.
 async function assembledSha256() {
   const wabt = await (await import('wabt')).default();
-  const module = wabt.parseWat('sha256.wat', readFileSync('src/render/sha256/sha256.wat', 'utf8'), { bulk_memory: true });
+  const module = wabt.parseWat('sha256.wat', readFileSync('src/render/sha256/sha256.wat', 'utf8'), {
+    bulk_memory: true,
+  });
   module.validate();
   const bytes = Buffer.from(module.toBinary({}).buffer).toString('base64');
   module.destroy();
   return {
     name: 'sha256-wasm',
     setup(bundler) {
-      bundler.onLoad({ filter: /src[\\/]render[\\/]sha256[\\/]wasm-bytes\.ts$/ }, () => ({ contents: `export const SHA256_WASM = ${JSON.stringify(bytes)};`, loader: 'js' }));
+      bundler.onLoad({ filter: /src[\\/]render[\\/]sha256[\\/]wasm-bytes\.ts$/ }, () => ({
+        contents: `export const SHA256_WASM = ${JSON.stringify(bytes)};`,
+        loader: 'js',
+      }));
     },
   };
 }
 
 // Commander's help for the bare command as it prints it to anything but a terminal: wrapped at 80 columns.
 async function prerenderedHelp(metafile) {
-  const [chunk] = Object.entries(metafile.outputs).filter(([, output]) => output.entryPoint === 'src/entry/program.ts').map(([path]) => path);
+  const [chunk] = Object.entries(metafile.outputs)
+    .filter(([, output]) => output.entryPoint === 'src/entry/program.ts')
+    .map(([path]) => path);
   const { buildProgram } = await import(pathToFileURL(chunk).href);
   let text = '';
   const program = buildProgram({ exitCode: 0 });
-  program.configureOutput({ writeOut: (part) => (text += part), getOutHelpWidth: () => 80, getOutHasColors: () => false });
+  program.configureOutput({
+    writeOut: (part) => (text += part),
+    getOutHelpWidth: () => 80,
+    getOutHasColors: () => false,
+  });
   program.outputHelp();
   return text;
 }
@@ -147,7 +166,6 @@ function leaveOutLazyImports(allowed) {
   };
 }
 
-
 // An ES import of a built-in such as node:fs makes Node build its full export list, which loads the stream modules
 // (about 8 ms); through require() the same module is read property by property, on use.
 function builtinsThroughRequire() {
@@ -157,7 +175,8 @@ function builtinsThroughRequire() {
       bundler.onResolve({ filter: /^node:/ }, (args) => {
         if (args.namespace === 'builtin') return { path: args.path, external: true };
         // commander spawns only for executable subcommands, which we have none of; child_process drags in net and streams.
-        if (args.path === 'node:child_process' && /node_modules[\\/]commander[\\/]/.test(args.importer)) return { path: 'commander-spawn', namespace: 'builtin' };
+        if (args.path === 'node:child_process' && /node_modules[\\/]commander[\\/]/.test(args.importer))
+          return { path: 'commander-spawn', namespace: 'builtin' };
         return { path: args.path, namespace: 'builtin' };
       });
       bundler.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({

@@ -15,14 +15,20 @@ export function precompiledTemplates(templatesDir = 'templates', outDir = 'dist/
   for (const [layer, { module, sources }] of layers) {
     const name = `${outDir}/${layer.replace('/', '-')}`;
     // Minified like the bundles: this is parsed on every scaffold.
-    writeFileSync(`${name}.cjs`, transformSync(module, { minifyWhitespace: true, minifySyntax: true, format: 'cjs' }).code);
+    writeFileSync(
+      `${name}.cjs`,
+      transformSync(module, { minifyWhitespace: true, minifySyntax: true, format: 'cjs' }).code,
+    );
     writeFileSync(`${name}.sources.txt`, sources);
   }
   const loader = precompiledLoaderSource([...layers.keys()]);
   return {
     name: 'precompiled-templates',
     setup(bundler) {
-      bundler.onLoad({ filter: /src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({ contents: loader, loader: 'js' }));
+      bundler.onLoad({ filter: /src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({
+        contents: loader,
+        loader: 'js',
+      }));
     },
   };
 }
@@ -37,7 +43,9 @@ export function compiledLayers(templatesDir) {
   const partials = readPartials(templatesDir);
   const layers = new Map();
   const partialsPrefix = `${templatesDir}/${PARTIALS_DIR}/`;
-  const files = listFiles(templatesDir).filter((path) => !path.startsWith(partialsPrefix) && !/(^|\/)__pycache__\/|\.pyc$/.test(path));
+  const files = listFiles(templatesDir).filter(
+    (path) => !path.startsWith(partialsPrefix) && !/(^|\/)__pycache__\/|\.pyc$/.test(path),
+  );
   for (const file of files) {
     const [first, second] = file.slice(templatesDir.length + 1).split('/');
     const layer = first === 'kinds' ? `kinds/${second}` : first;
@@ -52,14 +60,21 @@ export function compiledLayers(templatesDir) {
       continue;
     }
     const compiled = compiledOrThrow(file, source, partials);
-    const partialRanges = compiled.partials.map((name) => `${JSON.stringify(name)}: ${partialRange(entry, name, partials.get(name))}`);
+    const partialRanges = compiled.partials.map(
+      (name) => `${JSON.stringify(name)}: ${partialRange(entry, name, partials.get(name))}`,
+    );
     const partialsField = partialRanges.length > 0 ? ` partials: { ${partialRanges.join(', ')} },` : '';
-    entry.templates.push(`  ${JSON.stringify(pathInLayer)}: { range: ${range},${partialsField} render: ${compiled.code} },`);
+    entry.templates.push(
+      `  ${JSON.stringify(pathInLayer)}: { range: ${range},${partialsField} render: ${compiled.code} },`,
+    );
   }
   return new Map(
     [...layers].map(([layer, { templates, copied, sources }]) => [
       layer,
-      { module: `${RENDER_RUNTIME}\nexports.templates = {\n${templates.join('\n')}\n};\nexports.copied = {\n${copied.join('\n')}\n};\n`, sources },
+      {
+        module: `${RENDER_RUNTIME}\nexports.templates = {\n${templates.join('\n')}\n};\nexports.copied = {\n${copied.join('\n')}\n};\n`,
+        sources,
+      },
     ]),
   );
 }

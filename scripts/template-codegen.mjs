@@ -36,7 +36,9 @@ function indented(indent, rendered) {
   return lines.join('\\n');
 }
 const helpers = {
-${Object.entries(TEMPLATE_HELPERS).map(([name, helper]) => `  ${JSON.stringify(name)}: ${String(helper)},`).join('\n')}
+${Object.entries(TEMPLATE_HELPERS)
+  .map(([name, helper]) => `  ${JSON.stringify(name)}: ${String(helper)},`)
+  .join('\n')}
 };`;
 
 /**
@@ -45,9 +47,20 @@ ${Object.entries(TEMPLATE_HELPERS).map(([name, helper]) => `  ${JSON.stringify(n
  */
 export function compileTemplate(source, partials = new Map()) {
   let counter = 0;
-  const compiler = { fresh: () => `v${(counter += 1)}`, partials, used: new Set(), including: [] };
+  const compiler = {
+    fresh: () => {
+      counter += 1;
+      return `v${counter}`;
+    },
+    partials,
+    used: new Set(),
+    including: [],
+  };
   const body = program(Handlebars.parse(source), 'context', compiler);
-  return { code: `function (context) {\n  let out = '';\n${body}  return out;\n}`, partials: [...compiler.used].sort() };
+  return {
+    code: `function (context) {\n  let out = '';\n${body}  return out;\n}`,
+    partials: [...compiler.used].sort(),
+  };
 }
 
 function program(node, scope, compiler) {
@@ -76,11 +89,14 @@ function mustacheValue(node, scope) {
   if (node.hash) throw unsupported('hash arguments', node);
   const name = node.path.original;
   // As in Handlebars, a simple name is a helper before it is a field.
-  const isSimpleName = node.path.parts.length === 1 && node.path.depth === 0 && !node.path.data && name === node.path.parts[0];
+  const isSimpleName =
+    node.path.parts.length === 1 && node.path.depth === 0 && !node.path.data && name === node.path.parts[0];
   if (isSimpleName && Object.hasOwn(TEMPLATE_HELPERS, name)) {
     const helper = TEMPLATE_HELPERS[name];
     if (node.params.length !== helper.length) {
-      throw new TemplateCompileError(`helper ${name} takes ${helper.length} parameter(s), got ${node.params.length} ${at(node)}`);
+      throw new TemplateCompileError(
+        `helper ${name} takes ${helper.length} parameter(s), got ${node.params.length} ${at(node)}`,
+      );
     }
     const params = node.params.map((param) => pathValue(param, scope, false));
     return `helpers[${JSON.stringify(name)}](${params.join(', ')})`;
@@ -91,8 +107,10 @@ function mustacheValue(node, scope) {
 
 function blockCode(node, scope, compiler) {
   const name = node.path.original;
-  if (name !== 'if' && name !== 'each') throw unsupported(`the block {{#${name}}} (only #if and #each are known)`, node);
-  if (node.hash || node.params.length !== 1 || node.program.blockParams) throw unsupported(`this form of {{#${name}}}`, node);
+  if (name !== 'if' && name !== 'each')
+    throw unsupported(`the block {{#${name}}} (only #if and #each are known)`, node);
+  if (node.hash || node.params.length !== 1 || node.program.blockParams)
+    throw unsupported(`this form of {{#${name}}}`, node);
   const value = pathValue(node.params[0], scope, false);
   const inverse = node.inverse ? program(node.inverse, scope, compiler) : '';
   if (name === 'if') {
@@ -105,7 +123,8 @@ function blockCode(node, scope, compiler) {
 
 // The partial's own code runs in a function of its own on the current scope, indented when it stands on its own line.
 function partialCode(node, scope, compiler) {
-  if (node.name.type !== 'PathExpression' || node.params.length > 0 || node.hash) throw unsupported('this form of partial', node);
+  if (node.name.type !== 'PathExpression' || node.params.length > 0 || node.hash)
+    throw unsupported('this form of partial', node);
   const name = node.name.original;
   const source = compiler.partials.get(name);
   if (source === undefined) throw new TemplateCompileError(`unknown partial ${name} ${at(node)}`);
@@ -127,11 +146,14 @@ function partialCode(node, scope, compiler) {
 
 // A path in the current scope; `this` is the scope itself. A mustache's last name is strict, as in Handlebars.
 function pathValue(path, scope, strictLast) {
-  if (path.type !== 'PathExpression' || path.data || path.depth > 0) throw unsupported(`the parameter ${path.original ?? path.type}`, path);
+  if (path.type !== 'PathExpression' || path.data || path.depth > 0)
+    throw unsupported(`the parameter ${path.original ?? path.type}`, path);
   const line = `${path.loc.start.line}:${path.loc.start.column}`;
   return path.parts.reduce((object, name, index) => {
     const last = index === path.parts.length - 1;
-    return last && strictLast ? `strict(${object}, ${JSON.stringify(name)}, ${JSON.stringify(line)})` : `loose(${object}, ${JSON.stringify(name)})`;
+    return last && strictLast
+      ? `strict(${object}, ${JSON.stringify(name)}, ${JSON.stringify(line)})`
+      : `loose(${object}, ${JSON.stringify(name)})`;
   }, scope);
 }
 

@@ -21,6 +21,7 @@ export class FailureError extends Error {
 }
 
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof UsageError || error instanceof CancelledError || error instanceof FailureError) return error.exitCode;
+  if (error instanceof UsageError || error instanceof CancelledError || error instanceof FailureError)
+    return error.exitCode;
   return EXIT.failure;
 }

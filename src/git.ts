@@ -18,7 +18,11 @@ export async function initGitRepository(kernelDir: string, message: string): Pro
     ? []
     : ['-c', 'user.name=create-clustera-kernel', '-c', 'user.email=create-clustera-kernel@localhost'];
   const runs: ProcessRun[] = [];
-  for (const args of [['init', '--quiet'], ['add', '--all'], [...identity, 'commit', '--quiet', '--no-verify', '-m', message]]) {
+  for (const args of [
+    ['init', '--quiet'],
+    ['add', '--all'],
+    [...identity, 'commit', '--quiet', '--no-verify', '-m', message],
+  ]) {
     const run = await runProcess('git', args, kernelDir);
     runs.push(run);
     if (!run.ok) break;
@@ -35,7 +39,10 @@ export interface UncommittedPath {
 
 /** Files under dir that differ from HEAD or are untracked (ignored ones do not count). */
 export async function uncommittedPaths(dir: string): Promise<UncommittedPath[]> {
-  const result = await execa('git', ['status', '--porcelain', '--untracked-files=all', '--', '.'], { cwd: dir, reject: false });
+  const result = await execa('git', ['status', '--porcelain', '--untracked-files=all', '--', '.'], {
+    cwd: dir,
+    reject: false,
+  });
   if (result.exitCode !== 0) return [];
   // Porcelain paths start at the repository's root; the kernel may be a subdirectory of it.
   const prefix = (await execa('git', ['rev-parse', '--show-prefix'], { cwd: dir, reject: false })).stdout.trim();
@@ -52,7 +59,13 @@ export async function uncommittedPaths(dir: string): Promise<UncommittedPath[]> 
 export async function readGitBlobs(dir: string, specs: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (specs.length === 0) return found;
-  const result = await execa('git', ['cat-file', '--batch'], { cwd: dir, reject: false, input: `${specs.join('\n')}\n`, encoding: 'buffer', stripFinalNewline: false });
+  const result = await execa('git', ['cat-file', '--batch'], {
+    cwd: dir,
+    reject: false,
+    input: `${specs.join('\n')}\n`,
+    encoding: 'buffer',
+    stripFinalNewline: false,
+  });
   if (result.exitCode !== 0) return found;
   const out = Buffer.from(result.stdout);
   let offset = 0;
@@ -81,19 +94,34 @@ export function baseRefName(kernelName: string): string {
 }
 
 /** Stores files (kernel-relative paths) as a commit under ref, without touching the index, a branch or the work tree. */
-export async function recordBaseRef(dir: string, ref: string, files: { path: string; contents: string; executable: boolean }[], message: string): Promise<boolean> {
+export async function recordBaseRef(
+  dir: string,
+  ref: string,
+  files: { path: string; contents: string; executable: boolean }[],
+  message: string,
+): Promise<boolean> {
   const chunks: Buffer[] = [];
   const data = (text: string) => {
     const bytes = Buffer.from(text, 'utf8');
     chunks.push(Buffer.from(`data ${bytes.length}\n`), bytes, Buffer.from('\n'));
   };
-  chunks.push(Buffer.from(`commit ${ref}\ncommitter create-clustera-kernel <create-clustera-kernel@localhost> ${Math.floor(Date.now() / 1000)} +0000\n`));
+  chunks.push(
+    Buffer.from(
+      `commit ${ref}\ncommitter create-clustera-kernel <create-clustera-kernel@localhost> ${Math.floor(Date.now() / 1000)} +0000\n`,
+    ),
+  );
   data(message);
   chunks.push(Buffer.from('deleteall\n'));
   for (const file of files) {
-    chunks.push(Buffer.from(`M ${file.executable ? '100755' : '100644'} inline "${file.path.replace(/["\\]/g, '\\$&')}"\n`));
+    chunks.push(
+      Buffer.from(`M ${file.executable ? '100755' : '100644'} inline "${file.path.replace(/["\\]/g, '\\$&')}"\n`),
+    );
     data(file.contents);
   }
-  const result = await execa('git', ['fast-import', '--quiet', '--force'], { cwd: dir, reject: false, input: Buffer.concat(chunks) });
+  const result = await execa('git', ['fast-import', '--quiet', '--force'], {
+    cwd: dir,
+    reject: false,
+    input: Buffer.concat(chunks),
+  });
   return result.exitCode === 0;
 }

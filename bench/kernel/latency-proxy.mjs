@@ -5,16 +5,22 @@ import { createServer, connect } from 'node:net';
 /** Forwards `from` to `to`, each chunk `delayMs` after it arrived. */
 function delayedPipe(from, to, delayMs) {
   const queue = [];
-  let timer;
+  let scheduled = false;
   const flush = () => {
-    timer = undefined;
+    scheduled = false;
     const now = performance.now();
     while (queue.length > 0 && queue[0].due <= now) to.write(queue.shift().chunk);
-    if (queue.length > 0) timer = setTimeout(flush, queue[0].due - now);
+    if (queue.length > 0) {
+      scheduled = true;
+      setTimeout(flush, queue[0].due - now);
+    }
   };
   from.on('data', (chunk) => {
     queue.push({ chunk, due: performance.now() + delayMs });
-    timer ??= setTimeout(flush, delayMs);
+    if (!scheduled) {
+      scheduled = true;
+      setTimeout(flush, delayMs);
+    }
   });
   from.on('end', () => setTimeout(() => to.end(), delayMs + 1));
 }

@@ -12,7 +12,14 @@ const rttIndex = flags.indexOf('--rtt-ms');
 const rttMs = rttIndex < 0 ? 0 : Number(flags[rttIndex + 1]);
 let proxy;
 const broker = await startKafkaBroker(
-  rttMs > 0 ? { frontPlaintext: async (port) => (proxy = await startLatencyProxy(port, rttMs / 2)).port } : {},
+  rttMs > 0
+    ? {
+        frontPlaintext: async (port) => {
+          proxy = await startLatencyProxy(port, rttMs / 2);
+          return proxy.port;
+        },
+      }
+    : {},
 );
 const postgres = flags.includes('--postgres') ? await startPostgres() : undefined;
 const vars = {
@@ -21,7 +28,12 @@ const vars = {
   // uv ignores pip's configuration: the same index and no Python downloads, as the tests use.
   ...resolveUvEnvironment(process.env),
 };
-writeFileSync(addressFile, Object.entries(vars).map(([key, value]) => `export ${key}='${value}'\n`).join(''));
+writeFileSync(
+  addressFile,
+  Object.entries(vars)
+    .map(([key, value]) => `export ${key}='${value}'\n`)
+    .join(''),
+);
 console.error(`bench: Kafka ${broker.version} on ${broker.bootstrapServers} (started in ${broker.startupMs} ms)`);
 
 const stop = async () => {

@@ -22,7 +22,9 @@ export interface CheckResult {
 export function checkKernel(dirArg: string | undefined): CheckResult {
   const { dir, manifest } = loadKernel(dirArg);
   const version = generatorVersion();
-  const rendered = new Map(renderPlan(resolveAnswers(manifest.answers), version).files.map((f) => [f.path, hashContents(f.contents)]));
+  const rendered = new Map(
+    renderPlan(resolveAnswers(manifest.answers), version).files.map((f) => [f.path, hashContents(f.contents)]),
+  );
   const files: CheckResult['files'] = [];
   for (const [path, hash] of rendered) {
     const recorded = manifest.files[path];
@@ -32,7 +34,16 @@ export function checkKernel(dirArg: string | undefined): CheckResult {
   for (const path of Object.keys(manifest.files)) if (!rendered.has(path)) files.push({ path, change: 'removed' });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const conflicted = filesWithConflictMarkers(readDiskFiles(dir, Object.keys(manifest.files)));
-  return { ok: true, command: 'check', directory: dir, current: files.length === 0, recordedVersion: manifest.generator.version, currentVersion: version, files, conflicted };
+  return {
+    ok: true,
+    command: 'check',
+    directory: dir,
+    current: files.length === 0,
+    recordedVersion: manifest.generator.version,
+    currentVersion: version,
+    files,
+    conflicted,
+  };
 }
 
 /** Current templates and no conflict left: what CI can rely on. */
@@ -50,7 +61,8 @@ function formatConflicts(paths: string[]): string {
 }
 
 function formatTemplateState(result: CheckResult): string {
-  if (result.current) return `The kernel is on the current templates (recorded ${result.recordedVersion}, generator ${result.currentVersion}).`;
+  if (result.current)
+    return `The kernel is on the current templates (recorded ${result.recordedVersion}, generator ${result.currentVersion}).`;
   const lines = result.files.map((f) => `  ${f.change.padEnd(8)} ${f.path}`);
   return `An update is available (recorded ${result.recordedVersion}, generator ${result.currentVersion}); these files would change:\n${lines.join('\n')}\nRun \`npx create-clustera-kernel update\` to bring them in.`;
 }

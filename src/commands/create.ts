@@ -42,7 +42,11 @@ export interface CreateResult {
   warnings: string[];
 }
 
-export async function createKernel(directoryArg: string | undefined, options: CreateOptions, io: CreateIo): Promise<CreateResult> {
+export async function createKernel(
+  directoryArg: string | undefined,
+  options: CreateOptions,
+  io: CreateIo,
+): Promise<CreateResult> {
   const file: AnswersFile = options.answers ? readAnswersFile(options.answers) : {};
   const inputs = await resolveCreateInputs(directoryArg, options, file, io.prompter);
   const { reporter } = io;
@@ -66,8 +70,11 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
 
   if (options.dryRun) {
     result.plannedCommands = plannedCommands(inputs.install, inputs.git, inputs.testRun);
-    const commands = result.plannedCommands.length > 0 ? result.plannedCommands.map((c) => `  ${c}`).join('\n') : '  (none)';
-    reporter.info(`Dry run: these ${plan.files.length} files would be written (nothing was):\n${drawTree(inputs.targetDir, result.files)}`);
+    const commands =
+      result.plannedCommands.length > 0 ? result.plannedCommands.map((c) => `  ${c}`).join('\n') : '  (none)';
+    reporter.info(
+      `Dry run: these ${plan.files.length} files would be written (nothing was):\n${drawTree(inputs.targetDir, result.files)}`,
+    );
     reporter.info(`and these commands would run in ${shellPath(inputs.targetDir)}:\n${commands}`);
     return result;
   }
@@ -78,20 +85,26 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new FailureError(`Could not write the kernel into ${inputs.targetDir} (${reason}); nothing was written.`);
   }
-  reporter.success(`Created ${inputs.answers.kind} kernel "${inputs.answers.name}" in ${inputs.targetDir} (${plan.files.length} files).`);
+  reporter.success(
+    `Created ${inputs.answers.kind} kernel "${inputs.answers.name}" in ${inputs.targetDir} (${plan.files.length} files).`,
+  );
 
   if (inputs.install) {
     // execa loads only when a command is actually run.
     const { installKernel } = await import('../create/install.js');
     setResumeHint(`The kernel is kept; to install its dependencies: cd ${shellPath(inputs.targetDir)} && uv sync`);
-    const run = await reporter.task('Installing dependencies with uv sync', async () => installKernel(inputs.targetDir, await io.uvEnv()), (r) =>
-      r.ok ? 'Dependencies installed.' : 'uv sync failed.',
+    const run = await reporter.task(
+      'Installing dependencies with uv sync',
+      async () => installKernel(inputs.targetDir, await io.uvEnv()),
+      (r) => (r.ok ? 'Dependencies installed.' : 'uv sync failed.'),
     );
     setResumeHint(undefined);
     result.commands.push(run);
     if (!run.ok) {
       result.ok = false;
-      reporter.warn(`${run.outputTail ?? ''}\nThe kernel is kept. Retry with: cd ${shellPath(inputs.targetDir)} && uv sync`);
+      reporter.warn(
+        `${run.outputTail ?? ''}\nThe kernel is kept. Retry with: cd ${shellPath(inputs.targetDir)} && uv sync`,
+      );
     }
   }
 
@@ -100,7 +113,12 @@ export async function createKernel(directoryArg: string | undefined, options: Cr
     const { baseRefName, recordBaseRef } = await import('../git.js');
     await commitKernel(inputs.targetDir, inputs.answers.name, result, reporter);
     // The pristine render, kept outside every branch, is what a later `update` merges against.
-    await recordBaseRef(inputs.targetDir, baseRefName(inputs.answers.name), plan.files, `Pristine render of ${inputs.answers.name}`);
+    await recordBaseRef(
+      inputs.targetDir,
+      baseRefName(inputs.answers.name),
+      plan.files,
+      `Pristine render of ${inputs.answers.name}`,
+    );
   }
 
   reporter.info(nextSteps(inputs.targetDir, inputs.answers.kind, inputs.install && result.ok));
@@ -127,13 +145,21 @@ function shellPath(dir: string): string {
 }
 
 function plannedCommands(install: boolean, git: boolean, testRun: boolean): string[] {
-  return [...(install ? ['uv sync'] : []), ...(git ? ['git init', 'git add --all', 'git commit'] : []), ...(testRun ? ['create-clustera-kernel test-run'] : [])];
+  return [
+    ...(install ? ['uv sync'] : []),
+    ...(git ? ['git init', 'git add --all', 'git commit'] : []),
+    ...(testRun ? ['create-clustera-kernel test-run'] : []),
+  ];
 }
 
 function nextSteps(targetDir: string, kind: KindName, installed: boolean): string {
   const required = [...BASE_ENV, ...(findKind(kind)?.env ?? [])].filter((v) => v.required).map((v) => v.name);
   const steps = [`cd ${shellPath(targetDir)}`, `cp .env.template .env   # then set ${required.join(', ')}`];
   if (!installed) steps.push('uv sync');
-  steps.push('uv run pytest', 'uv run python main.py', 'docker compose up --build   # Kafka and the kernel together, in containers');
+  steps.push(
+    'uv run pytest',
+    'uv run python main.py',
+    'docker compose up --build   # Kafka and the kernel together, in containers',
+  );
   return `Next steps:\n${steps.map((s) => `  ${s}`).join('\n')}`;
 }

@@ -22,17 +22,25 @@ export async function runTestRunCommand(directory: string | undefined, flags: Te
 }
 
 /** `create --test-run`: a failed run keeps the kernel and says how to run it again. */
-export async function testRunAfterCreate(directory: string, flags: Pick<TestRunFlags, 'json' | 'debug'>): Promise<TestRunResult | CommandFailure> {
+export async function testRunAfterCreate(
+  directory: string,
+  flags: Pick<TestRunFlags, 'json' | 'debug'>,
+): Promise<TestRunResult | CommandFailure> {
   const outcome = await executeTestRun(directory, { json: flags.json, debug: flags.debug });
   if (!outcome.ok) {
     const human = flags.json ? stderr() : stdout();
-    human.write(`The kernel is kept in ${directory}; after fixing it, run again with:\n  npx create-clustera-kernel test-run ${JSON.stringify(directory)}\n`);
+    human.write(
+      `The kernel is kept in ${directory}; after fixing it, run again with:\n  npx create-clustera-kernel test-run ${JSON.stringify(directory)}\n`,
+    );
   }
   return outcome;
 }
 
 /** Runs a test-run, printing human output only (on stderr with --json); the caller prints the JSON. */
-async function executeTestRun(directory: string | undefined, flags: TestRunFlags): Promise<TestRunResult | CommandFailure> {
+async function executeTestRun(
+  directory: string | undefined,
+  flags: TestRunFlags,
+): Promise<TestRunResult | CommandFailure> {
   const humanFd = flags.json ? 2 : 1;
   const human = flags.json ? stderr() : stdout();
   const cleanup = new CleanupStack();

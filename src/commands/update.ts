@@ -11,7 +11,14 @@ import { generatorVersion } from '../paths.js';
 import { renderPlan } from '../render/plan.js';
 import type { Reporter } from '../output/reporter.js';
 import { filesWithConflictMarkers } from '../update/conflict-markers.js';
-import { changesDisk, decideFiles, pathsNeedingBase, type DiskFile, type FileDecision, type Outcome } from '../update/decide-files.js';
+import {
+  changesDisk,
+  decideFiles,
+  pathsNeedingBase,
+  type DiskFile,
+  type FileDecision,
+  type Outcome,
+} from '../update/decide-files.js';
 import { loadKernel, readDiskFiles, recordedAnswers, resolveAnswers } from '../update/load-kernel.js';
 import { reconstructBase, type BaseSource } from '../update/reconstruct-base.js';
 
@@ -43,11 +50,15 @@ const NOTES: Partial<Record<Outcome, string>> = {
 // Untracked files the update will not write (a uv.lock from the first `uv sync`, notes) cannot be lost or mixed into it.
 async function refuseDirtyTree(dir: string, writes: Set<string>, force: boolean, reporter: Reporter): Promise<boolean> {
   if (!(await isInsideWorkTree(dir))) return false;
-  const dirty = (await uncommittedPaths(dir)).filter((entry) => !entry.untracked || writes.has(entry.path)).map((entry) => entry.path);
+  const dirty = (await uncommittedPaths(dir))
+    .filter((entry) => !entry.untracked || writes.has(entry.path))
+    .map((entry) => entry.path);
   if (dirty.length === 0) return true;
   if (!force) {
     const shown = dirty.slice(0, 5).join(', ') + (dirty.length > 5 ? `, and ${dirty.length - 5} more` : '');
-    throw new UsageError(`The kernel has uncommitted changes (${shown}); commit or stash them so the update can be reviewed with git diff, or pass --force.`);
+    throw new UsageError(
+      `The kernel has uncommitted changes (${shown}); commit or stash them so the update can be reviewed with git diff, or pass --force.`,
+    );
   }
   reporter.warn(`Updating over uncommitted changes (--force): ${dirty.length} file(s) differ from the last commit.`);
   return true;
@@ -57,12 +68,18 @@ async function refuseDirtyTree(dir: string, writes: Set<string>, force: boolean,
 function refuseUnresolvedConflicts(disk: Map<string, DiskFile>, force: boolean, reporter: Reporter): void {
   const conflicted = filesWithConflictMarkers(disk);
   if (conflicted.length === 0) return;
-  if (!force) throw new UsageError(`Resolve the conflict blocks (<<<<<<< … >>>>>>>) left in ${conflicted.join(', ')} first, or pass --force.`);
+  if (!force)
+    throw new UsageError(
+      `Resolve the conflict blocks (<<<<<<< … >>>>>>>) left in ${conflicted.join(', ')} first, or pass --force.`,
+    );
   reporter.warn(`Updating over unresolved conflict blocks (--force) in ${conflicted.join(', ')}.`);
 }
 
 function summaryLine(decision: FileDecision): string {
-  const conflicts = decision.conflicts > 0 ? ` (${decision.conflicts} conflict${decision.conflicts === 1 ? '' : 's'}${decision.twoWay ? '; no exact old render, every difference marked' : ''})` : '';
+  const conflicts =
+    decision.conflicts > 0
+      ? ` (${decision.conflicts} conflict${decision.conflicts === 1 ? '' : 's'}${decision.twoWay ? '; no exact old render, every difference marked' : ''})`
+      : '';
   return `  ${decision.outcome.padEnd(12)} ${decision.path}${conflicts}${NOTES[decision.outcome] ?? ''}`;
 }
 
@@ -74,7 +91,12 @@ function undoCommand(decisions: FileDecision[]): string {
 
 const shellWord = (path: string): string => (/^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`);
 
-export async function updateKernel(dirArg: string | undefined, options: UpdateOptions, reporter: Reporter, isCommitting: { value: boolean }): Promise<UpdateResult> {
+export async function updateKernel(
+  dirArg: string | undefined,
+  options: UpdateOptions,
+  reporter: Reporter,
+  isCommitting: { value: boolean },
+): Promise<UpdateResult> {
   const dryRun = options.dryRun === true;
   const { dir } = loadKernel(dirArg);
   // A run killed mid-update left a journal: put the kernel back before reading it.
@@ -85,14 +107,25 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
   const version = generatorVersion();
   const plan = renderPlan(answers, version);
   const writes = new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files), MANIFEST_PATH]);
-  const inGit = dryRun ? await isInsideWorkTree(dir) : await refuseDirtyTree(dir, writes, options.force === true, reporter);
+  const inGit = dryRun
+    ? await isInsideWorkTree(dir)
+    : await refuseDirtyTree(dir, writes, options.force === true, reporter);
   const disk = readDiskFiles(dir, new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files)]));
   refuseUnresolvedConflicts(disk, options.force === true, reporter);
   const inputs = { recorded: manifest.files, rendered: plan.files, disk };
-  const base = await reconstructBase(pathsNeedingBase(inputs), { kernelDir: dir, manifest, oldAnswers: recordedAnswers(manifest.answers), inGit });
-  const decisions = decideFiles(inputs, base.contents).map((d) => (d.outcome === 'unchanged' && changesDisk(d, disk) ? { ...d, outcome: 'updated' as const } : d));
+  const base = await reconstructBase(pathsNeedingBase(inputs), {
+    kernelDir: dir,
+    manifest,
+    oldAnswers: recordedAnswers(manifest.answers),
+    inGit,
+  });
+  const decisions = decideFiles(inputs, base.contents).map((d) =>
+    d.outcome === 'unchanged' && changesDisk(d, disk) ? { ...d, outcome: 'updated' as const } : d,
+  );
 
-  const changes: FileChange[] = decisions.filter((d) => changesDisk(d, disk)).map((d) => ({ path: d.path, contents: d.after, executable: d.executable }));
+  const changes: FileChange[] = decisions
+    .filter((d) => changesDisk(d, disk))
+    .map((d) => ({ path: d.path, contents: d.after, executable: d.executable }));
   const manifestFile = withManifest(plan).files.find((f) => f.path === MANIFEST_PATH)!;
   const manifestChanged = readDiskFiles(dir, [MANIFEST_PATH]).get(MANIFEST_PATH)?.contents !== manifestFile.contents;
   if (manifestChanged) changes.push({ path: MANIFEST_PATH, contents: manifestFile.contents, executable: false });
@@ -106,15 +139,27 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
     to: version,
     dryRun,
     recovered,
-    files: decisions.filter((d) => d.outcome !== 'unchanged').map((d) => ({ path: d.path, outcome: d.outcome, conflicts: d.conflicts, twoWay: d.twoWay, baseSource: base.sourceOf.get(d.path) })),
+    files: decisions
+      .filter((d) => d.outcome !== 'unchanged')
+      .map((d) => ({
+        path: d.path,
+        outcome: d.outcome,
+        conflicts: d.conflicts,
+        twoWay: d.twoWay,
+        baseSource: base.sourceOf.get(d.path),
+      })),
     conflicted,
   };
 
   const listed = decisions.filter((d) => LISTED.includes(d.outcome));
   if (dryRun) {
-    result.diffs = Object.fromEntries(decisions.filter((d) => changesDisk(d, disk)).map((d) => [d.path, unifiedDiff(d.path, d.before, d.after)]));
+    result.diffs = Object.fromEntries(
+      decisions.filter((d) => changesDisk(d, disk)).map((d) => [d.path, unifiedDiff(d.path, d.before, d.after)]),
+    );
     const patches = Object.values(result.diffs).join('');
-    reporter.info(`Dry run: update from ${result.from} to ${result.to} would change ${changes.length} file(s); nothing was written.${patches ? `\n${patches.trimEnd()}` : ''}`);
+    reporter.info(
+      `Dry run: update from ${result.from} to ${result.to} would change ${changes.length} file(s); nothing was written.${patches ? `\n${patches.trimEnd()}` : ''}`,
+    );
   } else {
     isCommitting.value = true;
     try {
@@ -124,20 +169,38 @@ export async function updateKernel(dirArg: string | undefined, options: UpdateOp
       throw new FailureError(`Could not write the update into ${dir} (${reason}); nothing was changed.`);
     }
     // Best effort: the ref only speeds up the next update; hashes still decide whether it is used.
-    if (inGit) await recordBaseRef(dir, baseRefName(answers.name), plan.files, `Pristine render of ${answers.name} by create-clustera-kernel ${version}`);
+    if (inGit)
+      await recordBaseRef(
+        dir,
+        baseRefName(answers.name),
+        plan.files,
+        `Pristine render of ${answers.name} by create-clustera-kernel ${version}`,
+      );
   }
   const verb = dryRun ? 'Would update' : 'Updated';
   // Files left deleted or kept change nothing on disk: no "Updated" for them, every later run would repeat it.
-  if (changes.length === 0) reporter.success(`The kernel is already on the current templates (${version}); nothing to do.${listed.length > 0 ? `\n${listed.map(summaryLine).join('\n')}` : ''}`);
-  else reporter.info(`${verb} ${answers.name} from create-clustera-kernel ${result.from} to ${result.to}:\n${listed.map(summaryLine).join('\n') || '  (only the manifest)'}`);
+  if (changes.length === 0)
+    reporter.success(
+      `The kernel is already on the current templates (${version}); nothing to do.${listed.length > 0 ? `\n${listed.map(summaryLine).join('\n')}` : ''}`,
+    );
+  else
+    reporter.info(
+      `${verb} ${answers.name} from create-clustera-kernel ${result.from} to ${result.to}:\n${listed.map(summaryLine).join('\n') || '  (only the manifest)'}`,
+    );
   // uv.lock records pyproject.toml's dependencies and name; a stale one breaks the Dockerfile's `uv sync --locked`.
   if (changes.some((c) => c.path === 'pyproject.toml') && existsSync(join(dir, 'uv.lock'))) {
-    reporter.warn(`pyproject.toml ${dryRun ? 'would change' : 'changed'}: run \`uv lock\` in the kernel so uv.lock matches it (the Dockerfile builds with \`uv sync --locked\`).`);
+    reporter.warn(
+      `pyproject.toml ${dryRun ? 'would change' : 'changed'}: run \`uv lock\` in the kernel so uv.lock matches it (the Dockerfile builds with \`uv sync --locked\`).`,
+    );
   }
   if (conflicted.length > 0) {
-    reporter.warn(`${conflicted.length} file(s) ${dryRun ? 'would have' : 'have'} conflicts: ${conflicted.join(', ')}. Edit the blocks between <<<<<<< ${CONFLICT_LABELS.ours} and >>>>>>> ${CONFLICT_LABELS.theirs}, keep what should stay, then commit.`);
+    reporter.warn(
+      `${conflicted.length} file(s) ${dryRun ? 'would have' : 'have'} conflicts: ${conflicted.join(', ')}. Edit the blocks between <<<<<<< ${CONFLICT_LABELS.ours} and >>>>>>> ${CONFLICT_LABELS.theirs}, keep what should stay, then commit.`,
+    );
   } else if (!dryRun && changes.length > 0) {
-    reporter.success(inGit ? `Review the changes with \`git diff\`; undo them with ${undoCommand(decisions)}.` : 'Done.');
+    reporter.success(
+      inGit ? `Review the changes with \`git diff\`; undo them with ${undoCommand(decisions)}.` : 'Done.',
+    );
   }
   return result;
 }

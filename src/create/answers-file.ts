@@ -8,7 +8,9 @@ export type AnswersFile = GivenInputs;
 
 /** The keys a file may hold, in the order the refusal lists them: the directory, then every flag the table marks. */
 export function answersFileKeys(flags: readonly CreateFlag[] = CREATE_FLAGS): Map<string, CreateFlag['type']> {
-  const fromFlags = flags.filter((flag) => flag.inAnswersFile).map((flag) => [attributeName(flag.name), flag.type] as const);
+  const fromFlags = flags
+    .filter((flag) => flag.inAnswersFile)
+    .map((flag) => [attributeName(flag.name), flag.type] as const);
   return new Map([['directory', 'string'], ...fromFlags]);
 }
 
@@ -35,14 +37,17 @@ export function parseAnswers(data: unknown, path: string, flags: readonly Create
   const known = answersFileKeys(flags);
   const unknown = Object.keys(data).filter((key) => !known.has(key));
   if (unknown.length > 0) {
-    throw new UsageError(`The answers file has unknown keys (${unknown.join(', ')}); allowed: ${[...known.keys()].join(', ')}.`);
+    throw new UsageError(
+      `The answers file has unknown keys (${unknown.join(', ')}); allowed: ${[...known.keys()].join(', ')}.`,
+    );
   }
   const record = data as Record<string, unknown>;
   const answers: Record<string, string | boolean> = {};
   for (const [key, type] of known) {
     const value = record[key];
     if (value === undefined) continue;
-    if (typeof value !== type) throw new UsageError(`"${key}" in the answers file must be ${type === 'string' ? 'a string' : 'true or false'}.`);
+    if (typeof value !== type)
+      throw new UsageError(`"${key}" in the answers file must be ${type === 'string' ? 'a string' : 'true or false'}.`);
     answers[key] = value as string | boolean;
   }
   return answers as AnswersFile;

@@ -17,22 +17,60 @@ export interface CreateFlag {
 }
 
 export const CREATE_FLAGS = [
-  { name: 'name', type: 'string', description: 'kernel name, lowercase kebab-case (default: the directory name)', inAnswersFile: true },
-  { name: 'topic', type: 'string', description: 'Kafka topic to consume (default: clustera-<name>)', inAnswersFile: true },
+  {
+    name: 'name',
+    type: 'string',
+    description: 'kernel name, lowercase kebab-case (default: the directory name)',
+    inAnswersFile: true,
+  },
+  {
+    name: 'topic',
+    type: 'string',
+    description: 'Kafka topic to consume (default: clustera-<name>)',
+    inAnswersFile: true,
+  },
   { name: 'kind', type: 'string', description: `kind of kernel: ${KIND_NAMES.join('|')}`, inAnswersFile: true },
   { name: 'group', type: 'string', description: 'consumer group (default: <name>-group)', inAnswersFile: true },
-  { name: 'yes', type: 'boolean', short: 'y', description: 'ask nothing; take the defaults for what flags do not give' },
+  {
+    name: 'yes',
+    type: 'boolean',
+    short: 'y',
+    description: 'ask nothing; take the defaults for what flags do not give',
+  },
   { name: 'answers', type: 'string', placeholder: '<file.json>', description: 'read the inputs from a JSON file' },
-  { name: 'install', type: 'boolean', description: 'run uv sync in the new kernel', negatedDescription: 'do not run uv sync', inAnswersFile: true },
-  { name: 'git', type: 'boolean', description: 'git init and a first commit (the default)', negatedDescription: 'no git repository', inAnswersFile: true },
-  { name: 'test-run', type: 'boolean', description: 'run test-run on the new kernel right after it is written and installed', inAnswersFile: true },
+  {
+    name: 'install',
+    type: 'boolean',
+    description: 'run uv sync in the new kernel',
+    negatedDescription: 'do not run uv sync',
+    inAnswersFile: true,
+  },
+  {
+    name: 'git',
+    type: 'boolean',
+    description: 'git init and a first commit (the default)',
+    negatedDescription: 'no git repository',
+    inAnswersFile: true,
+  },
+  {
+    name: 'test-run',
+    type: 'boolean',
+    description: 'run test-run on the new kernel right after it is written and installed',
+    inAnswersFile: true,
+  },
   { name: 'dry-run', type: 'boolean', description: 'print the files that would be written and write nothing' },
   { name: 'json', type: 'boolean', description: 'print one JSON object describing the result on stdout' },
-  { name: 'force', type: 'boolean', description: 'allow a non-empty directory (existing files are still never replaced)' },
+  {
+    name: 'force',
+    type: 'boolean',
+    description: 'allow a non-empty directory (existing files are still never replaced)',
+  },
   { name: 'debug', type: 'boolean', description: 'print stack traces' },
 ] as const satisfies readonly CreateFlag[];
 
-type CamelCase<Name extends string> = Name extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Name;
+type CamelCase<Name extends string> = Name extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : Name;
 type ValueOf<Flag> = Flag extends { type: 'string' } ? string : boolean;
 type FlagValues<Flags extends CreateFlag> = { [Flag in Flags as CamelCase<Flag['name']>]?: ValueOf<Flag> };
 

@@ -170,7 +170,8 @@ export async function resolveCreateInputs(
 
 /** The directory is checked when it is named, so a taken one is asked again before any other question. */
 async function resolveDirectory(given: string | undefined, context: ResolveContext, force: boolean): Promise<string> {
-  const problemOf = (value: string) => validateDirectory(value) ?? (force ? undefined : unusableTargetProblem(resolve(value)));
+  const problemOf = (value: string) =>
+    validateDirectory(value) ?? (force ? undefined : unusableTargetProblem(resolve(value)));
   const spec: ValueSpec = {
     label: 'target directory',
     flag: 'a directory argument or --name',
@@ -178,19 +179,28 @@ async function resolveDirectory(given: string | undefined, context: ResolveConte
     fallback: DEFAULT_DIRECTORY,
     fallbackWithoutYes: false,
     validate: problemOf,
-    ask: (prompter) => prompter.text({ message: 'Where should the kernel be created?', defaultValue: DEFAULT_DIRECTORY, validate: problemOf }),
+    ask: (prompter) =>
+      prompter.text({
+        message: 'Where should the kernel be created?',
+        defaultValue: DEFAULT_DIRECTORY,
+        validate: problemOf,
+      }),
   };
   const takenProblem = given !== undefined && validateDirectory(given) === undefined ? problemOf(given) : undefined;
   if (takenProblem && context.prompter) {
     const message = `${takenProblem.replace(/; choose another.*$/, '.')} Where should the kernel be created instead?`;
-    return checked(spec, await context.prompter.text({ message, defaultValue: DEFAULT_DIRECTORY, validate: problemOf }));
+    return checked(
+      spec,
+      await context.prompter.text({ message, defaultValue: DEFAULT_DIRECTORY, validate: problemOf }),
+    );
   }
   return resolveValue(spec, context);
 }
 
 async function resolveInstall(given: boolean | undefined, context: ResolveContext): Promise<boolean> {
   if (given !== undefined) return given;
-  if (context.prompter) return context.prompter.confirm({ message: 'Install dependencies now (uv sync)?', initialValue: true });
+  if (context.prompter)
+    return context.prompter.confirm({ message: 'Install dependencies now (uv sync)?', initialValue: true });
   if (context.yes) context.defaulted.push('install: yes');
   return context.yes;
 }
@@ -199,7 +209,10 @@ async function resolveInstall(given: boolean | undefined, context: ResolveContex
 async function resolveTestRun(given: boolean | undefined, install: boolean, context: ResolveContext): Promise<boolean> {
   if (given !== undefined) return given;
   if (context.prompter && install) {
-    return context.prompter.confirm({ message: 'Test-run it now against a Kafka broker (a local one when none is configured)?', initialValue: false });
+    return context.prompter.confirm({
+      message: 'Test-run it now against a Kafka broker (a local one when none is configured)?',
+      initialValue: false,
+    });
   }
   return false;
 }

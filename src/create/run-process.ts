@@ -15,9 +15,20 @@ function tail(text: string, lines = 15): string {
 }
 
 /** Spawns `file` and waits for it; a failure is a result to report, not an exception. */
-export async function runProcess(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
+export async function runProcess(
+  file: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ProcessRun> {
   const command = [file, ...args].join(' ');
   const result = await execa(file, args, { cwd, env, reject: false, all: true, stdin: 'ignore' });
   const ok = result.exitCode === 0 && !result.failed;
-  return { command, cwd, ok, exitCode: result.exitCode, ...(ok ? {} : { outputTail: tail(result.all ?? result.message) }) };
+  return {
+    command,
+    cwd,
+    ok,
+    exitCode: result.exitCode,
+    ...(ok ? {} : { outputTail: tail(result.all ?? result.message) }),
+  };
 }

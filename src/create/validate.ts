@@ -55,6 +55,7 @@ export function validateKind(value: string): string | undefined {
   return `Kind ${quote(value)} is not one of ${KIND_NAMES.join(', ')}.`;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 export function validateDirectory(value: string): string | undefined {

@@ -58,7 +58,8 @@ function mergeIntoExisting(plan: Plan, staging: string, targetDir: string): void
     for (const file of plan.files) {
       const destination = join(targetDir, file.path);
       const missing: string[] = [];
-      for (let dir = dirname(destination); dir !== targetDir && !createdDirs.includes(dir); dir = dirname(dir)) missing.unshift(dir);
+      for (let dir = dirname(destination); dir !== targetDir && !createdDirs.includes(dir); dir = dirname(dir))
+        missing.unshift(dir);
       // Shallowest first: .github must exist before .github/workflows.
       for (const dir of missing) {
         try {
@@ -81,7 +82,12 @@ function mergeIntoExisting(plan: Plan, staging: string, targetDir: string): void
   }
 }
 
-export function writePlan(plan: Plan, targetDir: string, state: TargetState, writeFile: FileWriter = defaultWriter): void {
+export function writePlan(
+  plan: Plan,
+  targetDir: string,
+  state: TargetState,
+  writeFile: FileWriter = defaultWriter,
+): void {
   const staging = stagePlan(plan, targetDir, writeFile);
   // An existing directory keeps its identity (a shell's cwd, owner, ACLs, a mount point): files move into it.
   if (state !== 'missing') {

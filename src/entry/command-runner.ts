@@ -58,13 +58,20 @@ export async function runCreate(directory: string | undefined, options: GlobalOp
   const interactive = isInteractive(options);
   const reporter = await openReporter({ fancy: usesFancyOutput(options), sink: options.json ? stderr() : stdout() });
   const prompter: Prompter | undefined = interactive ? await openPrompter() : undefined;
-  const stopHandlingInterrupt = handleInterrupt({ command: 'create', json: options.json, message: createCancelledMessage });
+  const stopHandlingInterrupt = handleInterrupt({
+    command: 'create',
+    json: options.json,
+    message: createCancelledMessage,
+  });
   try {
     const { createKernel } = await import('../commands/create.js');
     const result = await createKernel(directory, options, { prompter, reporter, uvEnv: userUvEnvironment });
     // test-run handles Ctrl-C itself: it must stop the kernel and clean up before exiting.
     stopHandlingInterrupt();
-    const testRun = result.testRun && result.ok && !result.dryRun ? await (await import('../commands/test-run.js')).testRunAfterCreate(result.directory, options) : undefined;
+    const testRun =
+      result.testRun && result.ok && !result.dryRun
+        ? await (await import('../commands/test-run.js')).testRunAfterCreate(result.directory, options)
+        : undefined;
     if (options.json) writeJson(testRun ? { ...result, ok: testRun.ok, testRun } : result);
     return !result.ok ? EXIT.failure : (testRun?.exitCode ?? EXIT.ok);
   } catch (error) {
@@ -79,7 +86,10 @@ export async function runCreate(directory: string | undefined, options: GlobalOp
 }
 
 async function openPrompter(): Promise<Prompter> {
-  const [{ intro }, { createClackPrompter }] = await Promise.all([import('@clack/prompts'), import('../output/prompter.js')]);
+  const [{ intro }, { createClackPrompter }] = await Promise.all([
+    import('@clack/prompts'),
+    import('../output/prompter.js'),
+  ]);
   intro(`create-clustera-kernel ${generatorVersion()}`);
   return createClackPrompter();
 }

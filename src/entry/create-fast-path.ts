@@ -18,7 +18,10 @@ interface Target {
 }
 
 /** The table's flags as parseArgs options (help and version are left to commander), and what each one sets. */
-export function parseArgsOptions(flags: readonly CreateFlag[]): { options: NonNullable<ParseArgsConfig['options']>; targets: Map<string, Target> } {
+export function parseArgsOptions(flags: readonly CreateFlag[]): {
+  options: NonNullable<ParseArgsConfig['options']>;
+  targets: Map<string, Target>;
+} {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   const targets = new Map<string, Target>();
   for (const flag of flags) {
@@ -40,7 +43,10 @@ function parsedOrUndefined(args: string[], options: NonNullable<ParseArgsConfig[
   }
 }
 
-export function parseCreateFastPath(args: string[], flags: readonly CreateFlag[] = CREATE_FLAGS): FastCreate | undefined {
+export function parseCreateFastPath(
+  args: string[],
+  flags: readonly CreateFlag[] = CREATE_FLAGS,
+): FastCreate | undefined {
   // After `--` commander and parseArgs could disagree on what is a flag; leave it to commander.
   if (args.includes('--')) return undefined;
   const { options: parseOptions, targets } = parseArgsOptions(flags);

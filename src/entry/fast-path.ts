@@ -20,7 +20,14 @@ function helpFitsOutput(): boolean {
 /** Only what this file holds: no prompts, no fancy output, no uv, git or test-run (those load execa and kafkajs). */
 function createNeedsNothingElse({ options }: FastCreate): boolean {
   // The flags first: most command lines are settled by them, without reading a file.
-  if (isInteractive(options) || usesFancyOutput(options) || options.install === true || options.git === true || options.testRun === true) return false;
+  if (
+    isInteractive(options) ||
+    usesFancyOutput(options) ||
+    options.install === true ||
+    options.git === true ||
+    options.testRun === true
+  )
+    return false;
   const file = answersFileOrUndefined(options.answers);
   if (!file) return false;
   const { install, git, testRun } = followUpsWithoutAsking(options, file);

@@ -24,7 +24,9 @@ export function buildProgram(
   flags: readonly CreateFlag[] = CREATE_FLAGS,
 ): Command {
   const program = new Command('create-clustera-kernel')
-    .description('Create a Clustera kernel: a Python service that consumes one Kafka topic with at-least-once processing.')
+    .description(
+      'Create a Clustera kernel: a Python service that consumes one Kafka topic with at-least-once processing.',
+    )
     .version(generatorVersion())
     .argument('[directory]', 'where to create the kernel (default: the kernel name)');
   addCreateFlags(program, flags)
@@ -58,16 +60,24 @@ export function buildProgram(
     .command('test-run')
     .description('run a kernel end to end against Kafka: produce sample messages, wait for commits, check the effect')
     .argument('[directory]', 'the kernel directory (default: the nearest one at or above the current directory)')
-    .option('--bootstrap-server <host:port>', 'Kafka broker (default: KAFKA_BOOTSTRAP_SERVERS from the environment, then .env, else a local one)')
+    .option(
+      '--bootstrap-server <host:port>',
+      'Kafka broker (default: KAFKA_BOOTSTRAP_SERVERS from the environment, then .env, else a local one)',
+    )
     // A default's own description keeps help from showing the string defaults in quotes.
     .addOption(new Option('--messages <n>', 'how many sample messages to produce').default('100', '100'))
-    .addOption(new Option('--timeout <seconds>', 'give up when not every message is committed by then').default('120', '120'))
+    .addOption(
+      new Option('--timeout <seconds>', 'give up when not every message is committed by then').default('120', '120'),
+    )
     .option('--topic <topic>', 'produce to this topic instead of an isolated <topic>.testrun.<id>')
     .option('--keep-topic', 'keep the test topics afterwards')
-    .option('--local', 'ignore .env: local stand-ins for the kind\'s services, a local broker unless --bootstrap-server')
+    .option('--local', "ignore .env: local stand-ins for the kind's services, a local broker unless --bootstrap-server")
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--debug', 'print stack traces')
-    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel test-run my-kernel\n  $ create-clustera-kernel test-run --bootstrap-server localhost:9092 --messages 1000 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ create-clustera-kernel test-run my-kernel\n  $ create-clustera-kernel test-run --bootstrap-server localhost:9092 --messages 1000 --json',
+    )
     .action(async (directory: string | undefined, options: import('../commands/test-run.js').TestRunFlags) => {
       const { runTestRunCommand } = await import('../commands/test-run.js');
       run.exitCode = await runTestRunCommand(directory, options);
@@ -88,17 +98,27 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
     .option('--force', 'update even when the git work tree has uncommitted changes')
     .option('--json', 'print one JSON object describing the result on stdout')
     .option('--debug', 'print stack traces')
-    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel update\n  $ create-clustera-kernel update my-kernel --dry-run\n  $ create-clustera-kernel update --set topic=orders.v2')
-    .action(async (dir: string | undefined, options: { dryRun?: boolean; set?: string[]; force?: boolean; json?: boolean; debug?: boolean }) => {
-      run.exitCode = await runGuarded('update', options, async (reporter, committing) => {
-        const { updateKernel } = await import('../commands/update.js');
-        const result = await updateKernel(dir, options, reporter, committing);
-        return { value: result, exitCode: result.ok ? EXIT.ok : EXIT.failure };
-      });
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ create-clustera-kernel update\n  $ create-clustera-kernel update my-kernel --dry-run\n  $ create-clustera-kernel update --set topic=orders.v2',
+    )
+    .action(
+      async (
+        dir: string | undefined,
+        options: { dryRun?: boolean; set?: string[]; force?: boolean; json?: boolean; debug?: boolean },
+      ) => {
+        run.exitCode = await runGuarded('update', options, async (reporter, committing) => {
+          const { updateKernel } = await import('../commands/update.js');
+          const result = await updateKernel(dir, options, reporter, committing);
+          return { value: result, exitCode: result.ok ? EXIT.ok : EXIT.failure };
+        });
+      },
+    );
   program
     .command('check')
-    .description('exit 0 when the kernel is on the current templates, 1 when an update is available (fast, offline: for CI)')
+    .description(
+      'exit 0 when the kernel is on the current templates, 1 when an update is available (fast, offline: for CI)',
+    )
     .argument('[dir]', 'the kernel directory (default: the nearest one at or above the current directory)')
     .option('--json', 'print one JSON object with both versions and the files that would change')
     .option('--debug', 'print stack traces')
@@ -132,7 +152,8 @@ export async function runWithCommander(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage problem.
       if (error.exitCode === 0) return EXIT.ok;
-      if (argv.includes('--json')) writeJson(commandFailure(commandNamed(program, argv), error.message.replace(/^error: /, ''), EXIT.usage));
+      if (argv.includes('--json'))
+        writeJson(commandFailure(commandNamed(program, argv), error.message.replace(/^error: /, ''), EXIT.usage));
       return EXIT.usage;
     }
     reportError(error, { debug: argv.includes('--debug') });

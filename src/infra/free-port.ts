@@ -1,10 +1,10 @@
-import { createServer, type Server } from "node:net";
+import { createServer, type Server } from 'node:net';
 
 function listenOnLoopback(): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve(server));
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
 
@@ -15,7 +15,7 @@ export async function findFreePorts(count: number): Promise<number[]> {
     for (let i = 0; i < count; i += 1) servers.push(await listenOnLoopback());
     return servers.map((server) => {
       const address = server.address();
-      if (address === null || typeof address === "string") throw new Error("Loopback probe has no port");
+      if (address === null || typeof address === 'string') throw new Error('Loopback probe has no port');
       return address.port;
     });
   } finally {
@@ -25,6 +25,6 @@ export async function findFreePorts(count: number): Promise<number[]> {
 
 export async function findFreePort(): Promise<number> {
   const [port] = await findFreePorts(1);
-  if (port === undefined) throw new Error("No free loopback port");
+  if (port === undefined) throw new Error('No free loopback port');
   return port;
 }

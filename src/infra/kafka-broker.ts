@@ -1,17 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { openSync, closeSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { findFreePorts } from "./free-port.js";
-import { brokerProperties, type BrokerPorts, type BrokerSaslUser, type ListenerTlsPems } from "./kafka-config.js";
-import { ensureKafkaJars, type KafkaJars } from "./kafka-jars.js";
-import { brokerLogging } from "./kafka-logging.js";
-import { waitForKafka } from "./kafka-ready.js";
-import { kafkaVersion } from "./kafka-version.js";
-import { tailLines } from "./log-tail.js";
-import { hasExited, stopProcess } from "./stop-process.js";
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { openSync, closeSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findFreePorts } from './free-port.js';
+import { brokerProperties, type BrokerPorts, type BrokerSaslUser, type ListenerTlsPems } from './kafka-config.js';
+import { ensureKafkaJars, type KafkaJars } from './kafka-jars.js';
+import { brokerLogging } from './kafka-logging.js';
+import { waitForKafka } from './kafka-ready.js';
+import { kafkaVersion } from './kafka-version.js';
+import { tailLines } from './log-tail.js';
+import { hasExited, stopProcess } from './stop-process.js';
 
 export interface KafkaBrokerOptions {
   version?: string;
@@ -39,35 +39,35 @@ export interface KafkaBroker {
 // KRaft wants 16 random bytes as URL-safe base64; a leading '-' would read as a command-line flag.
 function newClusterId(): string {
   for (;;) {
-    const id = randomBytes(16).toString("base64url");
-    if (!id.startsWith("-")) return id;
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
 
 // The start scripts default to a 1 GiB G1 heap; a test broker is fine with a small serial one.
 function jvmArgs(heap: string): string[] {
-  return [`-Xmx${heap}`, "-Xms64m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"];
+  return [`-Xmx${heap}`, '-Xms64m', '-XX:+UseSerialGC', '-Djava.awt.headless=true'];
 }
 
 // The one-shot storage tool gains nothing from the optimising compiler, only its start-up cost.
-const SHORT_LIVED_JVM = ["-XX:TieredStopAtLevel=1"];
+const SHORT_LIVED_JVM = ['-XX:TieredStopAtLevel=1'];
 
 // Both JVMs write into the broker log, so a failed format shows up in the same tail as a failed start.
 function javaWithLog(args: string[], logFile: string): ChildProcess {
-  const out = openSync(logFile, "a");
+  const out = openSync(logFile, 'a');
   try {
-    return spawn("java", args, { stdio: ["ignore", out, out] });
+    return spawn('java', args, { stdio: ['ignore', out, out] });
   } finally {
     closeSync(out);
   }
 }
 
 async function formatStorage(jars: KafkaJars, configFile: string, logFlag: string, logFile: string): Promise<void> {
-  const args = [...jvmArgs("256m"), ...SHORT_LIVED_JVM, logFlag, "-cp", jars.classpath, "kafka.tools.StorageTool"];
-  const tool = javaWithLog([...args, "format", "-t", newClusterId(), "-c", configFile], logFile);
+  const args = [...jvmArgs('256m'), ...SHORT_LIVED_JVM, logFlag, '-cp', jars.classpath, 'kafka.tools.StorageTool'];
+  const tool = javaWithLog([...args, 'format', '-t', newClusterId(), '-c', configFile], logFile);
   const code = await new Promise<number | null>((resolve, reject) => {
-    tool.once("error", reject);
-    tool.once("exit", resolve);
+    tool.once('error', reject);
+    tool.once('exit', resolve);
   });
   if (code !== 0) throw new Error(`formatting the storage failed (exit code ${code})`);
 }
@@ -76,9 +76,10 @@ async function formatStorage(jars: KafkaJars, configFile: string, logFlag: strin
 export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   const version = options.version ?? kafkaVersion();
   const jars = await ensureKafkaJars(version);
-  const dir = await mkdtemp(join(tmpdir(), "clustera-kafka-"));
+  const dir = await mkdtemp(join(tmpdir(), 'clustera-kafka-'));
   const [plaintext, controller, ssl, saslSsl] = await findFreePorts(4);
-  if (plaintext === undefined || controller === undefined || ssl === undefined || saslSsl === undefined) throw new Error("No free loopback ports");
+  if (plaintext === undefined || controller === undefined || ssl === undefined || saslSsl === undefined)
+    throw new Error('No free loopback ports');
   const advertisedPlaintext = options.frontPlaintext ? await options.frontPlaintext(plaintext) : undefined;
   const ports: BrokerPorts = {
     plaintext,
@@ -89,31 +90,47 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   };
   const logging = brokerLogging(version);
   const loggingFile = join(dir, logging.fileName);
-  const configFile = join(dir, "server.properties");
-  const logFile = join(dir, "broker.log");
+  const configFile = join(dir, 'server.properties');
+  const logFile = join(dir, 'broker.log');
   await writeFile(loggingFile, logging.content);
-  const properties = { version, ports, logDir: join(dir, "data"), autoCreateTopics: options.autoCreateTopics ?? false };
-  await writeFile(configFile, brokerProperties({ ...properties, ...(options.tls ? { tls: options.tls } : {}), ...(options.sasl ? { sasl: options.sasl } : {}) }));
+  const properties = { version, ports, logDir: join(dir, 'data'), autoCreateTopics: options.autoCreateTopics ?? false };
+  await writeFile(
+    configFile,
+    brokerProperties({
+      ...properties,
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.sasl ? { sasl: options.sasl } : {}),
+    }),
+  );
 
   const started = Date.now();
   let child: ChildProcess | undefined;
   // A crashed test runner must not leave a JVM behind holding ports.
-  const killOnExit = (): void => void child?.kill("SIGKILL");
+  const killOnExit = (): void => void child?.kill('SIGKILL');
   try {
     const logFlag = logging.jvmFlag(loggingFile);
     await formatStorage(jars, configFile, logFlag, logFile);
-    const spawned = javaWithLog([...jvmArgs("512m"), logFlag, "-cp", jars.classpath, "kafka.Kafka", configFile], logFile);
+    const spawned = javaWithLog(
+      [...jvmArgs('512m'), logFlag, '-cp', jars.classpath, 'kafka.Kafka', configFile],
+      logFile,
+    );
     child = spawned;
     let spawnError: Error | undefined;
-    spawned.once("error", (error) => (spawnError = error));
-    process.once("exit", killOnExit);
-    await waitForKafka(`127.0.0.1:${plaintext}`, options.startTimeoutMs ?? 60_000, () => spawnError === undefined && !hasExited(spawned));
+    spawned.once('error', (error) => (spawnError = error));
+    process.once('exit', killOnExit);
+    await waitForKafka(
+      `127.0.0.1:${plaintext}`,
+      options.startTimeoutMs ?? 60_000,
+      () => spawnError === undefined && !hasExited(spawned),
+    );
   } catch (error) {
     const tail = await tailLines(logFile);
     if (child) await stopProcess(child);
-    process.removeListener("exit", killOnExit);
+    process.removeListener('exit', killOnExit);
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`Kafka ${version} did not start: ${error instanceof Error ? error.message : String(error)}\n--- last lines of the broker log ---\n${tail}`);
+    throw new Error(
+      `Kafka ${version} did not start: ${error instanceof Error ? error.message : String(error)}\n--- last lines of the broker log ---\n${tail}`,
+    );
   }
   const broker = child;
   return {
@@ -126,7 +143,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     startupMs: Date.now() - started,
     async stop() {
       await stopProcess(broker);
-      process.removeListener("exit", killOnExit);
+      process.removeListener('exit', killOnExit);
       await rm(dir, { recursive: true, force: true });
     },
   };

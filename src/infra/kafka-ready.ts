@@ -1,8 +1,8 @@
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, logLevel } from 'kafkajs';
 
 async function probeOnce(bootstrapServers: string): Promise<void> {
   const admin = new Kafka({
-    clientId: "clustera-broker-probe",
+    clientId: 'clustera-broker-probe',
     brokers: [bootstrapServers],
     connectionTimeout: 1000,
     requestTimeout: 2000,
@@ -13,7 +13,7 @@ async function probeOnce(bootstrapServers: string): Promise<void> {
     await admin.connect();
     await admin.describeCluster();
     // Creates and loads the group coordinator's topic now, so a first consumer is not told "coordinator is loading".
-    await admin.describeGroups(["clustera-broker-probe"]);
+    await admin.describeGroups(['clustera-broker-probe']);
   } finally {
     await admin.disconnect();
   }
@@ -28,7 +28,7 @@ export async function waitForKafka(
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (!stillRunning()) throw new Error("the broker process exited during startup");
+    if (!stillRunning()) throw new Error('the broker process exited during startup');
     try {
       await probeOnce(bootstrapServers);
       return;

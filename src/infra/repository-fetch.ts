@@ -1,10 +1,10 @@
 // Fetches pinned jars over HTTPS from a Maven repository's plain file layout, verifying each one's SHA-256.
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { basename, join } from "node:path";
-import type { PinnedJar } from "./kafka-jar-pins.js";
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { PinnedJar } from './kafka-jar-pins.js';
 
 const PARALLEL_DOWNLOADS = 6;
 
@@ -12,20 +12,23 @@ const PARALLEL_DOWNLOADS = 6;
  * The repository to fetch from: CLUSTERA_MAVEN_REPOSITORY, else the first mirror in Maven's settings.xml.
  * Undefined when neither names one; Maven itself then resolves the jars with its own defaults.
  */
-export function mavenRepository(env: NodeJS.ProcessEnv = process.env, settingsFile = mavenSettingsFile(env)): string | undefined {
+export function mavenRepository(
+  env: NodeJS.ProcessEnv = process.env,
+  settingsFile = mavenSettingsFile(env),
+): string | undefined {
   const url = env.CLUSTERA_MAVEN_REPOSITORY?.trim() || firstMirrorUrl(settingsFile);
-  return url ? url.replace(/\/+$/, "") : undefined;
+  return url ? url.replace(/\/+$/, '') : undefined;
 }
 
 function mavenSettingsFile(env: NodeJS.ProcessEnv): string {
-  return join(env.HOME ?? homedir(), ".m2", "settings.xml");
+  return join(env.HOME ?? homedir(), '.m2', 'settings.xml');
 }
 
 // A regular expression is enough: only <mirror><url> is read, and a settings file we cannot read just means "none".
 function firstMirrorUrl(settingsFile: string): string | undefined {
   let xml: string;
   try {
-    xml = readFileSync(settingsFile, "utf8").replace(/<!--[\s\S]*?-->/g, "");
+    xml = readFileSync(settingsFile, 'utf8').replace(/<!--[\s\S]*?-->/g, '');
   } catch {
     return undefined;
   }
@@ -38,8 +41,9 @@ async function fetchOne(jar: PinnedJar, repository: string, dir: string): Promis
   const response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   const bytes = Buffer.from(await response.arrayBuffer());
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
-  if (sha256 !== jar.sha256) throw new Error(`${url} does not match its pinned checksum (got sha256 ${sha256}, expected ${jar.sha256})`);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== jar.sha256)
+    throw new Error(`${url} does not match its pinned checksum (got sha256 ${sha256}, expected ${jar.sha256})`);
   await writeFile(join(dir, basename(jar.path)), bytes);
 }
 

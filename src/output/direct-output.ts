@@ -42,9 +42,11 @@ let stdoutSink: TextSink | undefined;
 let stderrSink: TextSink | undefined;
 
 export function stdout(): TextSink {
-  return (stdoutSink ??= descriptorSink(1));
+  stdoutSink ??= descriptorSink(1);
+  return stdoutSink;
 }
 
 export function stderr(): TextSink {
-  return (stderrSink ??= descriptorSink(2));
+  stderrSink ??= descriptorSink(2);
+  return stderrSink;
 }

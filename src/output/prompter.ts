@@ -10,7 +10,11 @@ export interface Choice {
 }
 
 export interface Prompter {
-  text(options: { message: string; defaultValue: string; validate: (value: string) => string | undefined }): Promise<string>;
+  text(options: {
+    message: string;
+    defaultValue: string;
+    validate: (value: string) => string | undefined;
+  }): Promise<string>;
   select(options: { message: string; choices: Choice[]; initialValue: string }): Promise<string>;
   confirm(options: { message: string; initialValue: boolean }): Promise<boolean>;
 }

@@ -12,7 +12,7 @@ function sameDevice(a: { rdev: number }, path: string): boolean {
 }
 
 export function isTerminal(fd: 0 | 1 | 2): boolean {
-  let stat;
+  let stat: ReturnType<typeof fstatSync>;
   try {
     stat = fstatSync(fd);
   } catch {

@@ -8,7 +8,8 @@ export function templateEnvironment(hbs: typeof Handlebars, partials: ReadonlyMa
     // Handlebars passes its options object last; the helpers take only the template's parameters.
     hbs.registerHelper(name, (...args: unknown[]) => {
       const params = args.slice(0, -1);
-      if (params.length !== helper.length) throw new Error(`helper ${name} takes ${helper.length} parameter(s), got ${params.length}`);
+      if (params.length !== helper.length)
+        throw new Error(`helper ${name} takes ${helper.length} parameter(s), got ${params.length}`);
       return helper(...params);
     });
   }

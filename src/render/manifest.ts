@@ -40,7 +40,11 @@ export function buildManifest(plan: Plan): Manifest {
 
 /** The plan plus its own manifest, which is what lands on disk. */
 export function withManifest(plan: Plan): Plan {
-  const manifestFile: PlannedFile = { path: MANIFEST_PATH, contents: stableJson(buildManifest(plan)), executable: false };
+  const manifestFile: PlannedFile = {
+    path: MANIFEST_PATH,
+    contents: stableJson(buildManifest(plan)),
+    executable: false,
+  };
   const files = [...plan.files.filter((file) => file.path !== MANIFEST_PATH), manifestFile];
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { ...plan, files };
@@ -59,7 +63,9 @@ export function parseManifest(text: string): Manifest | string {
     return `${MANIFEST_PATH} lacks the generator version or the file hashes`;
   }
   // update writes and removes these paths: none may point outside the kernel.
-  const unsafe = Object.keys(manifest.files).find((path) => path.startsWith('/') || path.split(/[\\/]/).includes('..') || path === '');
+  const unsafe = Object.keys(manifest.files).find(
+    (path) => path.startsWith('/') || path.split(/[\\/]/).includes('..') || path === '',
+  );
   if (unsafe !== undefined) return `${MANIFEST_PATH} lists a path outside the kernel (${JSON.stringify(unsafe)})`;
   return { generator: manifest.generator, answers: manifest.answers ?? {}, files: manifest.files };
 }
@@ -79,7 +85,11 @@ export function readManifest(dir: string): Manifest | string | undefined {
 
 /** Numeric comparison of dotted versions (prerelease tags ignored): negative, zero or positive. */
 export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.split('-')[0]!.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const parts = (v: string) =>
+    v
+      .split('-')[0]!
+      .split('.')
+      .map((n) => Number.parseInt(n, 10) || 0);
   const [pa, pb] = [parts(a), parts(b)];
   for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
     const diff = (pa[i] ?? 0) - (pb[i] ?? 0);

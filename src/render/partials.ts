@@ -30,7 +30,9 @@ export function templatePartials(templatesDir: string): TemplatePartials {
 
 function partialNames(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((file) => file.endsWith(PARTIAL_SUFFIX)).map((file) => file.slice(0, -PARTIAL_SUFFIX.length));
+    return readdirSync(dir)
+      .filter((file) => file.endsWith(PARTIAL_SUFFIX))
+      .map((file) => file.slice(0, -PARTIAL_SUFFIX.length));
   } catch {
     return [];
   }

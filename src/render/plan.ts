@@ -35,11 +35,14 @@ function loadCompiler(): typeof Handlebars {
 }
 
 /** Templates compiled by the build run as plain functions; Handlebars is created on the first template that needs it. */
-function createRenderer(templatesDir: string): (raw: string, layer: string, file: string) => (context: TemplateContext) => string {
+function createRenderer(
+  templatesDir: string,
+): (raw: string, layer: string, file: string) => (context: TemplateContext) => string {
   const partials = templatePartials(templatesDir);
   let handlebars: typeof Handlebars | undefined;
   const loadHandlebars = () => (handlebars ??= templateEnvironment(loadCompiler().create(), partials.all()));
-  return (raw, layer, file) => precompiledTemplate(layer, file, raw, partials.text)?.render ?? loadHandlebars().compile(raw, TEMPLATE_OPTIONS);
+  return (raw, layer, file) =>
+    precompiledTemplate(layer, file, raw, partials.text)?.render ?? loadHandlebars().compile(raw, TEMPLATE_OPTIONS);
 }
 
 /** A file copied unchanged; when it is the one the build saw, the manifest takes the build's hash of it. */
@@ -62,7 +65,9 @@ export function outputPath(templatePath: string): string {
 function listFiles(root: string, prefix = ''): string[] {
   let entries: Dirent[];
   try {
-    entries = readdirSync(join(root, prefix), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries = readdirSync(join(root, prefix), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   } catch {
     return [];
   }
@@ -86,13 +91,16 @@ export function renderPlan(answers: Answers, generatorVersion: string, templates
   const sources = new Map<string, { layer: string; file: string; source: string }>();
   for (const layer of templateLayers(answers.kind)) {
     const layerDir = join(templatesDir, layer);
-    for (const file of listFiles(layerDir)) sources.set(outputPath(file), { layer, file, source: join(layerDir, file) });
+    for (const file of listFiles(layerDir))
+      sources.set(outputPath(file), { layer, file, source: join(layerDir, file) });
   }
   const files = [...sources.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, { layer, file, source }]) => {
       const raw = readFileSync(source, 'utf8');
-      const contents = source.endsWith(TEMPLATE_SUFFIX) ? compileTemplate(raw, layer, file)(context) : copiedAsIs(raw, layer, file);
+      const contents = source.endsWith(TEMPLATE_SUFFIX)
+        ? compileTemplate(raw, layer, file)(context)
+        : copiedAsIs(raw, layer, file);
       const executable = (statSync(source).mode & 0o111) !== 0;
       return { path, contents, executable };
     });

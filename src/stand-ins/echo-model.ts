@@ -8,7 +8,11 @@ interface ChatRequest {
 
 /** An error in the shape OpenAI-compatible APIs use. */
 export function modelError(status: number, message: string, headers?: Record<string, string>): Reply {
-  return { status, body: { error: { message, type: 'stand_in_error', code: String(status) } }, ...(headers ? { headers } : {}) };
+  return {
+    status,
+    body: { error: { message, type: 'stand_in_error', code: String(status) } },
+    ...(headers ? { headers } : {}),
+  };
 }
 
 function chatCompletion(request: ChatRequest, content: string, serial: number): unknown {
@@ -21,7 +25,11 @@ function chatCompletion(request: ChatRequest, content: string, serial: number): 
     created: Math.floor(Date.now() / 1000),
     model: request.model ?? 'echo',
     choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
-    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
   };
 }
 
@@ -29,7 +37,8 @@ function chatCompletion(request: ChatRequest, content: string, serial: number): 
 export function chatResponder(reply: (lastUserMessage: string) => string): (recorded: RecordedRequest) => Reply {
   let serial = 0;
   return (recorded) => {
-    if (recorded.method !== 'POST' || recorded.path.split('?')[0] !== '/v1/chat/completions') return modelError(404, `no route ${recorded.method} ${recorded.path}`);
+    if (recorded.method !== 'POST' || recorded.path.split('?')[0] !== '/v1/chat/completions')
+      return modelError(404, `no route ${recorded.method} ${recorded.path}`);
     let request: ChatRequest;
     try {
       request = JSON.parse(recorded.body) as ChatRequest;
@@ -42,6 +51,8 @@ export function chatResponder(reply: (lastUserMessage: string) => string): (reco
   };
 }
 
-export function startEchoModel(reply: (lastUserMessage: string) => string = (text) => `echo: ${text}`): Promise<RecordingServer> {
+export function startEchoModel(
+  reply: (lastUserMessage: string) => string = (text) => `echo: ${text}`,
+): Promise<RecordingServer> {
   return startRecordingServer(chatResponder(reply));
 }

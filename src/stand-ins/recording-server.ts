@@ -51,7 +51,12 @@ export async function startRecordingServer(respond: (request: RecordedRequest) =
   const server = createServer((request, response) => {
     readBody(request)
       .then((body) => {
-        const recorded: RecordedRequest = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body };
+        const recorded: RecordedRequest = {
+          method: request.method ?? '',
+          path: request.url ?? '',
+          headers: request.headers,
+          body,
+        };
         requests.push(recorded);
         return answer(response, respond(recorded));
       })

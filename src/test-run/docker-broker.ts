@@ -24,7 +24,17 @@ export function dockerRunArgs(version: string, hostPort: number, name: string): 
     KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
   };
   const envArgs = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-  return ['run', '-d', '--rm', '--name', name, '-p', `127.0.0.1:${hostPort}:9092`, ...envArgs, `apache/kafka:${version}`];
+  return [
+    'run',
+    '-d',
+    '--rm',
+    '--name',
+    name,
+    '-p',
+    `127.0.0.1:${hostPort}:9092`,
+    ...envArgs,
+    `apache/kafka:${version}`,
+  ];
 }
 
 export async function startDockerBroker(version: string, timeoutMs: number): Promise<LocalBroker> {

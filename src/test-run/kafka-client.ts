@@ -2,7 +2,10 @@
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { BrokerSettings } from './settings.js';
 
-export function kafkaFor(settings: Pick<BrokerSettings, 'bootstrapServers' | 'tls' | 'sasl'>, connectTimeoutMs: number): Kafka {
+export function kafkaFor(
+  settings: Pick<BrokerSettings, 'bootstrapServers' | 'tls' | 'sasl'>,
+  connectTimeoutMs: number,
+): Kafka {
   const config: KafkaConfig = {
     clientId: 'clustera-test-run',
     brokers: settings.bootstrapServers,
@@ -12,7 +15,12 @@ export function kafkaFor(settings: Pick<BrokerSettings, 'bootstrapServers' | 'tl
     logLevel: logLevel.NOTHING,
   };
   // SASL credentials never travel in clear text: like the kernel, SASL without certificates still uses TLS.
-  if (settings.tls || settings.sasl) config.ssl = { ...(settings.tls ?? {}), ...(settings.tls?.ca ? { ca: [settings.tls.ca] } : {}), rejectUnauthorized: true };
+  if (settings.tls || settings.sasl)
+    config.ssl = {
+      ...(settings.tls ?? {}),
+      ...(settings.tls?.ca ? { ca: [settings.tls.ca] } : {}),
+      rejectUnauthorized: true,
+    };
   // kafkajs types each mechanism separately; the three share one shape.
   if (settings.sasl) config.sasl = settings.sasl as SASLOptions;
   return new Kafka(config);

@@ -18,11 +18,15 @@ export function readKernelDir(directory: string | undefined): KernelDir {
   const dir = kernelDirectory(directory);
   const manifest = existsSync(join(dir, 'main.py')) ? readManifest(dir) : undefined;
   if (manifest === undefined) {
-    throw new UsageError(`${dir} is not a kernel directory (no main.py and ${MANIFEST_PATH}); pass the directory create made.`);
+    throw new UsageError(
+      `${dir} is not a kernel directory (no main.py and ${MANIFEST_PATH}); pass the directory create made.`,
+    );
   }
-  if (typeof manifest === 'string') throw new UsageError(`Cannot read the kernel's manifest: ${manifest}; restore it from git.`);
+  if (typeof manifest === 'string')
+    throw new UsageError(`Cannot read the kernel's manifest: ${manifest}; restore it from git.`);
   const { answers } = manifest;
   const kind = findKind(answers.kind ?? '');
-  if (!kind || !answers.name || !answers.topic) throw new UsageError(`${join(dir, MANIFEST_PATH)} does not record the kernel's name, kind and topic.`);
+  if (!kind || !answers.name || !answers.topic)
+    throw new UsageError(`${join(dir, MANIFEST_PATH)} does not record the kernel's name, kind and topic.`);
   return { dir, name: answers.name, kind, topic: answers.topic, group: answers.group ?? `${answers.name}-group` };
 }

@@ -45,11 +45,21 @@ function race<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
 }
 
 /** `baseEnv` is what the kernel inherits before the overrides: the user's environment, unless a caller cleans it. */
-export function startKernel(dir: string, overrides: NodeJS.ProcessEnv, onLine: (line: string) => void, baseEnv: NodeJS.ProcessEnv = process.env): RunningKernel {
+export function startKernel(
+  dir: string,
+  overrides: NodeJS.ProcessEnv,
+  onLine: (line: string) => void,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): RunningKernel {
   const lines: string[] = [];
   const child: ResultPromise = execa('uv', ['run', '--no-sync', 'python', 'main.py'], {
     cwd: dir,
-    env: { ...baseEnv, ...resolveUvEnvironment(baseEnv, { forbidPythonDownloads: false }), PYTHONUNBUFFERED: '1', ...overrides },
+    env: {
+      ...baseEnv,
+      ...resolveUvEnvironment(baseEnv, { forbidPythonDownloads: false }),
+      PYTHONUNBUFFERED: '1',
+      ...overrides,
+    },
     extendEnv: false,
     reject: false,
     all: true,
@@ -73,7 +83,8 @@ export function startKernel(dir: string, overrides: NodeJS.ProcessEnv, onLine: (
   const exited = child.then((result) => {
     ended = true;
     if (partial) keep(partial);
-    if (result.failed && result.exitCode === undefined && !result.signal) keep(`(could not start the kernel: ${result.shortMessage})`);
+    if (result.failed && result.exitCode === undefined && !result.signal)
+      keep(`(could not start the kernel: ${result.shortMessage})`);
     return result.exitCode ?? (result.signal ? 128 + (SIGNAL_NUMBERS[result.signal] ?? 0) : 1);
   });
   return {

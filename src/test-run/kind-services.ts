@@ -25,7 +25,10 @@ async function countRows(url: string, table: string, topic: string): Promise<num
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
-    const result = await client.query<{ count: string }>(`SELECT count(*) AS count FROM "${table}" WHERE kafka_topic = $1`, [topic]);
+    const result = await client.query<{ count: string }>(
+      `SELECT count(*) AS count FROM "${table}" WHERE kafka_topic = $1`,
+      [topic],
+    );
     return Number(result.rows[0]?.count ?? 0);
   } finally {
     await client.end();
@@ -39,7 +42,9 @@ async function requireReachable(url: string): Promise<void> {
   try {
     await client.connect();
   } catch (error) {
-    throw new FailureError(`Could not connect to PostgreSQL at DATABASE_URL (${error instanceof Error ? error.message : String(error)}): check it in the kernel's .env, or pass --local for a local stand-in.`);
+    throw new FailureError(
+      `Could not connect to PostgreSQL at DATABASE_URL (${error instanceof Error ? error.message : String(error)}): check it in the kernel's .env, or pass --local for a local stand-in.`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -50,14 +55,18 @@ async function databaseServices(lookup: Lookup, local: boolean, topic: string): 
   const configured = local ? undefined : lookup('DATABASE_URL');
   const base = { extraTopics: [], effectLabel: `rows in ${table}` };
   if (configured) await requireReachable(configured);
-  if (configured) return { ...base, env: {}, standIns: [], countEffect: () => countRows(configured, table, topic), stop: nothing };
+  if (configured)
+    return { ...base, env: {}, standIns: [], countEffect: () => countRows(configured, table, topic), stop: nothing };
   const { findPostgresBin, startPostgres } = await import('../infra/postgres.js');
-  const howTo = "set DATABASE_URL in the kernel's .env, or install the PostgreSQL server binaries (initdb, pg_ctl; PG_BIN names their directory) for a local stand-in";
+  const howTo =
+    "set DATABASE_URL in the kernel's .env, or install the PostgreSQL server binaries (initdb, pg_ctl; PG_BIN names their directory) for a local stand-in";
   let server: Awaited<ReturnType<typeof startPostgres>>;
   try {
     server = await startPostgres(findPostgresBin());
   } catch (error) {
-    throw new FailureError(`The database kind needs PostgreSQL and no local one could start (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): ${howTo}.`);
+    throw new FailureError(
+      `The database kind needs PostgreSQL and no local one could start (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): ${howTo}.`,
+    );
   }
   return {
     ...base,
@@ -101,9 +110,21 @@ async function aiServices(lookup: Lookup, local: boolean, topic: string): Promis
 }
 
 /** `topic` is the test topic: effects are counted for it only, never for the kernel's real traffic. */
-export async function startKindServices(kind: KindName, lookup: Lookup, local: boolean, topic: string): Promise<KindServices> {
+export async function startKindServices(
+  kind: KindName,
+  lookup: Lookup,
+  local: boolean,
+  topic: string,
+): Promise<KindServices> {
   if (kind === 'database') return databaseServices(lookup, local, topic);
   if (kind === 'http') return httpServices(lookup, local);
   if (kind === 'ai') return aiServices(lookup, local, topic);
-  return { env: {}, extraTopics: [], standIns: [], effectLabel: 'messages logged', countEffect: async () => undefined, stop: nothing };
+  return {
+    env: {},
+    extraTopics: [],
+    standIns: [],
+    effectLabel: 'messages logged',
+    countEffect: async () => undefined,
+    stop: nothing,
+  };
 }

@@ -22,5 +22,11 @@ export async function startLocalBroker(timeoutMs: number): Promise<LocalBroker> 
   }
   const { startKafkaBroker } = await import('../infra/kafka-broker.js');
   const broker = await startKafkaBroker({ version, startTimeoutMs: timeoutMs });
-  return { route: 'java', version: broker.version, bootstrapServers: broker.bootstrapServers, startupMs: broker.startupMs, stop: broker.stop };
+  return {
+    route: 'java',
+    version: broker.version,
+    bootstrapServers: broker.bootstrapServers,
+    startupMs: broker.startupMs,
+    stop: broker.stop,
+  };
 }

@@ -28,13 +28,19 @@ export const DEFAULT_TIMEOUT_S = 120;
 function positiveInteger(value: string | undefined, flag: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max} (got ${JSON.stringify(value)}).`);
+  if (!Number.isInteger(number) || number < 1 || number > max)
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max} (got ${JSON.stringify(value)}).`);
   return number;
 }
 
 export function parseTestRunFlags(flags: TestRunFlags): TestRunOptions {
-  if (flags.topic !== undefined && (!/^[A-Za-z0-9._-]{1,249}$/.test(flags.topic) || flags.topic === '.' || flags.topic === '..')) {
-    throw new UsageError(`--topic must be a Kafka topic name (letters, digits, '.', '_', '-'; at most 249), got ${JSON.stringify(flags.topic)}.`);
+  if (
+    flags.topic !== undefined &&
+    (!/^[A-Za-z0-9._-]{1,249}$/.test(flags.topic) || flags.topic === '.' || flags.topic === '..')
+  ) {
+    throw new UsageError(
+      `--topic must be a Kafka topic name (letters, digits, '.', '_', '-'; at most 249), got ${JSON.stringify(flags.topic)}.`,
+    );
   }
   return {
     ...(flags.bootstrapServer !== undefined ? { bootstrapServer: flags.bootstrapServer } : {}),

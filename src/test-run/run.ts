@@ -20,7 +20,14 @@ import { createTopics, deleteTopics, processedCount, produceMessages, topicCount
 const LOG_TAIL_LINES = 30;
 const PARTITIONS = 3;
 // Security variables a local broker must not get from .env: it speaks plain text.
-const SECURITY_VARIABLES = ['KAFKA_CA_CERT', 'KAFKA_CLIENT_CERT', 'KAFKA_CLIENT_KEY', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+const SECURITY_VARIABLES = [
+  'KAFKA_CA_CERT',
+  'KAFKA_CLIENT_CERT',
+  'KAFKA_CLIENT_KEY',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+];
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -35,13 +42,20 @@ async function connectWithin(admin: Admin, servers: string, from: string, ms: nu
     await Promise.race([admin.connect(), timeout]);
   } catch (error) {
     void admin.disconnect().catch(() => undefined);
-    throw new FailureError(`Could not connect to Kafka at ${servers} (from ${from}): ${messageOf(error)}; check the address, that the broker is running, and the TLS and SASL settings.`);
+    throw new FailureError(
+      `Could not connect to Kafka at ${servers} (from ${from}): ${messageOf(error)}; check the address, that the broker is running, and the TLS and SASL settings.`,
+    );
   } finally {
     clearTimeout(timer);
   }
 }
 
-export async function runTestRun(kernel: KernelDir, options: TestRunOptions, progress: Progress, cleanup: CleanupStack): Promise<TestRunResult> {
+export async function runTestRun(
+  kernel: KernelDir,
+  options: TestRunOptions,
+  progress: Progress,
+  cleanup: CleanupStack,
+): Promise<TestRunResult> {
   const started = Date.now();
   const fileEnv = readDotEnv(join(kernel.dir, '.env'));
   const dotEnv = options.local ? {} : fileEnv;
@@ -91,17 +105,36 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
       const local = await startLocalBroker(Math.max(options.timeoutMs, 60_000));
       cleanup.push(local.stop);
       settings = { bootstrapServers: [local.bootstrapServers] };
-      result.broker = { from: 'local', bootstrapServers: local.bootstrapServers, version: local.version, route: local.route, brokers: 1 };
-      progress.step(`Local Kafka ${local.version} (${local.route}) ready at ${local.bootstrapServers} in ${(local.startupMs / 1000).toFixed(1)} s`);
+      result.broker = {
+        from: 'local',
+        bootstrapServers: local.bootstrapServers,
+        version: local.version,
+        route: local.route,
+        brokers: 1,
+      };
+      progress.step(
+        `Local Kafka ${local.version} (${local.route}) ready at ${local.bootstrapServers} in ${(local.startupMs / 1000).toFixed(1)} s`,
+      );
     } else {
       settings = configured;
-      result.broker = { from: configured.from, bootstrapServers: configured.bootstrapServers.join(','), version: null, route: null, brokers: null };
+      result.broker = {
+        from: configured.from,
+        bootstrapServers: configured.bootstrapServers.join(','),
+        version: null,
+        route: null,
+        brokers: null,
+      };
     }
     kernelEnv.KAFKA_BOOTSTRAP_SERVERS = settings.bootstrapServers.join(',');
     const kafka = kafkaFor(settings, options.timeoutMs);
     const admin = kafka.admin();
     progress.step(`Connecting to ${result.broker.bootstrapServers}`);
-    await connectWithin(admin, result.broker.bootstrapServers, result.broker.from === 'local' ? 'the local broker' : result.broker.from, options.timeoutMs);
+    await connectWithin(
+      admin,
+      result.broker.bootstrapServers,
+      result.broker.from === 'local' ? 'the local broker' : result.broker.from,
+      options.timeoutMs,
+    );
     cleanup.push(() => admin.disconnect());
     result.broker.brokers = (await admin.describeCluster()).brokers.length;
 
@@ -122,7 +155,11 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
       await deleteTopics(admin, ours);
       result.topicsDeleted = true;
     });
-    await createTopics(admin, [{ topic, partitions: PARTITIONS }, { topic: dlqTopic, partitions: 1 }, ...services.extraTopics.map((name) => ({ topic: name, partitions: 1 }))]);
+    await createTopics(admin, [
+      { topic, partitions: PARTITIONS },
+      { topic: dlqTopic, partitions: 1 },
+      ...services.extraTopics.map((name) => ({ topic: name, partitions: 1 })),
+    ]);
     progress.step(`Producing ${options.messages} messages to ${topic}`);
     await produceMessages(kafka, topic, buildMessages(samples, options.messages, runId));
     result.messages.produced = options.messages;
@@ -130,9 +167,15 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
     // 4. The kernel, with its topic, group and dead-letter topic pointed at the test's.
     const install = await ensureInstalled(kernel.dir, (message) => progress.step(message));
     result.environment = typeof install === 'object' ? 'existing' : install === 'installed' ? 'installed' : 'synced';
-    if (typeof install === 'object') progress.step(`uv sync failed (${install.kept}); running the kernel in its existing environment`);
+    if (typeof install === 'object')
+      progress.step(`uv sync failed (${install.kept}); running the kernel in its existing environment`);
     progress.step(`Running the kernel on ${topic}`);
-    Object.assign(kernelEnv, services.env, { KAFKA_TOPIC: topic, KAFKA_CONSUMER_GROUP: group, DLQ_TOPIC: dlqTopic, KAFKA_AUTO_OFFSET_RESET: 'earliest' });
+    Object.assign(kernelEnv, services.env, {
+      KAFKA_TOPIC: topic,
+      KAFKA_CONSUMER_GROUP: group,
+      DLQ_TOPIC: dlqTopic,
+      KAFKA_AUTO_OFFSET_RESET: 'earliest',
+    });
     // The test group's offsets go once the kernel has left it (they stay with --keep-topic, for a look).
     cleanup.push(async () => {
       if (!options.keepTopic) await admin.deleteGroups([group]);
@@ -142,36 +185,61 @@ export async function runTestRun(kernel: KernelDir, options: TestRunOptions, pro
     cleanup.push(() => kernelProcess.kill());
 
     // 5. Done when the group has committed every partition to its end.
-    const offsets = await waitForCommitted(admin, group, topic, Date.now() + options.timeoutMs, () => !kernelProcess.hasExited());
+    const offsets = await waitForCommitted(
+      admin,
+      group,
+      topic,
+      Date.now() + options.timeoutMs,
+      () => !kernelProcess.hasExited(),
+    );
     result.messages.processed = processedCount(offsets);
-    const total = Object.keys(offsets.end).reduce((sum, p) => sum + (offsets.end[Number(p)] ?? 0) - (offsets.start[Number(p)] ?? 0), 0);
+    const total = Object.keys(offsets.end).reduce(
+      (sum, p) => sum + (offsets.end[Number(p)] ?? 0) - (offsets.start[Number(p)] ?? 0),
+      0,
+    );
     if (kernelProcess.hasExited()) {
       result.kernelExitCode = await kernelProcess.exited;
-      throw new FailureError(`The kernel exited with code ${result.kernelExitCode} after committing ${result.messages.processed} of ${total} messages.`);
+      throw new FailureError(
+        `The kernel exited with code ${result.kernelExitCode} after committing ${result.messages.processed} of ${total} messages.`,
+      );
     }
     const committedAll = result.messages.processed === total;
-    checks.push({ name: 'committed offsets reached the end offsets', ok: committedAll, detail: `${result.messages.processed} of ${total} within ${options.timeoutMs / 1000} s` });
+    checks.push({
+      name: 'committed offsets reached the end offsets',
+      ok: committedAll,
+      detail: `${result.messages.processed} of ${total} within ${options.timeoutMs / 1000} s`,
+    });
 
     // 6. A clean stop within the kernel's own shutdown bound.
     const shutdownS = Number(lookup('SHUTDOWN_TIMEOUT_S') ?? '10') || 10;
     progress.step('Stopping the kernel (SIGTERM)');
     const code = await kernelProcess.terminate((shutdownS + 5) * 1000);
     result.kernelExitCode = code ?? null;
-    checks.push({ name: 'clean exit after SIGTERM', ok: code === 0, detail: code === undefined ? `still running after ${shutdownS + 5} s` : `exit code ${code}` });
+    checks.push({
+      name: 'clean exit after SIGTERM',
+      ok: code === 0,
+      detail: code === undefined ? `still running after ${shutdownS + 5} s` : `exit code ${code}`,
+    });
 
     // 7. What the messages did.
     result.messages.deadLettered = await topicCount(admin, dlqTopic);
     result.effect.expected = result.messages.processed - result.messages.deadLettered;
     const effect = await services.countEffect(admin);
     result.effect.count = effect ?? null;
-    if (effect !== undefined) checks.push({ name: services.effectLabel, ok: effect >= result.effect.expected, detail: `${effect} of ${result.effect.expected} expected` });
+    if (effect !== undefined)
+      checks.push({
+        name: services.effectLabel,
+        ok: effect >= result.effect.expected,
+        detail: `${effect} of ${result.effect.expected} expected`,
+      });
     result.ok = checks.every((check) => check.ok);
     if (!result.ok) result.error = checks.find((check) => !check.ok)?.name ?? null;
   } catch (error) {
     result.ok = false;
     result.error = messageOf(error);
   } finally {
-    if (running && (!result.ok || running.hasExited())) result.logTail = running.tail(LOG_TAIL_LINES) || '(the kernel printed nothing)';
+    if (running && (!result.ok || running.hasExited()))
+      result.logTail = running.tail(LOG_TAIL_LINES) || '(the kernel printed nothing)';
     if (result.ok) result.logTail = null;
     await cleanup.run();
     result.wallSeconds = (Date.now() - started) / 1000;

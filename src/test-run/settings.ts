@@ -40,13 +40,19 @@ function decodePem(name: string, lookup: Lookup): string | undefined {
   const encoded = lookup(name);
   if (encoded === undefined) return undefined;
   const pem = Buffer.from(encoded, 'base64').toString('utf8');
-  if (!pem.includes('-----BEGIN ')) throw new UsageError(`${name} must be the base64 encoding of a PEM file (for example: base64 -w0 ca.pem).`);
+  if (!pem.includes('-----BEGIN '))
+    throw new UsageError(`${name} must be the base64 encoding of a PEM file (for example: base64 -w0 ca.pem).`);
   return pem;
 }
 
 function readTls(lookup: Lookup): ClientTlsPems | undefined {
-  const tls = { ca: decodePem('KAFKA_CA_CERT', lookup), cert: decodePem('KAFKA_CLIENT_CERT', lookup), key: decodePem('KAFKA_CLIENT_KEY', lookup) };
-  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new UsageError('KAFKA_CLIENT_CERT and KAFKA_CLIENT_KEY must be set together.');
+  const tls = {
+    ca: decodePem('KAFKA_CA_CERT', lookup),
+    cert: decodePem('KAFKA_CLIENT_CERT', lookup),
+    key: decodePem('KAFKA_CLIENT_KEY', lookup),
+  };
+  if ((tls.cert === undefined) !== (tls.key === undefined))
+    throw new UsageError('KAFKA_CLIENT_CERT and KAFKA_CLIENT_KEY must be set together.');
   const given = Object.fromEntries(Object.entries(tls).filter(([, value]) => value !== undefined)) as ClientTlsPems;
   return Object.keys(given).length > 0 ? given : undefined;
 }
@@ -62,12 +68,19 @@ function readSasl(lookup: Lookup): BrokerSasl | undefined {
 
 function parseServers(value: string, origin: string): string[] {
   const servers = parseBrokers(value);
-  if (servers === undefined) throw new UsageError(`${origin} must be host:port (comma-separated for several brokers), got ${JSON.stringify(value)}.`);
+  if (servers === undefined)
+    throw new UsageError(
+      `${origin} must be host:port (comma-separated for several brokers), got ${JSON.stringify(value)}.`,
+    );
   return servers;
 }
 
 /** The configured broker, or undefined when neither the flag, the environment nor .env names one. */
-export function brokerSettings(flag: string | undefined, dotEnv: Record<string, string>, env: NodeJS.ProcessEnv): BrokerSettings | undefined {
+export function brokerSettings(
+  flag: string | undefined,
+  dotEnv: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+): BrokerSettings | undefined {
   const lookup = lookupIn(dotEnv, env);
   const value = flag ?? lookup('KAFKA_BOOTSTRAP_SERVERS');
   if (value === undefined) return undefined;

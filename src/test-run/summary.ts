@@ -46,18 +46,20 @@ export interface TestRunResult {
 function topicsNote(result: TestRunResult): string {
   if (result.topicsDeleted) return ' (deleted)';
   if (result.keptTopics.length === 0) return '';
-  if (result.broker.from === 'local') return ' (kept by --keep-topic until the local broker stopped, which removed them)';
+  if (result.broker.from === 'local')
+    return ' (kept by --keep-topic until the local broker stopped, which removed them)';
   return ` (kept by --keep-topic: ${result.keptTopics.join(', ')}; delete them with kafka-topics.sh --delete --topic <name>)`;
 }
 
 export function formatSummary(result: TestRunResult): string {
   const { messages, broker } = result;
   // A run stopped by its settings (say, a bad certificate) never chose a broker.
-  const brokerLine = broker.bootstrapServers === ''
-    ? 'none: the run stopped before choosing one'
-    : broker.from === 'local'
-    ? `local Kafka ${broker.version} (${broker.route}, stopped) at ${broker.bootstrapServers}`
-    : `${broker.bootstrapServers} (from ${broker.from}${broker.brokers === null ? '' : `, ${broker.brokers} broker${broker.brokers === 1 ? '' : 's'}`})`;
+  const brokerLine =
+    broker.bootstrapServers === ''
+      ? 'none: the run stopped before choosing one'
+      : broker.from === 'local'
+        ? `local Kafka ${broker.version} (${broker.route}, stopped) at ${broker.bootstrapServers}`
+        : `${broker.bootstrapServers} (from ${broker.from}${broker.brokers === null ? '' : `, ${broker.brokers} broker${broker.brokers === 1 ? '' : 's'}`})`;
   const lines = [
     result.ok ? 'test-run passed' : `test-run FAILED: ${result.error ?? 'a check did not hold'}`,
     `  messages   ${messages.produced} produced, ${messages.processed} processed, ${messages.deadLettered} dead-lettered (samples from ${result.samplesFrom})`,

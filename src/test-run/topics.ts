@@ -11,10 +11,17 @@ export async function createTopics(admin: Admin, topics: { topic: string; partit
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter(({ topic }) => !existing.has(topic));
   if (missing.length === 0) return;
-  await admin.createTopics({ topics: missing.map(({ topic, partitions }) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+  await admin.createTopics({
+    topics: missing.map(({ topic, partitions }) => ({ topic, numPartitions: partitions })),
+    waitForLeaders: true,
+  });
 }
 
-export async function produceMessages(kafka: Kafka, topic: string, messages: { key: string; value: string; headers: Record<string, string> }[]): Promise<void> {
+export async function produceMessages(
+  kafka: Kafka,
+  topic: string,
+  messages: { key: string; value: string; headers: Record<string, string> }[],
+): Promise<void> {
   // Idempotent: a retried send must not put a message in twice, or the counts would not add up.
   const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
@@ -27,7 +34,10 @@ export async function produceMessages(kafka: Kafka, topic: string, messages: { k
   }
 }
 
-export async function topicSpan(admin: Admin, topic: string): Promise<{ start: Record<number, number>; end: Record<number, number> }> {
+export async function topicSpan(
+  admin: Admin,
+  topic: string,
+): Promise<{ start: Record<number, number>; end: Record<number, number> }> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return {
     start: Object.fromEntries(offsets.map((p) => [p.partition, Number(p.low)])),
@@ -43,11 +53,16 @@ export async function topicCount(admin: Admin, topic: string): Promise<number> {
 
 export async function groupOffsets(admin: Admin, group: string, topic: string): Promise<Offsets> {
   const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-  return { committed: Object.fromEntries((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)])), ...(await topicSpan(admin, topic)) };
+  return {
+    committed: Object.fromEntries((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)])),
+    ...(await topicSpan(admin, topic)),
+  };
 }
 
 export function reachedEnd(offsets: Offsets): boolean {
-  return Object.entries(offsets.end).every(([p, end]) => end === (offsets.start[Number(p)] ?? 0) || offsets.committed[Number(p)] === end);
+  return Object.entries(offsets.end).every(
+    ([p, end]) => end === (offsets.start[Number(p)] ?? 0) || offsets.committed[Number(p)] === end,
+  );
 }
 
 /** Messages the group committed past, counted from where the topic began. */
@@ -61,7 +76,13 @@ export function processedCount(offsets: Offsets): number {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until every partition is committed to its end, the kernel stops, or the deadline passes. */
-export async function waitForCommitted(admin: Admin, group: string, topic: string, deadline: number, isAlive: () => boolean): Promise<Offsets> {
+export async function waitForCommitted(
+  admin: Admin,
+  group: string,
+  topic: string,
+  deadline: number,
+  isAlive: () => boolean,
+): Promise<Offsets> {
   for (;;) {
     let offsets: Offsets | undefined;
     try {

@@ -10,5 +10,8 @@ export function hasConflictMarkers(text: string): boolean {
 }
 
 export function filesWithConflictMarkers(disk: Map<string, DiskFile>): string[] {
-  return [...disk].filter(([, file]) => hasConflictMarkers(file.contents)).map(([path]) => path).sort();
+  return [...disk]
+    .filter(([, file]) => hasConflictMarkers(file.contents))
+    .map(([path]) => path)
+    .sort();
 }

@@ -39,13 +39,20 @@ export function pathsNeedingBase({ recorded, rendered, disk }: UpdateInputs): st
   return rendered
     .filter((file) => {
       const mine = disk.get(file.path);
-      return mine !== undefined && recorded[file.path] !== undefined && userChanged(file.path, mine, recorded) && mine.contents !== file.contents && hashContents(file.contents) !== recorded[file.path];
+      return (
+        mine !== undefined &&
+        recorded[file.path] !== undefined &&
+        userChanged(file.path, mine, recorded) &&
+        mine.contents !== file.contents &&
+        hashContents(file.contents) !== recorded[file.path]
+      );
     })
     .map((file) => file.path);
 }
 
 function mergeFile(file: PlannedFile, mine: DiskFile, base: string | undefined): FileDecision {
-  const result = base === undefined ? mergeTwoWay(mine.contents, file.contents) : mergeThreeWay(base, mine.contents, file.contents);
+  const result =
+    base === undefined ? mergeTwoWay(mine.contents, file.contents) : mergeThreeWay(base, mine.contents, file.contents);
   return {
     path: file.path,
     outcome: result.conflicts > 0 ? 'conflicted' : 'merged',
@@ -61,14 +68,23 @@ function decideRendered(file: PlannedFile, inputs: UpdateInputs, base: Map<strin
   const mine = inputs.disk.get(file.path);
   const wasRendered = inputs.recorded[file.path] !== undefined;
   const same = (outcome: Outcome, after: string | undefined): FileDecision => ({
-    path: file.path, outcome, before: mine?.contents, after, executable: file.executable, conflicts: 0, twoWay: false,
+    path: file.path,
+    outcome,
+    before: mine?.contents,
+    after,
+    executable: file.executable,
+    conflicts: 0,
+    twoWay: false,
   });
   if (!mine) return wasRendered ? same('left-deleted', undefined) : same('added', file.contents);
   // A file of that name the user made before the template had one: merged as if the old render were empty.
-  if (!wasRendered) return mine.contents === file.contents ? same('unchanged', mine.contents) : mergeFile(file, mine, '');
-  if (!userChanged(file.path, mine, inputs.recorded)) return same(mine.contents === file.contents ? 'unchanged' : 'updated', file.contents);
+  if (!wasRendered)
+    return mine.contents === file.contents ? same('unchanged', mine.contents) : mergeFile(file, mine, '');
+  if (!userChanged(file.path, mine, inputs.recorded))
+    return same(mine.contents === file.contents ? 'unchanged' : 'updated', file.contents);
   // The user changed it but the template did not: the user's file stands.
-  if (mine.contents === file.contents || hashContents(file.contents) === inputs.recorded[file.path]) return same('unchanged', mine.contents);
+  if (mine.contents === file.contents || hashContents(file.contents) === inputs.recorded[file.path])
+    return same('unchanged', mine.contents);
   return mergeFile(file, mine, base.get(file.path));
 }
 
@@ -76,7 +92,15 @@ function decideRemoved(path: string, inputs: UpdateInputs): FileDecision | undef
   const mine = inputs.disk.get(path);
   if (!mine) return undefined;
   const edited = userChanged(path, mine, inputs.recorded);
-  return { path, outcome: edited ? 'kept' : 'removed', before: mine.contents, after: edited ? mine.contents : undefined, executable: mine.executable, conflicts: 0, twoWay: false };
+  return {
+    path,
+    outcome: edited ? 'kept' : 'removed',
+    before: mine.contents,
+    after: edited ? mine.contents : undefined,
+    executable: mine.executable,
+    conflicts: 0,
+    twoWay: false,
+  };
 }
 
 export function decideFiles(inputs: UpdateInputs, base: Map<string, string>): FileDecision[] {

@@ -23,15 +23,20 @@ const ANSWER_CHECKS: Record<keyof Answers, (value: string) => string | undefined
 
 export function loadKernel(dirArg: string | undefined): LoadedKernel {
   const dir = kernelDirectory(dirArg);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${quote(dir)} is not a directory; pass the kernel's directory.`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`${quote(dir)} is not a directory; pass the kernel's directory.`);
   const manifest = readManifest(dir);
   if (manifest === undefined) {
-    throw new UsageError(`${quote(dir)} has no ${MANIFEST_PATH}, so it was not made by create-clustera-kernel and cannot be updated or checked.`);
+    throw new UsageError(
+      `${quote(dir)} has no ${MANIFEST_PATH}, so it was not made by create-clustera-kernel and cannot be updated or checked.`,
+    );
   }
   if (typeof manifest === 'string') throw new UsageError(`Cannot read the kernel's manifest: ${manifest}.`);
   const current = generatorVersion();
   if (compareVersions(manifest.generator.version, current) > 0) {
-    throw new UsageError(`This kernel was made by create-clustera-kernel ${manifest.generator.version}, newer than this ${current}; run \`npx create-clustera-kernel@latest\` instead.`);
+    throw new UsageError(
+      `This kernel was made by create-clustera-kernel ${manifest.generator.version}, newer than this ${current}; run \`npx create-clustera-kernel@latest\` instead.`,
+    );
   }
   return { dir, manifest };
 }
@@ -43,13 +48,17 @@ export function resolveAnswers(recorded: Record<string, string>, sets: string[] 
     const eq = assignment.indexOf('=');
     const key = eq < 0 ? assignment : assignment.slice(0, eq);
     if (eq < 0 || !(key in ANSWER_CHECKS)) {
-      throw new UsageError(`--set ${quote(assignment)} must be key=value with key one of ${Object.keys(ANSWER_CHECKS).join(', ')}.`);
+      throw new UsageError(
+        `--set ${quote(assignment)} must be key=value with key one of ${Object.keys(ANSWER_CHECKS).join(', ')}.`,
+      );
     }
     answers[key] = assignment.slice(eq + 1);
   }
   const missing = Object.keys(ANSWER_CHECKS).filter((key) => answers[key] === undefined);
   if (missing.length > 0) {
-    throw new UsageError(`The manifest records no ${missing.join(', ')}; pass ${missing.map((key) => `--set ${key}=<value>`).join(' ')}.`);
+    throw new UsageError(
+      `The manifest records no ${missing.join(', ')}; pass ${missing.map((key) => `--set ${key}=<value>`).join(' ')}.`,
+    );
   }
   for (const [key, check] of Object.entries(ANSWER_CHECKS)) {
     const problem = check(answers[key]!);

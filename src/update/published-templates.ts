@@ -7,7 +7,10 @@ import { execa } from 'execa';
 const PACKAGE_NAME = 'create-clustera-kernel';
 
 export function generatorCacheDir(): string {
-  return process.env.CREATE_CLUSTERA_KERNEL_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), PACKAGE_NAME);
+  return (
+    process.env.CREATE_CLUSTERA_KERNEL_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), PACKAGE_NAME)
+  );
 }
 
 /** Set CREATE_CLUSTERA_KERNEL_OFFLINE=1 (or npm's own offline setting) to never ask the registry. */
@@ -23,7 +26,12 @@ export async function publishedTemplatesDir(version: string): Promise<string | u
   mkdirSync(join(generatorCacheDir(), 'packages'), { recursive: true });
   const work = mkdtempSync(join(generatorCacheDir(), 'packages', `.${version}-`));
   try {
-    const pack = await execa('npm', ['pack', `${PACKAGE_NAME}@${version}`, '--pack-destination', work, '--silent'], { cwd: work, reject: false, timeout: 60_000, stdin: 'ignore' });
+    const pack = await execa('npm', ['pack', `${PACKAGE_NAME}@${version}`, '--pack-destination', work, '--silent'], {
+      cwd: work,
+      reject: false,
+      timeout: 60_000,
+      stdin: 'ignore',
+    });
     const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
     if (pack.exitCode !== 0 || !tarball) return undefined;
     const untar = await execa('tar', ['-xzf', tarball], { cwd: work, reject: false, timeout: 60_000 });

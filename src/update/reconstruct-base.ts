@@ -29,14 +29,21 @@ const fromBaseRef: Candidate = async (wanted, { kernelDir, manifest, inGit }) =>
   const name = manifest.answers.name;
   if (!inGit || !name) return new Map();
   const ref = baseRefName(name);
-  const blobs = await readGitBlobs(kernelDir, wanted.map((path) => `${ref}:${path}`));
-  return new Map(wanted.flatMap((path) => (blobs.has(`${ref}:${path}`) ? [[path, blobs.get(`${ref}:${path}`)!] as const] : [])));
+  const blobs = await readGitBlobs(
+    kernelDir,
+    wanted.map((path) => `${ref}:${path}`),
+  );
+  return new Map(
+    wanted.flatMap((path) => (blobs.has(`${ref}:${path}`) ? [[path, blobs.get(`${ref}:${path}`)!] as const] : [])),
+  );
 };
 
 function render(templatesDir: string, { oldAnswers, manifest }: BaseContext): Map<string, string> {
   if (!oldAnswers) return new Map();
   try {
-    return new Map(renderPlan(oldAnswers, manifest.generator.version, templatesDir).files.map((f) => [f.path, f.contents]));
+    return new Map(
+      renderPlan(oldAnswers, manifest.generator.version, templatesDir).files.map((f) => [f.path, f.contents]),
+    );
   } catch {
     // Another release's templates may not render with this renderer; hashes decide, so skipping is safe.
     return new Map();
@@ -58,7 +65,9 @@ const fromGitHistory: Candidate = async (wanted, { kernelDir, inGit, manifest })
   const specs = commits.flatMap((commit) => wanted.map((path) => `${commit}:./${path}`));
   const blobs = await readGitBlobs(kernelDir, specs);
   for (const path of wanted) {
-    const match = commits.map((commit) => blobs.get(`${commit}:./${path}`)).find((text) => text !== undefined && hashContents(text) === manifest.files[path]);
+    const match = commits
+      .map((commit) => blobs.get(`${commit}:./${path}`))
+      .find((text) => text !== undefined && hashContents(text) === manifest.files[path]);
     if (match !== undefined) found.set(path, match);
   }
   return found;

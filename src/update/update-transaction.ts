@@ -1,6 +1,16 @@
 // Applies an update's file changes all or nothing: stage beside the kernel, commit a journal, rename into place.
 // A run killed after the journal is committed is rolled back by the next run (recoverInterruptedUpdate).
-import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { STAGING_PREFIX } from '../create/write.js';
 

@@ -21,7 +21,11 @@ describe('an answers file and the fast path (built CLI)', () => {
   async function createWithAnswers(answers: object, args: string[], env: Record<string, string> = {}) {
     writeFileSync(join(cwd, 'a.json'), JSON.stringify(answers));
     const log = join(cwd, 'modules.log');
-    const run = await runCli([...args, '--answers', 'a.json'], { cwd, nodeArgs: ['--import', LOAD_HOOK], env: { CCK_MODULE_LOG: log, ...env } });
+    const run = await runCli([...args, '--answers', 'a.json'], {
+      cwd,
+      nodeArgs: ['--import', LOAD_HOOK],
+      env: { CCK_MODULE_LOG: log, ...env },
+    });
     const loaded = readFileSync(log, 'utf8').split('\n');
     return { run, fullCli: loaded.includes(FULL_CLI) };
   }
@@ -29,7 +33,11 @@ describe('an answers file and the fast path (built CLI)', () => {
   it('"testRun": true runs the test-run instead of failing inside the fast path after the write', async () => {
     // A CA certificate that is not base64 stops the test-run at once, before any broker is sought.
     const env = { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1', KAFKA_CA_CERT: 'garbage!!not-base64', CI: '1' };
-    const { run, fullCli } = await createWithAnswers({ testRun: true }, ['fp', '--kind', 'basic', '--topic', 't', '--yes', '--no-install', '--no-git', '--json'], env);
+    const { run, fullCli } = await createWithAnswers(
+      { testRun: true },
+      ['fp', '--kind', 'basic', '--topic', 't', '--yes', '--no-install', '--no-git', '--json'],
+      env,
+    );
     expect(run.stderr).not.toContain('internal error');
     expect(fullCli).toBe(true);
     const result = JSON.parse(run.stdout);
@@ -55,7 +63,14 @@ describe('an answers file and the fast path (built CLI)', () => {
   });
 
   it('a flag still wins over the file: --no-git with "git": true stays on the fast path and runs no git', async () => {
-    const { run, fullCli } = await createWithAnswers({ git: true }, ['nk', '--kind', 'basic', '--yes', '--no-install', '--no-git']);
+    const { run, fullCli } = await createWithAnswers({ git: true }, [
+      'nk',
+      '--kind',
+      'basic',
+      '--yes',
+      '--no-install',
+      '--no-git',
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(fullCli).toBe(false);
     expect(existsSync(join(cwd, 'nk', '.git'))).toBe(false);
@@ -63,7 +78,10 @@ describe('an answers file and the fast path (built CLI)', () => {
 
   it('an unreadable answers file is reported by the full CLI and nothing is written', async () => {
     const log = join(cwd, 'modules.log');
-    const run = await runCli(['bad', '--kind', 'basic', '--yes', '--no-install', '--no-git', '--answers', 'missing.json'], { cwd, nodeArgs: ['--import', LOAD_HOOK], env: { CCK_MODULE_LOG: log } });
+    const run = await runCli(
+      ['bad', '--kind', 'basic', '--yes', '--no-install', '--no-git', '--answers', 'missing.json'],
+      { cwd, nodeArgs: ['--import', LOAD_HOOK], env: { CCK_MODULE_LOG: log } },
+    );
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe('error: Cannot read the answers file "missing.json"; check the path.');
     expect(existsSync(join(cwd, 'bad'))).toBe(false);

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
-import { buildTemplateVersions, createOldKernel, editFile, NEW_VERSION, type TemplateVersions } from '../helpers/template-versions.js';
+import {
+  buildTemplateVersions,
+  createOldKernel,
+  editFile,
+  NEW_VERSION,
+  type TemplateVersions,
+} from '../helpers/template-versions.js';
 
 describe('check', () => {
   let root: string;
@@ -37,9 +43,19 @@ describe('check', () => {
     expect(text.stdout).toMatch(/added\s+kernel_runtime\/template_note\.py/);
     const json = await runCli(['check', kernel, '--json'], { cwd: root, env: { ...versions.newEnv, ...bareEnv } });
     expect(json.exitCode).toBe(1);
-    const result = JSON.parse(json.stdout) as { current: boolean; recordedVersion: string; currentVersion: string; files: { path: string }[] };
+    const result = JSON.parse(json.stdout) as {
+      current: boolean;
+      recordedVersion: string;
+      currentVersion: string;
+      files: { path: string }[];
+    };
     expect(result).toMatchObject({ current: false, recordedVersion: '0.1.0', currentVersion: NEW_VERSION });
-    expect(result.files.map((f) => f.path)).toEqual(['.dockerignore', 'Dockerfile', 'kernel_runtime/template_note.py', 'main.py']);
+    expect(result.files.map((f) => f.path)).toEqual([
+      '.dockerignore',
+      'Dockerfile',
+      'kernel_runtime/template_note.py',
+      'main.py',
+    ]);
   });
 
   it('exits 2 with one JSON object when the manifest is broken', async () => {
@@ -48,6 +64,6 @@ describe('check', () => {
     const run = await runCli(['check', '--json'], { cwd: broken, env: versions.newEnv });
     expect(run.exitCode).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, command: 'check', exitCode: 2 });
-    expect(run.stderr).toBe('error: Cannot read the kernel\'s manifest: .clustera-kernel.json is not valid JSON.');
+    expect(run.stderr).toBe("error: Cannot read the kernel's manifest: .clustera-kernel.json is not valid JSON.");
   });
 });

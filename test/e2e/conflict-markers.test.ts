@@ -1,7 +1,12 @@
 // Conflict blocks left in a kernel (by a conflicted update) fail check and stop a further update until resolved.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
-import { buildTemplateVersions, createOldKernel, editFile, type TemplateVersions } from '../helpers/template-versions.js';
+import {
+  buildTemplateVersions,
+  createOldKernel,
+  editFile,
+  type TemplateVersions,
+} from '../helpers/template-versions.js';
 
 const BLOCK = '<<<<<<< yours\nmine = 1\n=======\ntheirs = 2\n>>>>>>> new template\n';
 
@@ -30,7 +35,9 @@ describe('unresolved conflict blocks', () => {
   it('stop update with one sentence and exit 2, changing nothing; --force goes on', async () => {
     const refused = await runCli(['update'], { cwd: kernel, env: versions.newEnv });
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toBe('error: Resolve the conflict blocks (<<<<<<< … >>>>>>>) left in main.py first, or pass --force.');
+    expect(refused.stderr).toBe(
+      'error: Resolve the conflict blocks (<<<<<<< … >>>>>>>) left in main.py first, or pass --force.',
+    );
     const stillOld = await runCli(['check', '--json'], { cwd: kernel, env: versions.newEnv });
     expect(JSON.parse(stillOld.stdout)).toMatchObject({ current: false });
     const forced = await runCli(['update', '--force'], { cwd: kernel, env: versions.newEnv });

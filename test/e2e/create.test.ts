@@ -19,10 +19,17 @@ describe('create (built CLI)', () => {
     const run = await runCli(['orders-sink', '--kind', 'database', '--topic', 'orders', ...QUIET], { cwd });
     expect(run.exitCode).toBe(0);
     const manifest = JSON.parse(readFileSync(join(cwd, 'orders-sink', '.clustera-kernel.json'), 'utf8'));
-    expect(manifest.answers).toEqual({ name: 'orders-sink', topic: 'orders', kind: 'database', group: 'orders-sink-group' });
+    expect(manifest.answers).toEqual({
+      name: 'orders-sink',
+      topic: 'orders',
+      kind: 'database',
+      group: 'orders-sink-group',
+    });
     const files = listTree(join(cwd, 'orders-sink'));
     expect(Object.keys(manifest.files).sort()).toEqual(files.filter((f) => f !== '.clustera-kernel.json'));
-    expect(files).toEqual(expect.arrayContaining(['main.py', 'pyproject.toml', '.env.template', 'Dockerfile', '.gitignore']));
+    expect(files).toEqual(
+      expect.arrayContaining(['main.py', 'pyproject.toml', '.env.template', 'Dockerfile', '.gitignore']),
+    );
     expect(run.stdout).toContain('Next steps');
   });
 
@@ -53,11 +60,27 @@ describe('create (built CLI)', () => {
   it('--json reports an error as JSON with its exit code', async () => {
     const run = await runCli(['k3', '--json', ...QUIET], { cwd });
     expect(run.exitCode).toBe(2);
-    expect(JSON.parse(run.stdout)).toEqual({ ok: false, command: 'create', error: 'Missing kind: pass --kind or --yes.', exitCode: 2 });
+    expect(JSON.parse(run.stdout)).toEqual({
+      ok: false,
+      command: 'create',
+      error: 'Missing kind: pass --kind or --yes.',
+      exitCode: 2,
+    });
   });
 
   it('reads every input from an answers file', async () => {
-    writeFileSync(join(cwd, 'a.json'), JSON.stringify({ directory: 'from-file', name: 'file-kernel', topic: 'events', kind: 'http', group: 'gg', install: false, git: false }));
+    writeFileSync(
+      join(cwd, 'a.json'),
+      JSON.stringify({
+        directory: 'from-file',
+        name: 'file-kernel',
+        topic: 'events',
+        kind: 'http',
+        group: 'gg',
+        install: false,
+        git: false,
+      }),
+    );
     const run = await runCli(['--answers', 'a.json'], { cwd });
     expect(run.exitCode).toBe(0);
     const manifest = JSON.parse(readFileSync(join(cwd, 'from-file', '.clustera-kernel.json'), 'utf8'));
@@ -89,11 +112,16 @@ describe('create (built CLI)', () => {
     writeFileSync(join(cwd, 'busy', 'notes.txt'), 'mine');
     const run = await runCli(['busy', '--kind', 'basic', '--force', ...QUIET], { cwd });
     expect(run.exitCode).toBe(0);
-    expect(listTree(join(cwd, 'busy'))).toEqual(expect.arrayContaining(['notes.txt', 'main.py', '.clustera-kernel.json']));
+    expect(listTree(join(cwd, 'busy'))).toEqual(
+      expect.arrayContaining(['notes.txt', 'main.py', '.clustera-kernel.json']),
+    );
   });
 
   it('makes a first commit with --git', async () => {
-    const run = await runCli(['gitty', '--kind', 'basic', '--no-install', '--git'], { cwd, env: { GIT_CONFIG_GLOBAL: '/dev/null' } });
+    const run = await runCli(['gitty', '--kind', 'basic', '--no-install', '--git'], {
+      cwd,
+      env: { GIT_CONFIG_GLOBAL: '/dev/null' },
+    });
     expect(run.exitCode).toBe(0);
     const log = await execa('git', ['log', '--format=%s'], { cwd: join(cwd, 'gitty') });
     expect(log.stdout).toBe('Create gitty kernel with create-clustera-kernel');
@@ -110,7 +138,10 @@ describe('create (built CLI)', () => {
   });
 
   it('--install runs uv sync in the new kernel', async () => {
-    const run = await runCli(['installed', '--kind', 'basic', '--install', '--no-git'], { cwd, env: { UV_PYTHON_DOWNLOADS: 'never' } });
+    const run = await runCli(['installed', '--kind', 'basic', '--install', '--no-git'], {
+      cwd,
+      env: { UV_PYTHON_DOWNLOADS: 'never' },
+    });
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toContain('Dependencies installed.');
     expect(existsSync(join(cwd, 'installed', '.venv'))).toBe(true);
@@ -120,12 +151,19 @@ describe('create (built CLI)', () => {
   it('--json reports an unknown flag as JSON too', async () => {
     const run = await runCli(['k4', '--json', '--colour'], { cwd });
     expect(run.exitCode).toBe(2);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, exitCode: 2, error: expect.stringContaining('--colour') });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      error: expect.stringContaining('--colour'),
+    });
     expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('keeps the kernel and prints the retry command when uv sync fails', async () => {
-    const run = await runCli(['broken', '--kind', 'basic', '--install', '--no-git'], { cwd, env: { PATH: '/nonexistent', UV_PYTHON_DOWNLOADS: 'never' } });
+    const run = await runCli(['broken', '--kind', 'basic', '--install', '--no-git'], {
+      cwd,
+      env: { PATH: '/nonexistent', UV_PYTHON_DOWNLOADS: 'never' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('Retry with: cd broken && uv sync');
     expect(existsSync(join(cwd, 'broken', 'main.py'))).toBe(true);
@@ -142,7 +180,9 @@ describe('create (built CLI)', () => {
     expect(run.exitCode).toBe(0);
     const listing = JSON.parse(run.stdout);
     expect(listing.kinds.map((k: { name: string }) => k.name)).toEqual(KINDS.map((k) => k.name));
-    expect(listing.kinds.find((k: { name: string }) => k.name === 'database').env.map((v: { name: string }) => v.name)).toContain('DATABASE_URL');
+    expect(
+      listing.kinds.find((k: { name: string }) => k.name === 'database').env.map((v: { name: string }) => v.name),
+    ).toContain('DATABASE_URL');
     expect(listing.base.env.map((v: { name: string }) => v.name)).toContain('KAFKA_BOOTSTRAP_SERVERS');
   });
 

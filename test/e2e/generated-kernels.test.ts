@@ -14,7 +14,13 @@ describe.each(KINDS.map((k) => k.name))('generated %s kernel', (kind) => {
   let cwd: string;
   let kernel: string;
   const uv = (args: string[]) =>
-    execa('uv', args, { cwd: kernel, env: { ...resolveUvEnvironment(), KAFKA_BOOTSTRAP_SERVERS: '' }, reject: false, all: true, timeout: UV_TIMEOUT_MS });
+    execa('uv', args, {
+      cwd: kernel,
+      env: { ...resolveUvEnvironment(), KAFKA_BOOTSTRAP_SERVERS: '' },
+      reject: false,
+      all: true,
+      timeout: UV_TIMEOUT_MS,
+    });
 
   beforeAll(async () => {
     cwd = makeTempDir(`cck-gen-${kind}-`);
@@ -77,7 +83,14 @@ describe.each(KINDS.map((k) => k.name))('generated %s kernel', (kind) => {
     writeFileSync(join(kernel, '.env'), 'KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9\nMAX_ATTEMPTS=zero\n');
     try {
       const { KAFKA_BOOTSTRAP_SERVERS: _unset, ...env } = process.env;
-      const result = await execa(join(kernel, '.venv', 'bin', 'python'), [join(kernel, 'main.py')], { cwd, env, extendEnv: false, reject: false, all: true, timeout: 60_000 });
+      const result = await execa(join(kernel, '.venv', 'bin', 'python'), [join(kernel, 'main.py')], {
+        cwd,
+        env,
+        extendEnv: false,
+        reject: false,
+        all: true,
+        timeout: 60_000,
+      });
       // Exit 2 on MAX_ATTEMPTS proves the broker address came from .env: without it the complaint is the missing broker.
       expect(result.exitCode, result.all).toBe(2);
       expect(result.all).toContain('MAX_ATTEMPTS');

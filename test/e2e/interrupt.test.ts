@@ -21,7 +21,9 @@ describe('interrupting create', () => {
     await child;
     const dir = join(cwd, target);
     if (!existsSync(dir)) return;
-    const manifest = JSON.parse(readFileSync(join(dir, '.clustera-kernel.json'), 'utf8')) as { files: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(dir, '.clustera-kernel.json'), 'utf8')) as {
+      files: Record<string, string>;
+    };
     expect(listTree(dir)).toEqual([...Object.keys(manifest.files), '.clustera-kernel.json'].sort());
   });
 
@@ -32,7 +34,9 @@ describe('interrupting create', () => {
     const dir = join(cwd, 'sig');
     if (existsSync(dir)) {
       expect(result.exitCode === 0 || result.exitCode === 130).toBe(true);
-      const manifest = JSON.parse(readFileSync(join(dir, '.clustera-kernel.json'), 'utf8')) as { files: Record<string, string> };
+      const manifest = JSON.parse(readFileSync(join(dir, '.clustera-kernel.json'), 'utf8')) as {
+        files: Record<string, string>;
+      };
       expect(listTree(dir)).toHaveLength(Object.keys(manifest.files).length + 1);
     } else {
       expect(result.exitCode === 130 || result.signal === 'SIGINT').toBe(true);

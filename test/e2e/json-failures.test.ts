@@ -10,7 +10,9 @@ const FAILURE_KEYS = ['command', 'error', 'exitCode', 'ok'];
 function silentServer(): Promise<{ server: Server; port: number }> {
   const sockets: Socket[] = [];
   const server = createServer((socket) => sockets.push(socket));
-  server.on('close', () => sockets.forEach((s) => s.destroy()));
+  server.on('close', () => {
+    for (const socket of sockets) socket.destroy();
+  });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
@@ -21,7 +23,12 @@ function silentServer(): Promise<{ server: Server; port: number }> {
 
 /** Runs the built CLI and sends SIGINT once `cue` shows on stderr. */
 async function interruptWhen(args: string[], cue: RegExp, cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const child = execa(process.execPath, [CLI_BIN, ...args], { cwd, env: { NO_COLOR: '1', ...env }, reject: false, stdin: 'ignore' });
+  const child = execa(process.execPath, [CLI_BIN, ...args], {
+    cwd,
+    env: { NO_COLOR: '1', ...env },
+    reject: false,
+    stdin: 'ignore',
+  });
   let seen = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     const before = seen;
@@ -45,18 +52,28 @@ describe('--json failures', () => {
     removeDir(cwd);
   });
 
-  it.each(['test-run', 'update', 'check'])('%s on a directory that is no kernel prints the one failure object', async (command) => {
-    const run = await runCli([command, 'not-a-kernel', '--json'], { cwd });
-    expect(run.exitCode).toBe(2);
-    const failure = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(failure).sort()).toEqual(FAILURE_KEYS);
-    expect(failure).toMatchObject({ ok: false, command, exitCode: 2 });
-    expect(failure.error).toMatch(/not-a-kernel/);
-    expect(run.stderr).toBe(`error: ${failure.error as string}`);
-  });
+  it.each(['test-run', 'update', 'check'])(
+    '%s on a directory that is no kernel prints the one failure object',
+    async (command) => {
+      const run = await runCli([command, 'not-a-kernel', '--json'], { cwd });
+      expect(run.exitCode).toBe(2);
+      const failure = JSON.parse(run.stdout) as Record<string, unknown>;
+      expect(Object.keys(failure).sort()).toEqual(FAILURE_KEYS);
+      expect(failure).toMatchObject({ ok: false, command, exitCode: 2 });
+      expect(failure.error).toMatch(/not-a-kernel/);
+      expect(run.stderr).toBe(`error: ${failure.error as string}`);
+    },
+  );
 
   it('kinds --json into a reader that stops after 10 bytes exits 0 without a trace', async () => {
-    const run = await execa('bash', ['-c', `"${process.execPath}" "${CLI_BIN}" kinds --json | head -c 10; status=("\${PIPESTATUS[@]}"); exit "\${status[0]}"`], { cwd, reject: false });
+    const run = await execa(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${CLI_BIN}" kinds --json | head -c 10; status=("\${PIPESTATUS[@]}"); exit "\${status[0]}"`,
+      ],
+      { cwd, reject: false },
+    );
     expect(run.stdout).toBe('{\n  "base"');
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
@@ -78,8 +95,19 @@ describe('--json failures', () => {
 
   // create --json used to exit 130 with nothing on stdout, unlike test-run.
   it('Ctrl-C during create --json prints the same failure object, named create', async () => {
-    const env = { UV_DEFAULT_INDEX: `http://127.0.0.1:${silent.port}/simple`, UV_PYTHON_DOWNLOADS: 'never', UV_NO_CACHE: '1', UV_HTTP_TIMEOUT: '300', CI: '1' };
-    const result = await interruptWhen(['stuck', '--kind', 'basic', '--yes', '--install', '--no-git', '--json'], /Installing dependencies/, cwd, env);
+    const env = {
+      UV_DEFAULT_INDEX: `http://127.0.0.1:${silent.port}/simple`,
+      UV_PYTHON_DOWNLOADS: 'never',
+      UV_NO_CACHE: '1',
+      UV_HTTP_TIMEOUT: '300',
+      CI: '1',
+    };
+    const result = await interruptWhen(
+      ['stuck', '--kind', 'basic', '--yes', '--install', '--no-git', '--json'],
+      /Installing dependencies/,
+      cwd,
+      env,
+    );
     expect(result.exitCode, result.stderr).toBe(130);
     expect(result.stderr).toMatch(/Cancelled\. The kernel is kept; .*cd stuck && uv sync/);
     expect(JSON.parse(result.stdout)).toEqual({ ok: false, command: 'create', error: 'Cancelled.', exitCode: 130 });

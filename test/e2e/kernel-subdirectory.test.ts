@@ -26,9 +26,16 @@ describe('commands run from a kernel subdirectory', () => {
 
   it('test-run from kernel_runtime/ reads the kernel and its .env', async () => {
     writeFileSync(join(kernel, '.env'), 'KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1\nKAFKA_CA_CERT=garbage!!not-base64\n');
-    const run = await runCli(['test-run', '--json'], { cwd: join(kernel, 'kernel_runtime'), env: { KAFKA_BOOTSTRAP_SERVERS: '', CI: '1' } });
+    const run = await runCli(['test-run', '--json'], {
+      cwd: join(kernel, 'kernel_runtime'),
+      env: { KAFKA_BOOTSTRAP_SERVERS: '', CI: '1' },
+    });
     // Stopped by the kernel's own bad setting, so it found the kernel; not "not a kernel directory".
-    expect(JSON.parse(run.stdout)).toMatchObject({ directory: kernel, exitCode: 1, error: expect.stringMatching(/^KAFKA_CA_CERT must be the base64 encoding/) });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      directory: kernel,
+      exitCode: 1,
+      error: expect.stringMatching(/^KAFKA_CA_CERT must be the base64 encoding/),
+    });
   });
 
   it('a directory outside every kernel is refused with exit 2', async () => {

@@ -11,7 +11,13 @@ const DIST = join(REPO_ROOT, 'dist');
 const LOAD_HOOK = join(REPO_ROOT, 'test', 'helpers', 'module-load-log.mjs');
 
 // What must stay out of the cheap paths, as a prefix of the bundler's input paths.
-const HEAVY = { kafkajs: 'node_modules/kafkajs/', pg: 'node_modules/pg/', execa: 'node_modules/execa/', prompts: 'node_modules/@clack/prompts/', infra: 'src/infra/' };
+const HEAVY = {
+  kafkajs: 'node_modules/kafkajs/',
+  pg: 'node_modules/pg/',
+  execa: 'node_modules/execa/',
+  prompts: 'node_modules/@clack/prompts/',
+  infra: 'src/infra/',
+};
 type Heavy = keyof typeof HEAVY;
 
 interface Metafile {
@@ -23,9 +29,15 @@ function bundleFilesHolding(): Record<Heavy, string[]> {
   const meta = JSON.parse(readFileSync(join(DIST, 'bundle-meta.json'), 'utf8')) as Metafile;
   const holding = (prefix: string) =>
     Object.entries(meta.outputs)
-      .filter(([output, { inputs }]) => output.endsWith('.js') && Object.keys(inputs).some((input) => input.startsWith(prefix)))
+      .filter(
+        ([output, { inputs }]) =>
+          output.endsWith('.js') && Object.keys(inputs).some((input) => input.startsWith(prefix)),
+      )
       .map(([output]) => pathToFileURL(join(REPO_ROOT, output)).href);
-  return Object.fromEntries(Object.entries(HEAVY).map(([name, prefix]) => [name, holding(prefix)])) as Record<Heavy, string[]>;
+  return Object.fromEntries(Object.entries(HEAVY).map(([name, prefix]) => [name, holding(prefix)])) as Record<
+    Heavy,
+    string[]
+  >;
 }
 
 /** Heavy parts found among the loaded module URLs: a bundle file holding them, or the package itself if left external. */
@@ -46,7 +58,11 @@ describe('lazy loading (built CLI)', () => {
 
   async function modulesLoadedBy(args: string[], env: Record<string, string> = {}): Promise<string[]> {
     const log = join(cwd, 'modules.log');
-    const run = await runCli(args, { cwd, nodeArgs: ['--import', pathToFileURL(LOAD_HOOK).href], env: { ...env, CCK_MODULE_LOG: log } });
+    const run = await runCli(args, {
+      cwd,
+      nodeArgs: ['--import', pathToFileURL(LOAD_HOOK).href],
+      env: { ...env, CCK_MODULE_LOG: log },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
     // The hook saw the first bundle file every run loads, so an empty list below means something.
@@ -71,7 +87,10 @@ describe('lazy loading (built CLI)', () => {
     ['kinds', ['kinds']],
     ['kinds --json', ['kinds', '--json']],
     ['create --yes --no-install --no-git', ['quiet-kernel', '--kind', 'basic', '--yes', '--no-install', '--no-git']],
-    ['create --dry-run --json', ['dry-kernel', '--kind', 'ai', '--yes', '--no-install', '--no-git', '--dry-run', '--json']],
+    [
+      'create --dry-run --json',
+      ['dry-kernel', '--kind', 'ai', '--yes', '--no-install', '--no-git', '--dry-run', '--json'],
+    ],
   ])('%s loads none of kafkajs, pg, execa, the prompts or src/infra', async (_label, args) => {
     expect(heavyLoaded(await modulesLoadedBy(args), files)).toEqual([]);
   });
@@ -82,21 +101,32 @@ describe('lazy loading (built CLI)', () => {
     expect(inputs).toContain('src/commands/create.ts');
     expect(inputs.filter((input) => input.startsWith('node_modules/') || input.startsWith('src/infra/'))).toEqual([]);
     expect(inputs.filter((input) => input.startsWith('left-out:'))).toEqual(
-      expect.arrayContaining(['left-out:../create/install.js', 'left-out:../git.js', 'left-out:@clack/prompts', 'left-out:../commands/test-run.js']),
+      expect.arrayContaining([
+        'left-out:../create/install.js',
+        'left-out:../git.js',
+        'left-out:@clack/prompts',
+        'left-out:../commands/test-run.js',
+      ]),
     );
   });
 
   it('plain help and the usual create run from dist/fast.cjs alone; kinds goes through the full CLI and commander', async () => {
     const meta = JSON.parse(readFileSync(join(DIST, 'bundle-meta.json'), 'utf8')) as Metafile;
     const commander = Object.entries(meta.outputs)
-      .filter(([output, { inputs }]) => output.endsWith('.js') && Object.keys(inputs).some((input) => input.startsWith('node_modules/commander/')))
+      .filter(
+        ([output, { inputs }]) =>
+          output.endsWith('.js') && Object.keys(inputs).some((input) => input.startsWith('node_modules/commander/')),
+      )
       .map(([output]) => pathToFileURL(join(REPO_ROOT, output)).href);
     expect(commander.length).toBeGreaterThan(0);
     const fullCli = pathToFileURL(join(DIST, 'cli.js')).href;
     for (const args of [['fast-kernel', '--kind', 'basic', '--yes', '--no-install', '--no-git'], ['--help']]) {
       const loaded = await modulesLoadedBy(args);
       expect(loaded, args.join(' ')).not.toContain(fullCli);
-      expect(loaded.filter((url) => commander.includes(url)), args.join(' ')).toEqual([]);
+      expect(
+        loaded.filter((url) => commander.includes(url)),
+        args.join(' '),
+      ).toEqual([]);
     }
     const kinds = await modulesLoadedBy(['kinds']);
     expect(kinds).toContain(fullCli);
@@ -106,15 +136,21 @@ describe('lazy loading (built CLI)', () => {
   // Every template was compiled by the build, so a scaffold from the package's own templates never needs Handlebars.
   it('a create from the built templates loads no Handlebars; one from a changed template does', async () => {
     const compiler = pathToFileURL(join(DIST, 'template-compiler.cjs')).href;
-    expect(await modulesLoadedBy(['plain-kernel', '--kind', 'http', '--yes', '--no-install', '--no-git'])).not.toContain(compiler);
+    expect(
+      await modulesLoadedBy(['plain-kernel', '--kind', 'http', '--yes', '--no-install', '--no-git']),
+    ).not.toContain(compiler);
     const templates = join(cwd, 'templates');
     cpSync(join(REPO_ROOT, 'templates'), templates, { recursive: true });
     appendFileSync(join(templates, 'base', 'README.md.hbs'), 'One more line.\n');
-    const changed = await modulesLoadedBy(['changed-kernel', '--kind', 'http', '--yes', '--no-install', '--no-git'], { CREATE_CLUSTERA_KERNEL_TEMPLATES: templates });
+    const changed = await modulesLoadedBy(['changed-kernel', '--kind', 'http', '--yes', '--no-install', '--no-git'], {
+      CREATE_CLUSTERA_KERNEL_TEMPLATES: templates,
+    });
     expect(changed).toContain(compiler);
   });
 
   it('a create that runs git does load execa, so the check above can see it', async () => {
-    expect(heavyLoaded(await modulesLoadedBy(['git-kernel', '--kind', 'basic', '--yes', '--no-install']), files)).toEqual(['execa']);
+    expect(
+      heavyLoaded(await modulesLoadedBy(['git-kernel', '--kind', 'basic', '--yes', '--no-install']), files),
+    ).toEqual(['execa']);
   });
 });

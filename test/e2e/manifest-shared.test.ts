@@ -9,7 +9,9 @@ describe('one manifest reader', () => {
   let dir: string;
   beforeAll(async () => {
     root = makeTempDir('cck-manifest-shared-');
-    const created = await runCli(['broken-manifest', '--kind', 'basic', '--yes', '--no-install', '--no-git'], { cwd: root });
+    const created = await runCli(['broken-manifest', '--kind', 'basic', '--yes', '--no-install', '--no-git'], {
+      cwd: root,
+    });
     expect(created.exitCode, created.stderr).toBe(0);
     dir = join(root, 'broken-manifest');
   });
@@ -19,12 +21,20 @@ describe('one manifest reader', () => {
     writeFileSync(join(dir, '.clustera-kernel.json'), '{"answers": {');
     const run = await runCli([command, '--json'], { cwd: dir });
     expect(run.exitCode, run.stderr).toBe(2);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, command, error: expect.stringMatching(/^Cannot read the kernel's manifest: \.clustera-kernel\.json is not valid JSON/) });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: false,
+      command,
+      error: expect.stringMatching(/^Cannot read the kernel's manifest: \.clustera-kernel\.json is not valid JSON/),
+    });
   });
 
   // test-run used to accept what update refuses: a manifest listing a path outside the kernel.
   it.each(['test-run', 'update'])('%s refuses a manifest that lists a path outside the kernel', async (command) => {
-    const manifest = { generator: { name: 'create-clustera-kernel', version: '0.1.0' }, answers: { name: 'broken-manifest', kind: 'basic', topic: 't', group: 'g' }, files: { '../outside': 'sha256:0' } };
+    const manifest = {
+      generator: { name: 'create-clustera-kernel', version: '0.1.0' },
+      answers: { name: 'broken-manifest', kind: 'basic', topic: 't', group: 'g' },
+      files: { '../outside': 'sha256:0' },
+    };
     writeFileSync(join(dir, '.clustera-kernel.json'), JSON.stringify(manifest));
     const run = await runCli([command, '--json'], { cwd: dir });
     expect(run.exitCode, run.stderr).toBe(2);

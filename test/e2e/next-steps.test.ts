@@ -28,13 +28,21 @@ describe('guidance', () => {
   it('--dry-run lists the commands it would run, in text and JSON', async () => {
     const text = await runCli(['dry', '--kind', 'ai', '--yes', '--install', '--dry-run'], { cwd });
     expect(text.exitCode, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/commands would run in dry:\n  uv sync\n  git init\n/);
+    expect(text.stdout).toMatch(/commands would run in dry:\n {2}uv sync\n {2}git init\n/);
     const json = await runCli(['dry', '--kind', 'ai', '--yes', '--no-install', '--dry-run', '--json'], { cwd });
-    expect((JSON.parse(json.stdout) as { plannedCommands: string[] }).plannedCommands).toEqual(['git init', 'git add --all', 'git commit']);
+    expect((JSON.parse(json.stdout) as { plannedCommands: string[] }).plannedCommands).toEqual([
+      'git init',
+      'git add --all',
+      'git commit',
+    ]);
   });
 
   it('spells "cancelled" one way in the CLI, its templates and README', () => {
-    const sources = [...filesUnder(join(REPO_ROOT, 'src')), ...filesUnder(join(REPO_ROOT, 'templates')), join(REPO_ROOT, 'README.md')];
+    const sources = [
+      ...filesUnder(join(REPO_ROOT, 'src')),
+      ...filesUnder(join(REPO_ROOT, 'templates')),
+      join(REPO_ROOT, 'README.md'),
+    ];
     const offenders = sources.filter((file) => /\bcancel(ed|ing)\b/i.test(readFileSync(file, 'utf8')));
     expect(offenders).toEqual([]);
   });

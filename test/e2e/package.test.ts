@@ -18,14 +18,37 @@ describe('packed package', () => {
   afterAll(() => removeDir(dir));
 
   it('creates a kernel through npx, dotfiles included', async () => {
-    const run = await execa('npx', ['--yes', `--package=${tarball}`, 'create-clustera-kernel', 'packed-kernel', '--kind', 'database', '--yes', '--no-install', '--no-git'], {
-      cwd: dir,
-      reject: false,
-      env: { NO_COLOR: '1' },
-    });
+    const run = await execa(
+      'npx',
+      [
+        '--yes',
+        `--package=${tarball}`,
+        'create-clustera-kernel',
+        'packed-kernel',
+        '--kind',
+        'database',
+        '--yes',
+        '--no-install',
+        '--no-git',
+      ],
+      {
+        cwd: dir,
+        reject: false,
+        env: { NO_COLOR: '1' },
+      },
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     const files = listTree(join(dir, 'packed-kernel'));
-    expect(files).toEqual(expect.arrayContaining(['.gitignore', '.dockerignore', '.env.template', 'main.py', 'store.py', 'kernel_runtime/runner.py']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        '.gitignore',
+        '.dockerignore',
+        '.env.template',
+        'main.py',
+        'store.py',
+        'kernel_runtime/runner.py',
+      ]),
+    );
     expect(files.some((file) => file.includes('__pycache__') || file.startsWith('dot-'))).toBe(false);
     expect(existsSync(join(dir, 'packed-kernel', '.clustera-kernel.json'))).toBe(true);
   }, 120_000);

@@ -42,9 +42,14 @@ describe('precompiled templates (built CLI)', () => {
       expect(readFileSync(`${built}.sources.txt`, 'utf8').slice(start, end), source).toBe(readFileSync(source, 'utf8'));
       if (source.endsWith('.hbs')) expect(typeof entry.render, source).toBe('function');
       else expect(`sha256:${entry.sha256}`, source).toBe(hashContents(readFileSync(source, 'utf8')));
-      for (const [name, [partialStart, partialEnd]] of Object.entries((entry.partials ?? {}) as Record<string, [number, number]>)) {
+      for (const [name, [partialStart, partialEnd]] of Object.entries(
+        (entry.partials ?? {}) as Record<string, [number, number]>,
+      )) {
         const partial = readFileSync(join(partialsDir, `${name}${PARTIAL_SUFFIX}`), 'utf8');
-        expect(readFileSync(`${built}.sources.txt`, 'utf8').slice(partialStart, partialEnd), `${source} > ${name}`).toBe(partial);
+        expect(
+          readFileSync(`${built}.sources.txt`, 'utf8').slice(partialStart, partialEnd),
+          `${source} > ${name}`,
+        ).toBe(partial);
         partialsUsed += 1;
       }
     }
@@ -58,7 +63,8 @@ describe('precompiled templates (built CLI)', () => {
     const answers = { name, topic: `clustera-${name}`, kind, group: `${name}-group` } as const;
     const plan = withManifest(renderPlan(answers, generatorVersion()));
     expect(listTree(join(cwd, name))).toEqual(plan.files.map((file) => file.path).sort());
-    for (const file of plan.files) expect(readFileSync(join(cwd, name, file.path), 'utf8'), file.path).toBe(file.contents);
+    for (const file of plan.files)
+      expect(readFileSync(join(cwd, name, file.path), 'utf8'), file.path).toBe(file.contents);
   });
 
   // The manifest takes the build's hash of a copied file only while the file is the exact text the build hashed.
@@ -70,11 +76,20 @@ describe('precompiled templates (built CLI)', () => {
     const changed = original.replace('a', 'b');
     expect(changed.length).toBe(original.length);
     writeFileSync(edited, changed);
-    const run = await runCli(['edited', '--kind', 'basic', '--yes', '--no-install', '--no-git'], { cwd, env: { CREATE_CLUSTERA_KERNEL_TEMPLATES: templates } });
+    const run = await runCli(['edited', '--kind', 'basic', '--yes', '--no-install', '--no-git'], {
+      cwd,
+      env: { CREATE_CLUSTERA_KERNEL_TEMPLATES: templates },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
-    const manifest = JSON.parse(readFileSync(join(cwd, 'edited', '.clustera-kernel.json'), 'utf8')) as { files: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(cwd, 'edited', '.clustera-kernel.json'), 'utf8')) as {
+      files: Record<string, string>;
+    };
     for (const [path, hash] of Object.entries(manifest.files)) {
-      expect(hash, path).toBe(`sha256:${createHash('sha256').update(readFileSync(join(cwd, 'edited', path))).digest('hex')}`);
+      expect(hash, path).toBe(
+        `sha256:${createHash('sha256')
+          .update(readFileSync(join(cwd, 'edited', path)))
+          .digest('hex')}`,
+      );
     }
     expect(readFileSync(join(cwd, 'edited', 'kernel_runtime', 'retry.py'), 'utf8')).toBe(changed);
   });
@@ -85,8 +100,13 @@ describe('precompiled templates (built CLI)', () => {
     cpSync(join(REPO_ROOT, 'templates'), templates, { recursive: true });
     const partial = join(templates, PARTIALS_DIR, `process-message-contract${PARTIAL_SUFFIX}`);
     writeFileSync(partial, `Edited contract line for {{name}}.\n${readFileSync(partial, 'utf8')}`);
-    const run = await runCli(['edited-partial', '--kind', 'http', '--yes', '--no-install', '--no-git'], { cwd, env: { CREATE_CLUSTERA_KERNEL_TEMPLATES: templates } });
+    const run = await runCli(['edited-partial', '--kind', 'http', '--yes', '--no-install', '--no-git'], {
+      cwd,
+      env: { CREATE_CLUSTERA_KERNEL_TEMPLATES: templates },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(readFileSync(join(cwd, 'edited-partial', 'main.py'), 'utf8')).toContain('\n    Edited contract line for edited-partial.\n    Return True');
+    expect(readFileSync(join(cwd, 'edited-partial', 'main.py'), 'utf8')).toContain(
+      '\n    Edited contract line for edited-partial.\n    Return True',
+    );
   });
 });

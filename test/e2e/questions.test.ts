@@ -19,8 +19,17 @@ function terminalEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
-async function inTerminal(cwd: string, args: string[], steps: [string, string][], env = terminalEnv()): Promise<PtyResult> {
-  const run = await execa('python3', [PTY_SESSION, JSON.stringify(steps), '30', process.execPath, CLI_BIN, ...args], { cwd, env, extendEnv: false });
+async function inTerminal(
+  cwd: string,
+  args: string[],
+  steps: [string, string][],
+  env = terminalEnv(),
+): Promise<PtyResult> {
+  const run = await execa('python3', [PTY_SESSION, JSON.stringify(steps), '30', process.execPath, CLI_BIN, ...args], {
+    cwd,
+    env,
+    extendEnv: false,
+  });
   return JSON.parse(run.stdout) as PtyResult;
 }
 
@@ -34,14 +43,25 @@ describe('questions', () => {
   it('a non-empty directory is refused at the directory question, which is asked again', async () => {
     mkdirSync(join(cwd, 'full'));
     writeFileSync(join(cwd, 'full', 'notes.txt'), 'mine');
-    const result = await inTerminal(cwd, [], [['Where should the kernel be created', 'full\r'], ['is not empty', CTRL_C]]);
+    const result = await inTerminal(
+      cwd,
+      [],
+      [
+        ['Where should the kernel be created', 'full\r'],
+        ['is not empty', CTRL_C],
+      ],
+    );
     expect(result.replied, result.output).toBe(2);
     expect(result.output).not.toContain('Kafka topic');
     expect(result.exitCode, result.output).toBe(130);
   });
 
   it('a directory argument that is a valid name is not asked again as the kernel name', async () => {
-    const result = await inTerminal(cwd, ['ai-bot', '--kind', 'ai', '--topic', 'docs', '--no-git'], [['Install dependencies now', CTRL_C]]);
+    const result = await inTerminal(
+      cwd,
+      ['ai-bot', '--kind', 'ai', '--topic', 'docs', '--no-git'],
+      [['Install dependencies now', CTRL_C]],
+    );
     expect(result.replied, result.output).toBe(1);
     expect(result.output).not.toContain('Kernel name');
     expect(result.exitCode, result.output).toBe(130);

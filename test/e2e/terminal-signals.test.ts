@@ -18,12 +18,20 @@ interface PtyResult {
 const CTRL_C = '\u0003';
 
 /** Runs the built CLI in a real pseudo-terminal, typing each reply when its cue shows. */
-async function inTerminal(args: string[], steps: [string, string][], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutS?: number }): Promise<PtyResult> {
-  const run = await execa('python3', [PTY_SESSION, JSON.stringify(steps), String(options.timeoutS ?? 60), process.execPath, CLI_BIN, ...args], {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: false,
-  });
+async function inTerminal(
+  args: string[],
+  steps: [string, string][],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutS?: number },
+): Promise<PtyResult> {
+  const run = await execa(
+    'python3',
+    [PTY_SESSION, JSON.stringify(steps), String(options.timeoutS ?? 60), process.execPath, CLI_BIN, ...args],
+    {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: false,
+    },
+  );
   return JSON.parse(run.stdout) as PtyResult;
 }
 
@@ -31,7 +39,9 @@ async function inTerminal(args: string[], steps: [string, string][], options: { 
 function silentIndex(): Promise<{ server: Server; url: string }> {
   const sockets: Socket[] = [];
   const server = createServer((socket) => sockets.push(socket));
-  server.on('close', () => sockets.forEach((s) => s.destroy()));
+  server.on('close', () => {
+    for (const socket of sockets) socket.destroy();
+  });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
@@ -59,8 +69,19 @@ describe('in a terminal and a pipe', () => {
   });
 
   it('Ctrl-C during the uv sync spinner exits 130, keeps the kernel and says how to resume', async () => {
-    const env = { ...withoutCi(), NO_COLOR: '1', UV_DEFAULT_INDEX: index.url, UV_PYTHON_DOWNLOADS: 'never', UV_NO_CACHE: '1', UV_HTTP_TIMEOUT: '300' };
-    const result = await inTerminal(['stuck', '--kind', 'basic', '--yes', '--install', '--no-git'], [['Installing dependencies', CTRL_C]], { cwd, env, timeoutS: 90 });
+    const env = {
+      ...withoutCi(),
+      NO_COLOR: '1',
+      UV_DEFAULT_INDEX: index.url,
+      UV_PYTHON_DOWNLOADS: 'never',
+      UV_NO_CACHE: '1',
+      UV_HTTP_TIMEOUT: '300',
+    };
+    const result = await inTerminal(
+      ['stuck', '--kind', 'basic', '--yes', '--install', '--no-git'],
+      [['Installing dependencies', CTRL_C]],
+      { cwd, env, timeoutS: 90 },
+    );
     expect(result.replied, result.output).toBe(1);
     expect(result.exitCode, result.output).toBe(130);
     expect(result.output).toMatch(/Cancelled\. .*cd stuck && uv sync/);
@@ -94,8 +115,29 @@ describe('in a terminal and a pipe', () => {
   // A parent may hand over a non-blocking pipe; when it is full, writes fail with EAGAIN instead of waiting.
   it('a full non-blocking stdout gets all the output, in order, once the reader drains it', async () => {
     const helper = join(REPO_ROOT, 'test', 'helpers', 'nonblocking_pipe.py');
-    const run = await execa('python3', [helper, process.execPath, CLI_BIN, 'full-pipe', '--kind', 'basic', '--yes', '--no-install', '--no-git', '--json'], { cwd });
-    const result = JSON.parse(run.stdout) as { exitCode: number; filler: number; leading: number; output: string; stderr: string };
+    const run = await execa(
+      'python3',
+      [
+        helper,
+        process.execPath,
+        CLI_BIN,
+        'full-pipe',
+        '--kind',
+        'basic',
+        '--yes',
+        '--no-install',
+        '--no-git',
+        '--json',
+      ],
+      { cwd },
+    );
+    const result = JSON.parse(run.stdout) as {
+      exitCode: number;
+      filler: number;
+      leading: number;
+      output: string;
+      stderr: string;
+    };
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.leading).toBe(result.filler);
     expect(JSON.parse(result.output)).toMatchObject({ ok: true, command: 'create', directory: join(cwd, 'full-pipe') });

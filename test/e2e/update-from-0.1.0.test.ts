@@ -29,13 +29,22 @@ describe.each(KINDS.map((kind) => kind.name))('update of a %s kernel made by 0.1
   let releaseEnv: Record<string, string>;
   beforeAll(async () => {
     root = makeTempDir('cck-update-0.1.0-');
-    await execa('sh', ['-c', `git archive ${RELEASE_0_1_0_COMMIT} templates | tar -x -C "$1"`, 'sh', root], { cwd: REPO_ROOT });
-    releaseEnv = { ...offline, CREATE_CLUSTERA_KERNEL_TEMPLATES: join(root, 'templates'), CREATE_CLUSTERA_KERNEL_VERSION: RELEASE_0_1_0_VERSION };
+    await execa('sh', ['-c', `git archive ${RELEASE_0_1_0_COMMIT} templates | tar -x -C "$1"`, 'sh', root], {
+      cwd: REPO_ROOT,
+    });
+    releaseEnv = {
+      ...offline,
+      CREATE_CLUSTERA_KERNEL_TEMPLATES: join(root, 'templates'),
+      CREATE_CLUSTERA_KERNEL_VERSION: RELEASE_0_1_0_VERSION,
+    };
   });
   afterAll(() => removeDir(root));
 
   it('applies without a conflict, leaves exactly a fresh render, and check passes', async () => {
-    const created = await runCli(['old', '--kind', kind, '--topic', 'orders', '--yes', '--no-install'], { cwd: root, env: releaseEnv });
+    const created = await runCli(['old', '--kind', kind, '--topic', 'orders', '--yes', '--no-install'], {
+      cwd: root,
+      env: releaseEnv,
+    });
     expect(created.exitCode, created.stderr).toBe(0);
     const kernel = join(root, 'old');
     for (const [before] of RENAMED) expect(existsSync(join(kernel, before)), before).toBe(true);
@@ -50,7 +59,10 @@ describe.each(KINDS.map((kind) => kind.name))('update of a %s kernel made by 0.1
     }
 
     const fresh = makeTempDir('cck-update-0.1.0-fresh-');
-    const rendered = await runCli(['old', '--kind', kind, '--topic', 'orders', '--yes', '--no-install', '--no-git'], { cwd: fresh, env: offline });
+    const rendered = await runCli(['old', '--kind', kind, '--topic', 'orders', '--yes', '--no-install', '--no-git'], {
+      cwd: fresh,
+      env: offline,
+    });
     expect(rendered.exitCode, rendered.stderr).toBe(0);
     expect(snapshotTree(kernel)).toEqual(snapshotTree(join(fresh, 'old')));
     removeDir(fresh);

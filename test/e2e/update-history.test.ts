@@ -3,10 +3,20 @@ import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../helpers/cli.js';
-import { buildTemplateVersions, createOldKernel, editFile, git, NEW_DOC_LINE, OLD_VERSION, runUpdate, type TemplateVersions } from '../helpers/template-versions.js';
+import {
+  buildTemplateVersions,
+  createOldKernel,
+  editFile,
+  git,
+  NEW_DOC_LINE,
+  OLD_VERSION,
+  runUpdate,
+  type TemplateVersions,
+} from '../helpers/template-versions.js';
 
 const USER_LINE = '    log.debug("user line kept by update")';
-const addUserLine = (text: string) => text.replace('    if message.value is None:', `${USER_LINE}\n    if message.value is None:`);
+const addUserLine = (text: string) =>
+  text.replace('    if message.value is None:', `${USER_LINE}\n    if message.value is None:`);
 
 interface UpdateJson {
   files: { path: string; outcome: string; conflicts: number; twoWay: boolean; baseSource?: string }[];
@@ -36,7 +46,10 @@ describe('update finds the exact old render', () => {
     await git(kernel, 'update-ref', '-d', 'refs/clustera/base/history');
     const run = await runUpdate(versions, kernel, ['--json']);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(mainOf(JSON.parse(run.stdout) as UpdateJson)).toMatchObject({ outcome: 'merged', baseSource: 'git history' });
+    expect(mainOf(JSON.parse(run.stdout) as UpdateJson)).toMatchObject({
+      outcome: 'merged',
+      baseSource: 'git history',
+    });
   });
 
   it('from refs/clustera/base in a monorepo where the render was never committed on its own', async () => {
@@ -58,7 +71,10 @@ describe('update finds the exact old render', () => {
     editFile(kernel, 'main.py', addUserLine);
     const run = await runUpdate(versions, kernel, ['--json'], { CREATE_CLUSTERA_KERNEL_CACHE: cache });
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(mainOf(JSON.parse(run.stdout) as UpdateJson)).toMatchObject({ outcome: 'merged', baseSource: 'published templates' });
+    expect(mainOf(JSON.parse(run.stdout) as UpdateJson)).toMatchObject({
+      outcome: 'merged',
+      baseSource: 'published templates',
+    });
     const main = readFileSync(join(kernel, 'main.py'), 'utf8');
     expect(main).toContain(USER_LINE);
     expect(main).toContain(NEW_DOC_LINE);
@@ -71,7 +87,10 @@ describe('update finds the exact old render', () => {
     cpSync(original, copy, { recursive: true, filter: (path) => !path.includes('/.git') });
     const run = await runUpdate(versions, copy, ['--json'], { CREATE_CLUSTERA_KERNEL_CACHE: cache });
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(mainOf(JSON.parse(run.stdout) as UpdateJson)).toMatchObject({ outcome: 'merged', baseSource: 'published templates' });
+    expect(mainOf(JSON.parse(run.stdout) as UpdateJson)).toMatchObject({
+      outcome: 'merged',
+      baseSource: 'published templates',
+    });
   });
 
   it('nowhere (no git, no npm on PATH, nothing cached): every differing hunk becomes a conflict and no user line is lost', async () => {
@@ -80,7 +99,11 @@ describe('update finds the exact old render', () => {
     const emptyPath = join(root, 'empty-path');
     mkdirSync(emptyPath);
     // Not offline: the registry is asked for the old release, and a missing npm is only one more way to fail quietly.
-    const env = { CREATE_CLUSTERA_KERNEL_CACHE: join(root, 'empty-cache'), CREATE_CLUSTERA_KERNEL_OFFLINE: '', PATH: emptyPath };
+    const env = {
+      CREATE_CLUSTERA_KERNEL_CACHE: join(root, 'empty-cache'),
+      CREATE_CLUSTERA_KERNEL_OFFLINE: '',
+      PATH: emptyPath,
+    };
     const run = await runUpdate(versions, kernel, ['--json'], env);
     expect(run.exitCode).toBe(1);
     // The registry route was tried (its cache made ready) and failed quietly.

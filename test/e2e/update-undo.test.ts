@@ -2,7 +2,13 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../helpers/cli.js';
-import { buildTemplateVersions, createOldKernel, runUpdate, snapshotTree, type TemplateVersions } from '../helpers/template-versions.js';
+import {
+  buildTemplateVersions,
+  createOldKernel,
+  runUpdate,
+  snapshotTree,
+  type TemplateVersions,
+} from '../helpers/template-versions.js';
 
 describe('update undo hint', () => {
   let root: string;

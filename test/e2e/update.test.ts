@@ -4,13 +4,31 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
 import {
-  ADDED_FILE, buildTemplateVersions, createOldKernel, editFile, git, NEW_BASE_LINE, NEW_DOC_LINE, NEW_VERSION, OLD_BASE_LINE, OLD_DOC_LINE,
-  REMOVED_FILE, runUpdate, snapshotTree, type TemplateVersions,
+  ADDED_FILE,
+  buildTemplateVersions,
+  createOldKernel,
+  editFile,
+  git,
+  NEW_BASE_LINE,
+  NEW_DOC_LINE,
+  NEW_VERSION,
+  OLD_BASE_LINE,
+  OLD_DOC_LINE,
+  REMOVED_FILE,
+  runUpdate,
+  snapshotTree,
+  type TemplateVersions,
 } from '../helpers/template-versions.js';
 
 const USER_LINE = '    log.debug("user line kept by update")';
-const addUserLine = (text: string) => text.replace('    if message.value is None:', `${USER_LINE}\n    if message.value is None:`);
-const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, '.clustera-kernel.json'), 'utf8')) as { generator: { version: string }; answers: Record<string, string>; files: Record<string, string> };
+const addUserLine = (text: string) =>
+  text.replace('    if message.value is None:', `${USER_LINE}\n    if message.value is None:`);
+const manifestOf = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, '.clustera-kernel.json'), 'utf8')) as {
+    generator: { version: string };
+    answers: Record<string, string>;
+    files: Record<string, string>;
+  };
 
 describe('update', () => {
   let root: string;
@@ -25,7 +43,11 @@ describe('update', () => {
     const kernel = await createOldKernel(versions, root, 'untouched');
     const before = await runCli(['check', '--json'], { cwd: kernel, env: versions.newEnv });
     expect(before.exitCode).toBe(1);
-    const report = JSON.parse(before.stdout) as { recordedVersion: string; currentVersion: string; files: { path: string; change: string }[] };
+    const report = JSON.parse(before.stdout) as {
+      recordedVersion: string;
+      currentVersion: string;
+      files: { path: string; change: string }[];
+    };
     expect(report.recordedVersion).toBe('0.1.0');
     expect(report.currentVersion).toBe(NEW_VERSION);
     expect(report.files).toEqual([
@@ -39,7 +61,12 @@ describe('update', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/updated\s+Dockerfile/);
     expect(run.stdout).toMatch(/removed\s+\.dockerignore/);
-    const fresh = await createOldKernel({ ...versions, oldEnv: versions.newEnv }, makeTempDir('cck-update-fresh-'), 'untouched', ['--no-git']);
+    const fresh = await createOldKernel(
+      { ...versions, oldEnv: versions.newEnv },
+      makeTempDir('cck-update-fresh-'),
+      'untouched',
+      ['--no-git'],
+    );
     expect(snapshotTree(kernel)).toEqual(snapshotTree(fresh));
     expect(statSync(join(kernel, 'Dockerfile')).mode & 0o111).not.toBe(0);
     expect(manifestOf(kernel).generator.version).toBe(NEW_VERSION);
@@ -69,7 +96,9 @@ describe('update', () => {
     expect(run.stdout).toMatch(/conflicted\s+main\.py \(1 conflict\)/);
     expect(run.stdout).toContain('1 file(s) have conflicts: main.py');
     const main = readFileSync(join(kernel, 'main.py'), 'utf8');
-    expect(main).toContain('<<<<<<< yours\nMy own description of this kernel.\n=======\n' + NEW_DOC_LINE + '\n>>>>>>> new template\n');
+    expect(main).toContain(
+      `<<<<<<< yours\nMy own description of this kernel.\n=======\n${NEW_DOC_LINE}\n>>>>>>> new template\n`,
+    );
     const json = await runCli(['check', '--json'], { cwd: kernel, env: versions.newEnv });
     // The manifest records the new render, so the kernel is on the new base; the conflict left is what check fails on.
     expect(json.exitCode).toBe(1);
@@ -84,7 +113,9 @@ describe('update', () => {
     const run = await runUpdate(versions, kernel, ['--json']);
     expect(run.exitCode, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { files: { path: string; outcome: string }[] };
-    expect(result.files).toEqual(expect.arrayContaining([{ path: 'Dockerfile', outcome: 'left-deleted', conflicts: 0, twoWay: false }]));
+    expect(result.files).toEqual(
+      expect.arrayContaining([{ path: 'Dockerfile', outcome: 'left-deleted', conflicts: 0, twoWay: false }]),
+    );
     expect(result.files.find((f) => f.path === REMOVED_FILE)?.outcome).toBe('kept');
     expect(existsSync(join(kernel, 'Dockerfile'))).toBe(false);
     expect(readFileSync(join(kernel, REMOVED_FILE), 'utf8')).toContain('my-secrets/');
@@ -165,7 +196,9 @@ describe('update', () => {
     editFile(kernel, '.clustera-kernel.json', (t) => t.replace('"version": "0.1.0"', '"version": "9.0.0"'));
     const future = await runUpdate(versions, kernel);
     expect(future.exitCode).toBe(2);
-    expect(future.stderr).toMatch(/^error: This kernel was made by create-clustera-kernel 9\.0\.0, newer than this 0\.2\.0;[^\n]*$/);
+    expect(future.stderr).toMatch(
+      /^error: This kernel was made by create-clustera-kernel 9\.0\.0, newer than this 0\.2\.0;[^\n]*$/,
+    );
   });
 
   it('a manifest without answers (hashes only) asks for them with --set, then updates', async () => {
@@ -173,11 +206,20 @@ describe('update', () => {
     editFile(kernel, '.clustera-kernel.json', (t) => t.replace(/"answers": \{[^}]*\},\n\s*/, ''));
     const missing = await runUpdate(versions, kernel);
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toContain('records no name, topic, kind, group; pass --set name=<value> --set topic=<value>');
-    const sets = ['name=hashes-only', 'topic=clustera-hashes-only', 'kind=basic', 'group=hashes-only-group'].flatMap((s) => ['--set', s]);
+    expect(missing.stderr).toContain(
+      'records no name, topic, kind, group; pass --set name=<value> --set topic=<value>',
+    );
+    const sets = ['name=hashes-only', 'topic=clustera-hashes-only', 'kind=basic', 'group=hashes-only-group'].flatMap(
+      (s) => ['--set', s],
+    );
     const run = await runUpdate(versions, kernel, sets);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(manifestOf(kernel).answers).toEqual({ name: 'hashes-only', topic: 'clustera-hashes-only', kind: 'basic', group: 'hashes-only-group' });
+    expect(manifestOf(kernel).answers).toEqual({
+      name: 'hashes-only',
+      topic: 'clustera-hashes-only',
+      kind: 'basic',
+      group: 'hashes-only-group',
+    });
   });
 
   it('merges a file the user made under a name the new template now uses, as if the old render were empty', async () => {

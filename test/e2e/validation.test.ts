@@ -34,7 +34,7 @@ const BAD_VALUES: { label: string; args: string[] }[] = [
   { label: 'topic with a newline', args: ['--name', 'ok-name', '--topic', 'orders\nFROM scratch'] },
   { label: 'topic with unicode', args: ['--name', 'ok-name', '--topic', 'commandés'] },
   { label: 'topic of 250 characters', args: ['--name', 'ok-name', '--topic', 't'.repeat(250)] },
-  { label: 'topic with a dollar sign', args: ['--name', 'ok-name', '--topic', '${HOME}'] },
+  { label: 'topic with a dollar sign', args: ['--name', 'ok-name', '--topic', '$' + '{HOME}'] },
   { label: 'group with a semicolon', args: ['--name', 'ok-name', '--group', 'g;rm -rf /'] },
   { label: 'group with a newline', args: ['--name', 'ok-name', '--group', 'g\nx'] },
   { label: 'empty group', args: ['--name', 'ok-name', '--group', ''] },

@@ -13,7 +13,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string; nodeArgs?: string[] }): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; input?: string; nodeArgs?: string[] },
+): Promise<CliRun> {
   const result = await execa(process.execPath, [...(options.nodeArgs ?? []), CLI_BIN, ...args], {
     cwd: options.cwd,
     env: { NO_COLOR: '1', ...options.env },
@@ -46,7 +49,12 @@ export function listTree(dir: string): string[] {
 }
 
 /** Creates a kernel in `root` as CI would (nothing asked, no uv sync, no git) and returns its directory. */
-export async function createQuietKernel(root: string, name: string, kind = 'basic', extra: string[] = []): Promise<string> {
+export async function createQuietKernel(
+  root: string,
+  name: string,
+  kind = 'basic',
+  extra: string[] = [],
+): Promise<string> {
   const run = await runCli([name, '--kind', kind, '--yes', '--no-install', '--no-git', ...extra], { cwd: root });
   if (run.exitCode !== 0) throw new Error(`create ${name} (${kind}) exited ${run.exitCode}: ${run.stderr}`);
   return join(root, name);

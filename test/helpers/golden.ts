@@ -7,7 +7,9 @@ import { renderPlan } from '../../src/render/plan.js';
 export const GOLDEN_DIR = join(import.meta.dirname, '..', 'unit', 'golden');
 
 export function goldenFiles(kind: KindName): Map<string, string> {
-  const plan = withManifest(renderPlan({ name: 'golden-kernel', topic: 'golden.events', kind, group: 'golden-kernel-group' }, '0.0.0-golden'));
+  const plan = withManifest(
+    renderPlan({ name: 'golden-kernel', topic: 'golden.events', kind, group: 'golden-kernel-group' }, '0.0.0-golden'),
+  );
   return new Map(plan.files.map((file) => [`${file.path}${file.executable ? ' (executable)' : ''}`, file.contents]));
 }
 

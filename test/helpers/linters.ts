@@ -15,7 +15,11 @@ export interface LintRun {
 }
 
 export async function hadolint(dockerfile: string): Promise<LintRun> {
-  const result = await execa('uvx', ['--from', HADOLINT_PACKAGE, 'hadolint', '--no-color', dockerfile], { env: resolveUvEnvironment(), reject: false, all: true });
+  const result = await execa('uvx', ['--from', HADOLINT_PACKAGE, 'hadolint', '--no-color', dockerfile], {
+    env: resolveUvEnvironment(),
+    reject: false,
+    all: true,
+  });
   return { exitCode: result.exitCode, all: result.all };
 }
 

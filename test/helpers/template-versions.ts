@@ -10,8 +10,10 @@ export const NEW_VERSION = '0.2.0';
 /** The lines the new templates change, so tests can look for them. */
 export const NEW_BASE_LINE = 'ARG UV_VERSION=0.9';
 export const OLD_BASE_LINE = 'ARG UV_VERSION=0.8';
-export const OLD_DOC_LINE = 'Edit process_message; the runtime in kernel_runtime/ handles Kafka, retries, dead letters and shutdown.';
-export const NEW_DOC_LINE = 'Edit process_message only; the runtime in kernel_runtime/ handles Kafka, retries, dead letters and shutdown.';
+export const OLD_DOC_LINE =
+  'Edit process_message; the runtime in kernel_runtime/ handles Kafka, retries, dead letters and shutdown.';
+export const NEW_DOC_LINE =
+  'Edit process_message only; the runtime in kernel_runtime/ handles Kafka, retries, dead letters and shutdown.';
 export const ADDED_FILE = 'kernel_runtime/template_note.py';
 export const REMOVED_FILE = '.dockerignore';
 
@@ -48,13 +50,23 @@ export function buildTemplateVersions(root: string): TemplateVersions {
   };
 }
 
-export async function createOldKernel(versions: TemplateVersions, cwd: string, name: string, extra: string[] = []): Promise<string> {
+export async function createOldKernel(
+  versions: TemplateVersions,
+  cwd: string,
+  name: string,
+  extra: string[] = [],
+): Promise<string> {
   const run = await runCli([name, '--kind', 'basic', '--yes', '--no-install', ...extra], { cwd, env: versions.oldEnv });
   if (run.exitCode !== 0) throw new Error(`create failed: ${run.stderr}`);
   return join(cwd, name);
 }
 
-export function runUpdate(versions: TemplateVersions, kernel: string, args: string[] = [], env: Record<string, string> = {}): Promise<CliRun> {
+export function runUpdate(
+  versions: TemplateVersions,
+  kernel: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<CliRun> {
   return runCli(['update', ...args], { cwd: kernel, env: { ...versions.newEnv, ...env } });
 }
 

@@ -31,12 +31,22 @@ describe.skipIf(!sharedInfra())('basic kernel on a real broker', () => {
 
     const logged = new Set(loggedIndexes(kernel));
     const valid = workload.map((_, i) => i).filter((i) => !MALFORMED.includes(i));
-    expect(valid.filter((i) => !logged.has(i)), 'valid messages never logged').toEqual([]);
+    expect(
+      valid.filter((i) => !logged.has(i)),
+      'valid messages never logged',
+    ).toEqual([]);
     expect(MALFORMED.filter((i) => logged.has(i))).toEqual([]);
 
     const sources = await locate(suite.kafka, run.topic, 1000);
     const dead = await readTopic(suite.kafka, run.dlq, 3, 20_000);
-    expectDeadLetters(dead, sources, MALFORMED.map((i) => `key-${i}`), run.topic, run.group, kernel.tail());
+    expectDeadLetters(
+      dead,
+      sources,
+      MALFORMED.map((i) => `key-${i}`),
+      run.topic,
+      run.group,
+      kernel.tail(),
+    );
 
     expect(await kernel.stop()).toBe(0);
   });
@@ -44,7 +54,11 @@ describe.skipIf(!sharedInfra())('basic kernel on a real broker', () => {
   it('stops cleanly on SIGTERM mid-stream and a restart continues with no message missing', async () => {
     const run = await suite.freshRun();
     const total = 20_000;
-    await produce(suite.kafka, run.topic, buildWorkload(total, 3, [], (i) => ({ id: `msg-${i}` })));
+    await produce(
+      suite.kafka,
+      run.topic,
+      buildWorkload(total, 3, [], (i) => ({ id: `msg-${i}` })),
+    );
     const first = suite.start(kernelEnv(suite.infra.kafka.bootstrapServers, run));
     await first.waitForOutput(/Received \S+ key=b'key-\d+'/, 60_000);
 
@@ -70,7 +84,9 @@ describe.skipIf(!sharedInfra())('basic kernel on a real broker', () => {
     const seen = new Set([...firstSeen, ...secondSeen]);
     expect(seen.size).toBe(total);
     const duplicates = firstSeen.length + secondSeen.length - total;
-    console.log(`[basic] SIGTERM after ${firstSeen.length} messages, stop took ${stopMs} ms, ${duplicates} redelivered after restart`);
+    console.log(
+      `[basic] SIGTERM after ${firstSeen.length} messages, stop took ${stopMs} ms, ${duplicates} redelivered after restart`,
+    );
     expect(await second.stop()).toBe(0);
   });
 });

@@ -10,7 +10,12 @@ describe.skipIf(!sharedInfra())("a kernel's own pytest suite on a real broker", 
 
   it('runs tests/test_integration.py instead of skipping it, and passes', async () => {
     const env = { ...resolveUvEnvironment(), KAFKA_BOOTSTRAP_SERVERS: suite.infra.kafka.bootstrapServers };
-    const result = await execa('uv', ['run', 'pytest', '-q', '-m', 'integration'], { cwd: suite.project.dir, env, reject: false, all: true });
+    const result = await execa('uv', ['run', 'pytest', '-q', '-m', 'integration'], {
+      cwd: suite.project.dir,
+      env,
+      reject: false,
+      all: true,
+    });
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(/\b1 passed\b/);
     expect(result.all).not.toMatch(/skipped/);

@@ -21,20 +21,38 @@ describe.skipIf(!sharedInfra())('kernel over TLS', () => {
     const kernel = suite.start(kernelEnv(suite.infra.kafka.sslBootstrapServers, run, { ...suite.infra.tls.kernelEnv }));
 
     await expectCommittedToEnd(suite.kafka, kernel, run.group, run.topic, 1000);
-    expect(kernel.output.some((line) => /security TLS with hostname verification, client certificate/.test(line)), kernel.tail()).toBe(true);
+    expect(
+      kernel.output.some((line) => /security TLS with hostname verification, client certificate/.test(line)),
+      kernel.tail(),
+    ).toBe(true);
     const logged = new Set(kernel.output.flatMap((line) => /key=b'key-(\d+)'/.exec(line)?.[1] ?? []));
     expect(logged.size).toBe(997);
     const sources = await locate(suite.kafka, run.topic, 1000);
     const dead = await readTopic(suite.kafka, run.dlq, 3, 20_000);
-    expectDeadLetters(dead, sources, malformed.map((i) => `key-${i}`), run.topic, run.group, kernel.tail());
+    expectDeadLetters(
+      dead,
+      sources,
+      malformed.map((i) => `key-${i}`),
+      run.topic,
+      run.group,
+      kernel.tail(),
+    );
     expect(await kernel.stop()).toBe(0);
   });
 
   it('refuses a broker whose certificate is not signed by the given CA: clear error, non-zero exit, nothing processed', async () => {
     const run = await suite.freshRun();
-    await produce(suite.kafka, run.topic, buildWorkload(10, 3, [], (i) => ({ id: `msg-${i}` })));
+    await produce(
+      suite.kafka,
+      run.topic,
+      buildWorkload(10, 3, [], (i) => ({ id: `msg-${i}` })),
+    );
     const wrongCa = await createCertificateAuthority(mkdtempSync(join(tmpdir(), 'cck-wrong-ca-')), 'unrelated-ca');
-    const env = { ...suite.infra.tls.kernelEnv, KAFKA_CA_CERT: kernelTlsEnv(wrongCa, wrongCa).KAFKA_CA_CERT, KAFKA_CONNECT_TIMEOUT_S: '8' };
+    const env = {
+      ...suite.infra.tls.kernelEnv,
+      KAFKA_CA_CERT: kernelTlsEnv(wrongCa, wrongCa).KAFKA_CA_CERT,
+      KAFKA_CONNECT_TIMEOUT_S: '8',
+    };
     const kernel = suite.start(kernelEnv(suite.infra.kafka.sslBootstrapServers, run, env));
 
     const exitCode = await kernel.exited;

@@ -11,10 +11,21 @@ describe.skipIf(!sharedInfra())('create --test-run', () => {
     const root = makeTempDir('cck-create-tr-');
     try {
       const env = { ...cleanEnv(), KAFKA_BOOTSTRAP_SERVERS: requireInfra().kafka.bootstrapServers };
-      const run = await runCli(['tr-basic', '--kind', 'basic', '--yes', '--no-git', '--test-run', '--json'], { cwd: root, env });
+      const run = await runCli(['tr-basic', '--kind', 'basic', '--yes', '--no-git', '--test-run', '--json'], {
+        cwd: root,
+        env,
+      });
       expect(run.exitCode, run.stderr).toBe(0);
-      const json = JSON.parse(run.stdout) as { ok: boolean; command: string; testRun: { ok: boolean; broker: { from: string }; messages: { processed: number } } };
-      expect(json).toMatchObject({ ok: true, command: 'create', testRun: { ok: true, broker: { from: 'environment' }, messages: { processed: 100 } } });
+      const json = JSON.parse(run.stdout) as {
+        ok: boolean;
+        command: string;
+        testRun: { ok: boolean; broker: { from: string }; messages: { processed: number } };
+      };
+      expect(json).toMatchObject({
+        ok: true,
+        command: 'create',
+        testRun: { ok: true, broker: { from: 'environment' }, messages: { processed: 100 } },
+      });
     } finally {
       removeDir(root);
     }
@@ -24,7 +35,10 @@ describe.skipIf(!sharedInfra())('create --test-run', () => {
     const root = makeTempDir('cck-create-tr-');
     try {
       const env = { ...cleanEnv(), KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1' };
-      const run = await runCli(['tr-fail', '--kind', 'basic', '--yes', '--no-git', '--no-install', '--test-run'], { cwd: root, env });
+      const run = await runCli(['tr-fail', '--kind', 'basic', '--yes', '--no-git', '--no-install', '--test-run'], {
+        cwd: root,
+        env,
+      });
       expect(run.exitCode).toBe(1);
       const dir = join(root, 'tr-fail');
       expect(existsSync(join(dir, 'main.py'))).toBe(true);

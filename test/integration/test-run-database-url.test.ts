@@ -14,10 +14,15 @@ describe.skipIf(!sharedInfra())('test-run with an unreachable DATABASE_URL', () 
 
   it('fails with one sentence naming DATABASE_URL before the kernel runs', async () => {
     const dir = await createQuietKernel(root, 'db-nowhere', 'database');
-    writeDotEnv(dir, { KAFKA_BOOTSTRAP_SERVERS: requireInfra().kafka.bootstrapServers, DATABASE_URL: 'postgresql://user:secret@127.0.0.1:1/kernel' });
+    writeDotEnv(dir, {
+      KAFKA_BOOTSTRAP_SERVERS: requireInfra().kafka.bootstrapServers,
+      DATABASE_URL: 'postgresql://user:secret@127.0.0.1:1/kernel',
+    });
     const run = await testRun(dir, ['--messages', '5', '--timeout', '60']);
     expect(run.exitCode, run.stderr).toBe(1);
-    expect(run.result.error).toMatch(/^Could not connect to PostgreSQL at DATABASE_URL \(connect ECONNREFUSED 127\.0\.0\.1:1\): check it in the kernel's \.env, or pass --local for a local stand-in\.$/);
+    expect(run.result.error).toMatch(
+      /^Could not connect to PostgreSQL at DATABASE_URL \(connect ECONNREFUSED 127\.0\.0\.1:1\): check it in the kernel's \.env, or pass --local for a local stand-in\.$/,
+    );
     expect(run.result.messages.produced, 'nothing is sent to a kernel that cannot store it').toBe(0);
     expect(run.result.logTail, 'the kernel never started').toBeNull();
   });

@@ -93,7 +93,10 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
   it('the TLS listener refuses a client without certificates: a clear error, exit 1', async () => {
     const infra = requireInfra();
     const dir = copyKernel(project.dir, join(project.root, 'no-certs'));
-    writeDotEnv(dir, { KAFKA_BOOTSTRAP_SERVERS: infra.kafka.sslBootstrapServers, KAFKA_CA_CERT: infra.tls.kernelEnv.KAFKA_CA_CERT });
+    writeDotEnv(dir, {
+      KAFKA_BOOTSTRAP_SERVERS: infra.kafka.sslBootstrapServers,
+      KAFKA_CA_CERT: infra.tls.kernelEnv.KAFKA_CA_CERT,
+    });
     const run = await testRun(dir, ['--messages', '1', '--timeout', '15']);
     expect(run.exitCode).toBe(1);
     expect(run.result.error).toMatch(/Could not connect to Kafka at 127\.0\.0\.1:\d+ \(from \.env\)/);
@@ -103,7 +106,9 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
     const started = Date.now();
     const run = await testRun(project.dir, ['--bootstrap-server', '127.0.0.1:1', '--timeout', '10']);
     expect(run.exitCode).toBe(1);
-    expect(run.result.error).toMatch(/^Could not connect to Kafka at 127\.0\.0\.1:1 \(from flag\): .*check the address, that the broker is running, and the TLS and SASL settings\.$/);
+    expect(run.result.error).toMatch(
+      /^Could not connect to Kafka at 127\.0\.0\.1:1 \(from flag\): .*check the address, that the broker is running, and the TLS and SASL settings\.$/,
+    );
     // Not a speed check: the command must give up by itself rather than hang until the test's own limit.
     expect(Date.now() - started).toBeLessThan(60_000);
   });
@@ -112,21 +117,37 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
     // A docker command whose engine is down, as on a laptop with Docker installed but not started.
     const bin = join(project.root, 'fake-bin');
     mkdirSync(bin);
-    writeFileSync(join(bin, 'docker'), `#!/bin/sh\necho "$@" >> ${join(bin, 'calls.log')}\necho "Cannot connect to the Docker daemon" >&2\nexit 1\n`, { mode: 0o755 });
+    writeFileSync(
+      join(bin, 'docker'),
+      `#!/bin/sh\necho "$@" >> ${join(bin, 'calls.log')}\necho "Cannot connect to the Docker daemon" >&2\nexit 1\n`,
+      { mode: 0o755 },
+    );
     const run = await testRun(project.dir, ['--messages', '10'], { PATH: `${bin}:${process.env.PATH ?? ''}` });
     expect(readFileSync(join(bin, 'calls.log'), 'utf8'), 'the Docker engine was asked first').toMatch(/^info/);
     expect(run.result.ok, run.stderr).toBe(true);
-    expect(run.result.broker).toMatchObject({ from: 'local', route: 'java', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    expect(run.result.broker).toMatchObject({
+      from: 'local',
+      route: 'java',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+    });
     expect(run.stderr).toContain('No Kafka broker configured: starting a local one');
     expect(orphanBrokers(), 'brokers still running whose directory was removed').toEqual([]);
     console.log(`[test-run] basic with a local Java broker: ${run.result.wallSeconds.toFixed(1)} s`);
   });
 
   /** Starts a test-run of a slow kernel, presses Ctrl-C once the kernel consumes, and returns what was running. */
-  async function interrupt(extraArgs: string[]): Promise<{ tree: number[]; exitCode: number | undefined; output: string }> {
+  async function interrupt(
+    extraArgs: string[],
+  ): Promise<{ tree: number[]; exitCode: number | undefined; output: string }> {
     const dir = kernelWith(project, `slow-${extraArgs.length}`, '    __import__("time").sleep(0.5)');
     const args = [CLI_BIN, 'test-run', dir, '--messages', '200', ...extraArgs];
-    const child = execa(process.execPath, args, { cwd: dir, env: { ...cleanEnv(), NO_COLOR: '1' }, reject: false, all: true, buffer: true });
+    const child = execa(process.execPath, args, {
+      cwd: dir,
+      env: { ...cleanEnv(), NO_COLOR: '1' },
+      reject: false,
+      all: true,
+      buffer: true,
+    });
     let output = '';
     child.all?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     await new Promise<void>((resolve, reject) => {
@@ -150,7 +171,9 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
     mkdirSync(empty, { recursive: true });
     const run = await testRun(project.dir, ['--messages', '1'], { PATH: empty });
     expect(run.exitCode).toBe(1);
-    expect(run.result.error).toBe('No Kafka broker is configured and none can be started here (no Docker engine answers, no java on PATH): start Docker or install Java 17+, or pass --bootstrap-server host:port.');
+    expect(run.result.error).toBe(
+      'No Kafka broker is configured and none can be started here (no Docker engine answers, no java on PATH): start Docker or install Java 17+, or pass --bootstrap-server host:port.',
+    );
   });
 
   it('Ctrl-C stops the kernel and the local broker and leaves no process behind', async () => {
@@ -179,7 +202,12 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
     try {
       const run = await runCli(['test-run', empty, '--json'], { cwd: empty });
       expect(run.exitCode).toBe(2);
-      expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, command: 'test-run', exitCode: 2, error: expect.stringMatching(/is not a kernel directory/) });
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        ok: false,
+        command: 'test-run',
+        exitCode: 2,
+        error: expect.stringMatching(/is not a kernel directory/),
+      });
       const badFlag = await runCli(['test-run', project.dir, '--messages', 'many'], { cwd: empty });
       expect(badFlag.exitCode).toBe(2);
       expect(badFlag.stderr).toMatch(/--messages must be a whole number/);
@@ -193,7 +221,14 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
     const kafka = kafkaClient(infra.kafka.bootstrapServers);
     const topic = uniqueName('tr-given');
     await createTopics(kafka, [{ topic, partitions: 2 }]);
-    const run = await testRun(project.dir, ['--messages', '6', '--topic', topic, '--bootstrap-server', infra.kafka.bootstrapServers]);
+    const run = await testRun(project.dir, [
+      '--messages',
+      '6',
+      '--topic',
+      topic,
+      '--bootstrap-server',
+      infra.kafka.bootstrapServers,
+    ]);
     expect(run.result.ok, run.stderr).toBe(true);
     expect(run.result).toMatchObject({ topic, dlqTopic: `${topic}.dlq`, messages: { produced: 6, processed: 6 } });
     expect(await topicExists(kafka, topic), 'a topic test-run did not create stays').toBe(true);
@@ -202,24 +237,43 @@ describe.skipIf(!sharedInfra())('test-run failures and routes', () => {
 
   it('keeps the test topics with --keep-topic', async () => {
     const infra = requireInfra();
-    const run = await testRun(project.dir, ['--messages', '3', '--keep-topic', '--bootstrap-server', infra.kafka.bootstrapServers]);
+    const run = await testRun(project.dir, [
+      '--messages',
+      '3',
+      '--keep-topic',
+      '--bootstrap-server',
+      infra.kafka.bootstrapServers,
+    ]);
     expect(run.result.ok, run.stderr).toBe(true);
     expect(run.result.topicsDeleted).toBe(false);
     expect(run.result.keptTopics).toEqual([run.result.topic, run.result.dlqTopic]);
-    expect(run.stderr).toContain(`(kept by --keep-topic: ${run.result.topic}, ${run.result.dlqTopic}; delete them with`);
+    expect(run.stderr).toContain(
+      `(kept by --keep-topic: ${run.result.topic}, ${run.result.dlqTopic}; delete them with`,
+    );
     expect(await topicExists(kafkaClient(infra.kafka.bootstrapServers), run.result.topic)).toBe(true);
   });
 
   it('syncs an installed kernel, and runs it in its environment when uv sync fails', async () => {
     const infra = requireInfra();
-    const installed = await testRun(project.dir, ['--messages', '2', '--bootstrap-server', infra.kafka.bootstrapServers]);
+    const installed = await testRun(project.dir, [
+      '--messages',
+      '2',
+      '--bootstrap-server',
+      infra.kafka.bootstrapServers,
+    ]);
     expect(installed.result).toMatchObject({ ok: true, environment: 'synced' });
     expect(installed.stderr).toContain("Syncing the kernel's environment (uv sync)");
     expect(installed.stderr).not.toContain('Installing the kernel');
     // A dependency no index has: uv sync fails, the environment already there still runs the kernel.
     const dir = copyKernel(project.dir, join(project.root, 'unresolvable'));
     const pyproject = join(dir, 'pyproject.toml');
-    writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace('dependencies = [', 'dependencies = [\n    "clustera-no-such-package-4711",'));
+    writeFileSync(
+      pyproject,
+      readFileSync(pyproject, 'utf8').replace(
+        'dependencies = [',
+        'dependencies = [\n    "clustera-no-such-package-4711",',
+      ),
+    );
     const kept = await testRun(dir, ['--messages', '2', '--bootstrap-server', infra.kafka.bootstrapServers]);
     expect(kept.result, kept.stderr).toMatchObject({ ok: true, environment: 'existing' });
     expect(kept.stderr).toMatch(/uv sync failed \(.+\); running the kernel in its existing environment/);

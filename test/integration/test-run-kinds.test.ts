@@ -18,7 +18,10 @@ function expectPassed(result: TestRunResult, output: string): void {
   expect(result.messages).toEqual({ produced: MESSAGES, processed: MESSAGES, deadLettered: 0 });
   expect(result.kernelExitCode).toBe(0);
   expect(result.topicsDeleted).toBe(true);
-  expect(result.checks.every((check) => check.ok), JSON.stringify(result.checks)).toBe(true);
+  expect(
+    result.checks.every((check) => check.ok),
+    JSON.stringify(result.checks),
+  ).toBe(true);
 }
 
 describe.skipIf(!sharedInfra())('test-run of each kind', () => {
@@ -36,7 +39,13 @@ describe.skipIf(!sharedInfra())('test-run of each kind', () => {
         command: 'test-run',
         directory: project.dir,
         kind: 'basic',
-        broker: { from: '.env', bootstrapServers: infra.kafka.bootstrapServers, version: null, route: null, brokers: 1 },
+        broker: {
+          from: '.env',
+          bootstrapServers: infra.kafka.bootstrapServers,
+          version: null,
+          route: null,
+          brokers: 1,
+        },
         group: expect.stringMatching(/^it-basic-group\.testrun\.[0-9a-f]{8}$/),
         standIns: [],
         effect: { count: null },
@@ -52,9 +61,14 @@ describe.skipIf(!sharedInfra())('test-run of each kind', () => {
       expect(await groupExists(kafka, run.result.group), 'test group deleted').toBe(false);
       const admin = kafka.admin();
       await admin.connect();
-      expect((await admin.fetchTopicOffsets('clustera-it-basic')).map((p) => p.high), 'nothing produced to the real topic').toEqual(['0']);
+      expect(
+        (await admin.fetchTopicOffsets('clustera-it-basic')).map((p) => p.high),
+        'nothing produced to the real topic',
+      ).toEqual(['0']);
       await admin.disconnect();
-      expect(await groupHasOffsets(kafka, 'it-basic-group', 'clustera-it-basic'), 'real group committed nothing').toBe(false);
+      expect(await groupHasOffsets(kafka, 'it-basic-group', 'clustera-it-basic'), 'real group committed nothing').toBe(
+        false,
+      );
       expect(run.stderr).toContain('test-run passed');
       console.log(`[test-run] basic: ${run.result.wallSeconds.toFixed(1)} s`);
     } finally {
@@ -62,18 +76,28 @@ describe.skipIf(!sharedInfra())('test-run of each kind', () => {
     }
   });
 
-  it('database: rows in the real PostgreSQL from .env, in a local stand-in with --local, and dead letters from the kernel\'s own fixture', async () => {
+  it("database: rows in the real PostgreSQL from .env, in a local stand-in with --local, and dead letters from the kernel's own fixture", async () => {
     const infra = requireInfra();
     const project = await generateAndInstallKernel('database');
     try {
-      writeDotEnv(project.dir, { KAFKA_BOOTSTRAP_SERVERS: infra.kafka.bootstrapServers, DATABASE_URL: infra.postgres.url, DATABASE_TABLE: 'test_run_events' });
+      writeDotEnv(project.dir, {
+        KAFKA_BOOTSTRAP_SERVERS: infra.kafka.bootstrapServers,
+        DATABASE_URL: infra.postgres.url,
+        DATABASE_TABLE: 'test_run_events',
+      });
       const real = await testRun(project.dir, ['--messages', String(MESSAGES)]);
       expectPassed(real.result, real.stderr);
       expect(real.result.standIns).toEqual([]);
       expect(real.result.effect).toEqual({ label: 'rows in test_run_events', count: MESSAGES, expected: MESSAGES });
       console.log(`[test-run] database (real PostgreSQL): ${real.result.wallSeconds.toFixed(1)} s`);
 
-      const local = await testRun(project.dir, ['--messages', String(MESSAGES), '--local', '--bootstrap-server', infra.kafka.bootstrapServers]);
+      const local = await testRun(project.dir, [
+        '--messages',
+        String(MESSAGES),
+        '--local',
+        '--bootstrap-server',
+        infra.kafka.bootstrapServers,
+      ]);
       expectPassed(local.result, local.stderr);
       expect(local.result.standIns).toEqual([expect.stringMatching(/^PostgreSQL \(local stand-in/)]);
       expect(local.result.effect).toEqual({ label: 'rows in test_run_events', count: MESSAGES, expected: MESSAGES });
@@ -82,12 +106,19 @@ describe.skipIf(!sharedInfra())('test-run of each kind', () => {
 
       // The kernel's own fixture is what test-run sends: every other line is not JSON, so it is dead-lettered.
       mkdirSync(join(project.dir, 'tests'), { recursive: true });
-      writeFileSync(join(project.dir, 'tests', 'sample_messages.jsonl'), '{"id": "fixture-1", "total": 5}\nnot json at all\n');
+      writeFileSync(
+        join(project.dir, 'tests', 'sample_messages.jsonl'),
+        '{"id": "fixture-1", "total": 5}\nnot json at all\n',
+      );
       const fixture = await testRun(project.dir, ['--messages', String(MESSAGES)]);
       expect(fixture.result.ok, fixture.stderr).toBe(true);
       expect(fixture.result.samplesFrom).toBe('tests/sample_messages.jsonl');
       expect(fixture.result.messages).toEqual({ produced: MESSAGES, processed: MESSAGES, deadLettered: MESSAGES / 2 });
-      expect(fixture.result.effect).toEqual({ label: 'rows in test_run_events', count: MESSAGES / 2, expected: MESSAGES / 2 });
+      expect(fixture.result.effect).toEqual({
+        label: 'rows in test_run_events',
+        count: MESSAGES / 2,
+        expected: MESSAGES / 2,
+      });
     } finally {
       removeDir(project.root);
     }
@@ -113,11 +144,18 @@ describe.skipIf(!sharedInfra())('test-run of each kind', () => {
     const project = await generateAndInstallKernel('ai');
     try {
       // OUTPUT_TOPIC in .env is the real one; test-run must write its results elsewhere.
-      writeDotEnv(project.dir, { KAFKA_BOOTSTRAP_SERVERS: infra.kafka.bootstrapServers, OUTPUT_TOPIC: 'it-ai-real-output' });
+      writeDotEnv(project.dir, {
+        KAFKA_BOOTSTRAP_SERVERS: infra.kafka.bootstrapServers,
+        OUTPUT_TOPIC: 'it-ai-real-output',
+      });
       const run = await testRun(project.dir, ['--messages', String(MESSAGES)]);
       expectPassed(run.result, run.stderr);
       expect(run.result.standIns).toEqual([expect.stringMatching(/^OpenAI-compatible model \(in-process echo/)]);
-      expect(run.result.effect).toEqual({ label: `results on ${run.result.topic}.output`, count: MESSAGES, expected: MESSAGES });
+      expect(run.result.effect).toEqual({
+        label: `results on ${run.result.topic}.output`,
+        count: MESSAGES,
+        expected: MESSAGES,
+      });
       expect(await topicExists(kafkaClient(infra.kafka.bootstrapServers), 'it-ai-real-output')).toBe(false);
       console.log(`[test-run] ai: ${run.result.wallSeconds.toFixed(1)} s`);
     } finally {

@@ -21,7 +21,10 @@ describe.skipIf(!infraAvailable())('test-run over SASL_SSL', () => {
   beforeAll(async () => {
     pki = await createTestPki(pkiDir);
     [broker, project] = await Promise.all([
-      startKafkaBroker({ tls: { caCertPem: pki.ca.certPem, serverCertPem: pki.server.certPem, serverKeyPem: pki.server.keyPem }, sasl: USER }),
+      startKafkaBroker({
+        tls: { caCertPem: pki.ca.certPem, serverCertPem: pki.server.certPem, serverKeyPem: pki.server.keyPem },
+        sasl: USER,
+      }),
       generateAndInstallKernel('basic'),
     ]);
   });
@@ -51,6 +54,8 @@ describe.skipIf(!infraAvailable())('test-run over SASL_SSL', () => {
     writeDotEnv(project.dir, saslEnv('wrong'));
     const run = await testRun(project.dir, ['--messages', '1', '--timeout', '20']);
     expect(run.exitCode).toBe(1);
-    expect(run.result.error).toMatch(/^Could not connect to Kafka at 127\.0\.0\.1:\d+ \(from \.env\): .*(SASL|[Aa]uthentication)/);
+    expect(run.result.error).toMatch(
+      /^Could not connect to Kafka at 127\.0\.0\.1:\d+ \(from \.env\): .*(SASL|[Aa]uthentication)/,
+    );
   });
 });

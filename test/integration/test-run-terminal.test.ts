@@ -10,13 +10,21 @@ import { kafkaClient } from './harness/kafka.js';
 import { generateAndInstallKernel, type KernelProject } from './harness/kernel-project.js';
 import { cleanEnv, copyKernel, groupExists, topicExists } from './harness/test-run.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an ANSI escape starts with the ESC control character
 const stripAnsi = (text: string): string => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 const quote = (arg: string): string => `'${arg.replaceAll("'", "'\\''")}'`;
 
 /** Runs the CLI on a terminal, types Ctrl-C once `when` shows on screen, and returns the exit code and the screen text. */
-function typeCtrlCWhen(args: string[], cwd: string, when: RegExp): Promise<{ exitCode: number | null; screen: string }> {
+function typeCtrlCWhen(
+  args: string[],
+  cwd: string,
+  when: RegExp,
+): Promise<{ exitCode: number | null; screen: string }> {
   const command = `stty cols 120 rows 40; exec ${[process.execPath, CLI_BIN, ...args].map(quote).join(' ')}`;
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, ...cleanEnv(), NO_COLOR: '1' } });
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd,
+    env: { ...process.env, ...cleanEnv(), NO_COLOR: '1' },
+  });
   let screen = '';
   let typed = false;
   child.stdout.on('data', (chunk: Buffer) => {
@@ -45,13 +53,20 @@ describe.skipIf(!sharedInfra())('test-run on a terminal', () => {
     const main = join(dir, 'main.py');
     const marker = '    if message.value is None:';
     writeFileSync(main, readFileSync(main, 'utf8').replace(marker, `    __import__("time").sleep(0.5)\n${marker}`));
-    const run = await typeCtrlCWhen(['test-run', dir, '--messages', '200', '--bootstrap-server', infra.kafka.bootstrapServers], dir, /Running the kernel on \S+\.testrun\.[0-9a-f]{8}/);
+    const run = await typeCtrlCWhen(
+      ['test-run', dir, '--messages', '200', '--bootstrap-server', infra.kafka.bootstrapServers],
+      dir,
+      /Running the kernel on \S+\.testrun\.[0-9a-f]{8}/,
+    );
     expect(run.exitCode, run.screen).toBe(130);
     expect(run.screen).toContain('Cancelled: stopping the kernel and cleaning up.');
     const topic = /Running the kernel on (\S+\.testrun\.[0-9a-f]{8})/.exec(run.screen)?.[1] ?? '';
     const kafka = kafkaClient(infra.kafka.bootstrapServers);
     expect(await topicExists(kafka, topic), 'test topic deleted').toBe(false);
     expect(await topicExists(kafka, `${topic}.dlq`), 'dead-letter topic deleted').toBe(false);
-    expect(await groupExists(kafka, `${project.name}-group.testrun.${topic.split('.').at(-1)}`), 'test group deleted').toBe(false);
+    expect(
+      await groupExists(kafka, `${project.name}-group.testrun.${topic.split('.').at(-1)}`),
+      'test group deleted',
+    ).toBe(false);
   });
 });

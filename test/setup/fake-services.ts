@@ -1,9 +1,9 @@
 // Stand-ins for the third-party HTTP target and LLM API a kernel calls, built on the CLI's own stand-ins,
 // plus planned responses so tests can make them fail on cue.
-import { chatResponder, modelError } from "../../src/stand-ins/echo-model.js";
-import { startRecordingServer, type RecordedRequest, type Reply } from "../../src/stand-ins/recording-server.js";
+import { chatResponder, modelError } from '../../src/stand-ins/echo-model.js';
+import { startRecordingServer, type RecordedRequest, type Reply } from '../../src/stand-ins/recording-server.js';
 
-export type { RecordedRequest } from "../../src/stand-ins/recording-server.js";
+export type { RecordedRequest } from '../../src/stand-ins/recording-server.js';
 export type PlannedResponse = Reply;
 
 export interface FakeService {
@@ -41,6 +41,8 @@ export function llmError(status: number, message: string, headers?: Record<strin
 }
 
 // An OpenAI-compatible chat API; by default it answers with a reply derived from the last user message.
-export function startFakeLlm(reply: (lastUserMessage: string) => string = (text) => `processed: ${text}`): Promise<FakeService> {
+export function startFakeLlm(
+  reply: (lastUserMessage: string) => string = (text) => `processed: ${text}`,
+): Promise<FakeService> {
   return startFakeService(chatResponder(reply));
 }

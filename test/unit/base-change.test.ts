@@ -34,12 +34,20 @@ describe('template changes against the golden renders', () => {
   });
 
   it('no kind renders differently from its golden snapshot (otherwise: which files of which kinds)', () => {
-    const touched = KINDS.map((kind) => ({ kind: kind.name, files: touchedFiles(kind.name) })).filter((entry) => entry.files.length > 0);
-    const base = touched.length === KINDS.length ? touched.map((t) => t.files).reduce((a, b) => a.filter((f) => b.includes(f))) : [];
+    const touched = KINDS.map((kind) => ({ kind: kind.name, files: touchedFiles(kind.name) })).filter(
+      (entry) => entry.files.length > 0,
+    );
+    const base =
+      touched.length === KINDS.length
+        ? touched.map((t) => t.files).reduce((a, b) => a.filter((f) => b.includes(f)))
+        : [];
     const report = [
       ...(base.length > 0 ? [`every kind (a base change): ${base.join(', ')}`] : []),
       ...touched.map((t) => `${t.kind}: ${t.files.filter((f) => !base.includes(f)).join(', ') || '(only the above)'}`),
     ].join('\n');
-    expect(touched, `The templates change these files of the golden renders:\n${report}\nIf intended, run npm run snapshots:update and commit.`).toEqual([]);
+    expect(
+      touched,
+      `The templates change these files of the golden renders:\n${report}\nIf intended, run npm run snapshots:update and commit.`,
+    ).toEqual([]);
   });
 });

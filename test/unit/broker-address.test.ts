@@ -61,7 +61,9 @@ function pythonVerdicts(values: string[]): (string[] | null)[] {
     'spec.loader.exec_module(module)',
     'print(json.dumps([module.parse_brokers(value) for value in json.load(sys.stdin)]))',
   ].join('\n');
-  return JSON.parse(execFileSync('python3', ['-c', script, PYTHON_RULE], { input: JSON.stringify(values), encoding: 'utf8' })) as (string[] | null)[];
+  return JSON.parse(
+    execFileSync('python3', ['-c', script, PYTHON_RULE], { input: JSON.stringify(values), encoding: 'utf8' }),
+  ) as (string[] | null)[];
 }
 
 describe('the broker address rule', () => {

@@ -53,13 +53,19 @@ const LEFT_TO_COMMANDER = [
 ];
 
 describe('create fast path', () => {
-  it.each(TAKEN.map((args) => [args.join(' ') || '(nothing)', args] as const))('reads %s as commander does', async (_label, args) => {
-    const fast = parseCreateFastPath([...args]);
-    expect(fast).toBeDefined();
-    expect(fast).toEqual(await commanderReads([...args]));
-  });
+  it.each(TAKEN.map((args) => [args.join(' ') || '(nothing)', args] as const))(
+    'reads %s as commander does',
+    async (_label, args) => {
+      const fast = parseCreateFastPath([...args]);
+      expect(fast).toBeDefined();
+      expect(fast).toEqual(await commanderReads([...args]));
+    },
+  );
 
-  it.each(LEFT_TO_COMMANDER.map((args) => [args.join(' '), args] as const))('leaves %s to commander', (_label, args) => {
-    expect(parseCreateFastPath([...args])).toBeUndefined();
-  });
+  it.each(LEFT_TO_COMMANDER.map((args) => [args.join(' '), args] as const))(
+    'leaves %s to commander',
+    (_label, args) => {
+      expect(parseCreateFastPath([...args])).toBeUndefined();
+    },
+  );
 });

@@ -9,21 +9,45 @@ import { UsageError } from '../../src/errors.js';
 
 const FIXTURE_FLAGS: readonly CreateFlag[] = [
   ...CREATE_FLAGS,
-  { name: 'region', type: 'string', placeholder: '<region-name>', description: 'cloud region to deploy to', inAnswersFile: true },
-  { name: 'with-metrics', type: 'boolean', short: 'm', description: 'export Prometheus metrics', negatedDescription: 'no metrics endpoint', inAnswersFile: true },
+  {
+    name: 'region',
+    type: 'string',
+    placeholder: '<region-name>',
+    description: 'cloud region to deploy to',
+    inAnswersFile: true,
+  },
+  {
+    name: 'with-metrics',
+    type: 'boolean',
+    short: 'm',
+    description: 'export Prometheus metrics',
+    negatedDescription: 'no metrics endpoint',
+    inAnswersFile: true,
+  },
   { name: 'verbose-log', type: 'boolean', description: 'log every message' },
 ];
 
-function programWith(flags: readonly CreateFlag[], read: (directory: string | undefined, options: GlobalOptions) => void) {
-  return buildProgram({ exitCode: 0 }, async (directory, options) => {
-    read(directory, { ...options });
-    return 0;
-  }, flags);
+function programWith(
+  flags: readonly CreateFlag[],
+  read: (directory: string | undefined, options: GlobalOptions) => void,
+) {
+  return buildProgram(
+    { exitCode: 0 },
+    async (directory, options) => {
+      read(directory, { ...options });
+      return 0;
+    },
+    flags,
+  );
 }
 
 async function commanderReads(args: string[], flags: readonly CreateFlag[]) {
   let read: { directory: string | undefined; options: GlobalOptions } | undefined;
-  await programWith(flags, (directory, options) => (read = { directory, options })).parseAsync(['node', 'create-clustera-kernel', ...args]);
+  await programWith(flags, (directory, options) => (read = { directory, options })).parseAsync([
+    'node',
+    'create-clustera-kernel',
+    ...args,
+  ]);
   return read!;
 }
 
@@ -45,16 +69,28 @@ describe('a flag added to the create flag table', () => {
   });
 
   it('reaches the answers file when the table says so, with its type', () => {
-    expect(parseAnswers({ region: 'eu-west-1', withMetrics: true, kind: 'http' }, 'a.json', FIXTURE_FLAGS)).toEqual({ region: 'eu-west-1', withMetrics: true, kind: 'http' });
-    expect(() => parseAnswers({ region: true }, 'a.json', FIXTURE_FLAGS)).toThrow('"region" in the answers file must be a string.');
-    expect(() => parseAnswers({ withMetrics: 'yes' }, 'a.json', FIXTURE_FLAGS)).toThrow('"withMetrics" in the answers file must be true or false.');
+    expect(parseAnswers({ region: 'eu-west-1', withMetrics: true, kind: 'http' }, 'a.json', FIXTURE_FLAGS)).toEqual({
+      region: 'eu-west-1',
+      withMetrics: true,
+      kind: 'http',
+    });
+    expect(() => parseAnswers({ region: true }, 'a.json', FIXTURE_FLAGS)).toThrow(
+      '"region" in the answers file must be a string.',
+    );
+    expect(() => parseAnswers({ withMetrics: 'yes' }, 'a.json', FIXTURE_FLAGS)).toThrow(
+      '"withMetrics" in the answers file must be true or false.',
+    );
     expect(() => parseAnswers({ verboseLog: true }, 'a.json', FIXTURE_FLAGS)).toThrow(UsageError);
-    expect(() => parseAnswers({ region: 'eu-west-1' }, 'a.json')).toThrow(/unknown keys \(region\); allowed: directory, name, topic, kind, group, install, git, testRun\./);
+    expect(() => parseAnswers({ region: 'eu-west-1' }, 'a.json')).toThrow(
+      /unknown keys \(region\); allowed: directory, name, topic, kind, group, install, git, testRun\./,
+    );
   });
 
   it('reaches --help, in table order, each negatable flag followed by its --no- form', () => {
     const help = programWith(FIXTURE_FLAGS, () => {}).helpInformation({ error: false });
-    expect(help).toMatch(/\n {2}--region <region-name> +cloud region to deploy to\n {2}-m, --with-metrics +export Prometheus metrics\n {2}--no-with-metrics +no metrics endpoint\n {2}--verbose-log +log every message\n/);
+    expect(help).toMatch(
+      /\n {2}--region <region-name> +cloud region to deploy to\n {2}-m, --with-metrics +export Prometheus metrics\n {2}--no-with-metrics +no metrics endpoint\n {2}--verbose-log +log every message\n/,
+    );
     expect(help.indexOf('--debug')).toBeLessThan(help.indexOf('--region'));
   });
 });

@@ -38,13 +38,18 @@ describe('handleInterrupt', () => {
 
   it('ends the spinner first, awaits the cleanup once, and prints the --json failure before exiting', async () => {
     const order: string[] = [];
-    const exit = vi.spyOn(process, 'exit').mockImplementation(((code: number) => void order.push(`exit ${code}`)) as never);
+    const exit = vi
+      .spyOn(process, 'exit')
+      .mockImplementation(((code: number) => void order.push(`exit ${code}`)) as never);
     let finishCleanup: () => void = () => undefined;
     const cleanUp = vi.fn(() => new Promise<void>((resolve) => (finishCleanup = resolve)));
     stop = handleInterrupt({
       command: 'test-run',
       json: true,
-      message: () => (order.push('message'), 'cleaning up\n'),
+      message: () => {
+        order.push('message');
+        return 'cleaning up\n';
+      },
       stopDrawing: () => void order.push('spinner ended'),
       cleanUp,
       signals: ['SIGINT', 'SIGTERM'],
@@ -57,7 +62,12 @@ describe('handleInterrupt', () => {
     finishCleanup();
     await settle();
     expect(order).toEqual(['spinner ended', 'message', 'exit 130']);
-    expect(JSON.parse(written.stdout.join(''))).toEqual({ ok: false, command: 'test-run', error: 'Cancelled.', exitCode: 130 });
+    expect(JSON.parse(written.stdout.join(''))).toEqual({
+      ok: false,
+      command: 'test-run',
+      error: 'Cancelled.',
+      exitCode: 130,
+    });
   });
 
   it('leaves no listener behind once removed', () => {

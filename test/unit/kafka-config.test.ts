@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { brokerProperties } from '../../src/infra/kafka-config.js';
 
-const property = (text: string, name: string) => text.split('\n').find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1);
+const property = (text: string, name: string) =>
+  text
+    .split('\n')
+    .find((line) => line.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 
 describe('brokerProperties listeners', () => {
   const base = { version: '4.3.1', logDir: '/tmp/data', autoCreateTopics: false };

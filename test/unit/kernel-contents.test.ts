@@ -4,7 +4,9 @@ import { DEV_DEPENDENCIES, KINDS, type KindName } from '../../src/kinds.js';
 import { renderPlan } from '../../src/render/plan.js';
 
 function fileOf(kind: KindName, path: string): string {
-  const file = renderPlan({ name: 'x-k', topic: 'the-topic', kind, group: 'the-group' }, '0').files.find((f) => f.path === path);
+  const file = renderPlan({ name: 'x-k', topic: 'the-topic', kind, group: 'the-group' }, '0').files.find(
+    (f) => f.path === path,
+  );
   if (!file) throw new Error(`${kind} kernel has no ${path}`);
   return file.contents;
 }
@@ -16,7 +18,8 @@ describe.each(KINDS.map((k) => k.name))('%s kernel', (kind) => {
     const own = KINDS.find((k) => k.name === kind)!.dependencies;
     for (const other of KINDS.filter((k) => k.name !== kind)) {
       // A library two kinds share (httpx: http and ai) is this kind's own.
-      for (const dependency of other.dependencies.filter((d) => !own.includes(d))) expect(pyproject).not.toContain(JSON.stringify(dependency));
+      for (const dependency of other.dependencies.filter((d) => !own.includes(d)))
+        expect(pyproject).not.toContain(JSON.stringify(dependency));
     }
   });
 
@@ -24,25 +27,44 @@ describe.each(KINDS.map((k) => k.name))('%s kernel', (kind) => {
     const pyproject = fileOf(kind, 'pyproject.toml');
     for (const tool of DEV_DEPENDENCIES) expect(pyproject).toContain(JSON.stringify(tool));
     expect(DEV_DEPENDENCIES).toEqual(expect.arrayContaining(['ruff>=0.17.6,<0.18', 'mypy>=2.4,<2.5', 'pytest>=8,<9']));
-    expect(pyproject).toMatch(/\[\[tool\.mypy\.overrides\]\]\nmodule = \["kernel_runtime", "kernel_runtime\.\*"\]\ndisallow_untyped_defs = true/);
+    expect(pyproject).toMatch(
+      /\[\[tool\.mypy\.overrides\]\]\nmodule = \["kernel_runtime", "kernel_runtime\.\*"\]\ndisallow_untyped_defs = true/,
+    );
   });
 
   it('keeps its sample messages in tests/sample_messages.jsonl, one JSON value a line', () => {
-    const lines = fileOf(kind, 'tests/sample_messages.jsonl').split('\n').filter((line) => line.trim() !== '');
-    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([KINDS.find((k) => k.name === kind)!.samplePayload]);
+    const lines = fileOf(kind, 'tests/sample_messages.jsonl')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+      KINDS.find((k) => k.name === kind)!.samplePayload,
+    ]);
     expect(fileOf(kind, 'tests/conftest.py')).toContain('sample_messages.jsonl');
   });
 
   it("keeps the user's tests at the top of tests/ and the runtime's in tests/runtime/", () => {
-    const paths = renderPlan({ name: 'x-k', topic: 'the-topic', kind, group: 'the-group' }, '0').files.map((f) => f.path);
-    expect(paths.filter((path) => /^tests\/test_[^/]*\.py$/.test(path)).sort()).toEqual(['tests/test_integration.py', 'tests/test_process_message.py']);
-    expect(paths).toEqual(expect.arrayContaining(['tests/runtime/__init__.py', 'tests/runtime/test_concurrency.py', 'tests/runtime/test_health_probe.py']));
+    const paths = renderPlan({ name: 'x-k', topic: 'the-topic', kind, group: 'the-group' }, '0').files.map(
+      (f) => f.path,
+    );
+    expect(paths.filter((path) => /^tests\/test_[^/]*\.py$/.test(path)).sort()).toEqual([
+      'tests/test_integration.py',
+      'tests/test_process_message.py',
+    ]);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'tests/runtime/__init__.py',
+        'tests/runtime/test_concurrency.py',
+        'tests/runtime/test_health_probe.py',
+      ]),
+    );
   });
 
   it('imports in test_integration.py only what kernel_runtime exports', () => {
     const source = fileOf(kind, 'tests/test_integration.py');
     expect(source).not.toMatch(/^from kernel_runtime\./m);
-    const exported = [...fileOf(kind, 'kernel_runtime/__init__.py').matchAll(/^ {4}"([A-Za-z_]+)",$/gm)].map((m) => m[1]);
+    const exported = [...fileOf(kind, 'kernel_runtime/__init__.py').matchAll(/^ {4}"([A-Za-z_]+)",$/gm)].map(
+      (m) => m[1],
+    );
     const imported = /^from kernel_runtime import (.+)$/m.exec(source)?.[1]?.split(', ') ?? [];
     expect(imported.length).toBeGreaterThan(0);
     for (const name of imported) expect(exported).toContain(name);
@@ -51,13 +73,17 @@ describe.each(KINDS.map((k) => k.name))('%s kernel', (kind) => {
 
 describe.each(KINDS.map((k) => k.name))('%s kernel deploy files', (kind) => {
   it('has a railway.json that builds the Dockerfile, restarts on failure a bounded number of times and checks /healthz', () => {
-    const railway = JSON.parse(fileOf(kind, 'railway.json')) as { build: Record<string, unknown>; deploy: Record<string, unknown> };
+    const railway = JSON.parse(fileOf(kind, 'railway.json')) as {
+      build: Record<string, unknown>;
+      deploy: Record<string, unknown>;
+    };
     expect(railway.build).toMatchObject({ builder: 'DOCKERFILE', dockerfilePath: 'Dockerfile' });
     expect(railway.deploy).toMatchObject({ restartPolicyType: 'ON_FAILURE', healthcheckPath: '/healthz' });
     expect(railway.deploy.restartPolicyMaxRetries).toBeGreaterThan(0);
     const readme = fileOf(kind, 'README.md');
     expect(readme).toContain('## Deploy');
-    for (const variable of KINDS.find((k) => k.name === kind)!.env.filter((v) => v.required)) expect(readme).toContain(`\`${variable.name}\``);
+    for (const variable of KINDS.find((k) => k.name === kind)!.env.filter((v) => v.required))
+      expect(readme).toContain(`\`${variable.name}\``);
     expect(readme).toMatch(/at most one of them/);
   });
 
@@ -75,13 +101,28 @@ describe.each(KINDS.map((k) => k.name))('%s kernel deploy files', (kind) => {
 
   it('keeps docs, tests, compose, the manifest and .env files (but the template) out of the image', () => {
     const ignored = fileOf(kind, '.dockerignore').split('\n');
-    for (const entry of ['CLAUDE.md', 'tests/', 'docker-compose.yml', '.clustera-kernel.json', '.env*', '!.env.template']) expect(ignored).toContain(entry);
+    for (const entry of [
+      'CLAUDE.md',
+      'tests/',
+      'docker-compose.yml',
+      '.clustera-kernel.json',
+      '.env*',
+      '!.env.template',
+    ])
+      expect(ignored).toContain(entry);
     expect(ignored.indexOf('!.env.template')).toBeGreaterThan(ignored.indexOf('.env*'));
   });
 
   it('has a CI workflow that syncs, lints, formats, type-checks, tests with Kafka and runs check', () => {
     const workflow = fileOf(kind, '.github/workflows/ci.yml');
-    for (const step of ['uv sync', 'uv run ruff check', 'uv run ruff format --check', 'uv run mypy', 'uv run pytest', 'npx --yes create-clustera-kernel check']) {
+    for (const step of [
+      'uv sync',
+      'uv run ruff check',
+      'uv run ruff format --check',
+      'uv run mypy',
+      'uv run pytest',
+      'npx --yes create-clustera-kernel check',
+    ]) {
       expect(workflow).toContain(`run: ${step}`);
     }
     expect(workflow).toMatch(/services:\n\s+kafka:\n(.*\n)*\s+image: apache\/kafka/);

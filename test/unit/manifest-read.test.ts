@@ -7,10 +7,17 @@ import { compareVersions, parseManifest, readManifest } from '../../src/render/m
 
 describe('parseManifest', () => {
   it('refuses paths that point outside the kernel, since update writes and removes them', () => {
-    const manifest = (path: string) => JSON.stringify({ generator: { name: 'create-clustera-kernel', version: '0.1.0' }, answers: {}, files: { [path]: 'sha256:0' } });
+    const manifest = (path: string) =>
+      JSON.stringify({
+        generator: { name: 'create-clustera-kernel', version: '0.1.0' },
+        answers: {},
+        files: { [path]: 'sha256:0' },
+      });
     expect(parseManifest(manifest('../outside.txt'))).toMatch(/outside the kernel/);
     expect(parseManifest(manifest('/etc/passwd'))).toMatch(/outside the kernel/);
-    expect(parseManifest(manifest('kernel_runtime/env.py'))).toMatchObject({ files: { 'kernel_runtime/env.py': 'sha256:0' } });
+    expect(parseManifest(manifest('kernel_runtime/env.py'))).toMatchObject({
+      files: { 'kernel_runtime/env.py': 'sha256:0' },
+    });
     expect(parseManifest('{')).toMatch(/not valid JSON/);
   });
 
@@ -29,7 +36,14 @@ describe('readManifest', () => {
       expect(readManifest(join(dir, 'no-such-dir'))).toBeUndefined();
       writeFileSync(join(dir, '.clustera-kernel.json'), '{"answers": {');
       expect(readManifest(dir)).toBe('.clustera-kernel.json is not valid JSON');
-      writeFileSync(join(dir, '.clustera-kernel.json'), JSON.stringify({ generator: { name: 'create-clustera-kernel', version: '0.1.0' }, answers: { name: 'k1' }, files: {} }));
+      writeFileSync(
+        join(dir, '.clustera-kernel.json'),
+        JSON.stringify({
+          generator: { name: 'create-clustera-kernel', version: '0.1.0' },
+          answers: { name: 'k1' },
+          files: {},
+        }),
+      );
       expect(readManifest(dir)).toMatchObject({ generator: { version: '0.1.0' }, answers: { name: 'k1' } });
       mkdirSync(join(dir, 'unreadable', '.clustera-kernel.json'), { recursive: true });
       expect(readManifest(join(dir, 'unreadable'))).toMatch(/cannot be read \(EISDIR\)/);

@@ -11,7 +11,10 @@ describe('mergeThreeWay', () => {
   it('takes the template change and keeps the user edit when they touch different lines', () => {
     const ours = lines('a', 'B by user', 'c', 'd', 'e', 'f');
     const theirs = lines('a', 'b', 'c', 'd', 'e', 'F by template');
-    expect(mergeThreeWay(base, ours, theirs)).toEqual({ text: lines('a', 'B by user', 'c', 'd', 'e', 'F by template'), conflicts: 0 });
+    expect(mergeThreeWay(base, ours, theirs)).toEqual({
+      text: lines('a', 'B by user', 'c', 'd', 'e', 'F by template'),
+      conflicts: 0,
+    });
   });
 
   it('writes git-style markers with both sides when the same lines changed', () => {
@@ -19,7 +22,9 @@ describe('mergeThreeWay', () => {
     const theirs = lines('a', 'b', 'C theirs', 'd', 'e', 'f');
     const result = mergeThreeWay(base, ours, theirs);
     expect(result.conflicts).toBe(1);
-    expect(result.text).toBe(lines('a', 'b', '<<<<<<< yours', 'C mine', '=======', 'C theirs', '>>>>>>> new template', 'd', 'e', 'f'));
+    expect(result.text).toBe(
+      lines('a', 'b', '<<<<<<< yours', 'C mine', '=======', 'C theirs', '>>>>>>> new template', 'd', 'e', 'f'),
+    );
   });
 
   it('does not call identical changes a conflict', () => {
@@ -42,7 +47,21 @@ describe('mergeTwoWay', () => {
   it('keeps common lines and marks every differing hunk, even ones only one side has', () => {
     const result = mergeTwoWay(lines('a', 'mine', 'b', 'c'), lines('a', 'b', 'c', 'new'));
     expect(result.conflicts).toBe(2);
-    expect(result.text).toBe(lines('a', '<<<<<<< yours', 'mine', '=======', '>>>>>>> new template', 'b', 'c', '<<<<<<< yours', '=======', 'new', '>>>>>>> new template'));
+    expect(result.text).toBe(
+      lines(
+        'a',
+        '<<<<<<< yours',
+        'mine',
+        '=======',
+        '>>>>>>> new template',
+        'b',
+        'c',
+        '<<<<<<< yours',
+        '=======',
+        'new',
+        '>>>>>>> new template',
+      ),
+    );
   });
 });
 
@@ -53,7 +72,9 @@ describe('splitLines and unifiedDiff', () => {
   });
 
   it('prints git-style headers, /dev/null for an added file', () => {
-    expect(unifiedDiff('main.py', 'a\n', 'b\n')).toMatch(/^--- a\/main\.py\n\+\+\+ b\/main\.py\n@@ -1,1 \+1,1 @@\n-a\n\+b\n$/);
+    expect(unifiedDiff('main.py', 'a\n', 'b\n')).toMatch(
+      /^--- a\/main\.py\n\+\+\+ b\/main\.py\n@@ -1,1 \+1,1 @@\n-a\n\+b\n$/,
+    );
     expect(unifiedDiff('new.py', undefined, 'x\n')).toMatch(/^--- \/dev\/null\n\+\+\+ b\/new\.py\n/);
   });
 });

@@ -11,9 +11,12 @@ describe('rendered plan of each kind', () => {
   });
 
   it('renders the base into every kind, so a base change reaches all of them', () => {
-    const pathsOf = (kind: (typeof KINDS)[number]['name']) => renderPlan({ name: 'x-k', topic: 't', kind, group: 'g' }, '0').files.map((f) => f.path);
+    const pathsOf = (kind: (typeof KINDS)[number]['name']) =>
+      renderPlan({ name: 'x-k', topic: 't', kind, group: 'g' }, '0').files.map((f) => f.path);
     const common = KINDS.map((k) => pathsOf(k.name)).reduce((a, b) => a.filter((path) => b.includes(path)));
-    expect(common).toEqual(expect.arrayContaining(['main.py', 'pyproject.toml', 'Dockerfile', '.env.template', 'README.md', 'CLAUDE.md']));
+    expect(common).toEqual(
+      expect.arrayContaining(['main.py', 'pyproject.toml', 'Dockerfile', '.env.template', 'README.md', 'CLAUDE.md']),
+    );
   });
 
   it('puts the chosen kind and its dependencies into the render', () => {

@@ -7,7 +7,10 @@ import { compiledLayers, precompiledTemplates } from '../../scripts/precompile-t
 import { makeTempDir, removeDir } from '../helpers/cli.js';
 
 interface LayerModule {
-  templates: Record<string, { range: [number, number]; partials?: Record<string, [number, number]>; render: (context: object) => string }>;
+  templates: Record<
+    string,
+    { range: [number, number]; partials?: Record<string, [number, number]>; render: (context: object) => string }
+  >;
   copied: Record<string, { range: [number, number]; sha256: string }>;
 }
 
@@ -33,8 +36,13 @@ describe('precompile step', () => {
 
   it('fails, naming the template, when the code generator refuses one', () => {
     const templates = join(dir, 'templates');
-    writeFiles(templates, { 'base/fine.txt.hbs': '{{name}}\n', 'kinds/basic/main.py.hbs': 'x = 1\n{{#with settings}}{{port}}{{/with}}\n' });
-    expect(() => compiledLayers(templates)).toThrow(/kinds\/basic\/main\.py\.hbs: the template compiler does not handle the block \{\{#with\}\}.*line 2/);
+    writeFiles(templates, {
+      'base/fine.txt.hbs': '{{name}}\n',
+      'kinds/basic/main.py.hbs': 'x = 1\n{{#with settings}}{{port}}{{/with}}\n',
+    });
+    expect(() => compiledLayers(templates)).toThrow(
+      /kinds\/basic\/main\.py\.hbs: the template compiler does not handle the block \{\{#with\}\}.*line 2/,
+    );
   });
 
   it('fails for a template whose partial is missing, and writes nothing', () => {

@@ -47,7 +47,11 @@ describe('clack prompter on mock streams', () => {
     const output = new CapturedOutput();
     const prompter = createClackPrompter({ input, output });
     typeKeys(input, [...'Bad_Name', ENTER, ...Array(8).fill('\u007f'), ...'good-name', ENTER]);
-    const name = await prompter.text({ message: 'Kernel name', defaultValue: 'x', validate: (v) => (v === 'good-name' ? undefined : 'must be kebab-case') });
+    const name = await prompter.text({
+      message: 'Kernel name',
+      defaultValue: 'x',
+      validate: (v) => (v === 'good-name' ? undefined : 'must be kebab-case'),
+    });
     expect(name).toBe('good-name');
     expect(output.text).toContain('must be kebab-case');
   });

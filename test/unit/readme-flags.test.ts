@@ -14,7 +14,10 @@ function readmeFlagRows(): [string, string][] {
   const end = lines.findIndex((line, index) => index > start && !line.startsWith('|'));
   // The table's first two lines are its header and the rule under it.
   return lines.slice(start + 2, end).map((row) => {
-    const [flag = '', meaning = ''] = row.slice(1, -1).split(' | ').map((cell) => cell.trim());
+    const [flag = '', meaning = ''] = row
+      .slice(1, -1)
+      .split(' | ')
+      .map((cell) => cell.trim());
     return [flag, meaning];
   });
 }
@@ -36,7 +39,9 @@ describe('README flag table', () => {
 
   it('lists, under --answers, exactly the keys an answers file may hold', () => {
     const answers = readmeFlagRows().find(([flag]) => flag.startsWith('`--answers '));
-    const keys = [...(answers?.[1].split(' from a JSON file')[0] ?? '').matchAll(/`([A-Za-z]+)`/g)].map((match) => match[1]);
+    const keys = [...(answers?.[1].split(' from a JSON file')[0] ?? '').matchAll(/`([A-Za-z]+)`/g)].map(
+      (match) => match[1],
+    );
     expect(keys).toEqual([...answersFileKeys().keys()]);
   });
 });

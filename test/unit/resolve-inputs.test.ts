@@ -26,18 +26,34 @@ function scriptedPrompter(answers: Record<string, string | boolean>): Prompter &
 
 describe('resolveCreateInputs', () => {
   it('asks every question when nothing is given and the directory is no valid name', async () => {
-    const prompter = scriptedPrompter({ Where: 'Sink Dir', 'Kernel name': 'orders-sink', topic: 'orders', kind: 'database', Install: false });
+    const prompter = scriptedPrompter({
+      Where: 'Sink Dir',
+      'Kernel name': 'orders-sink',
+      topic: 'orders',
+      kind: 'database',
+      Install: false,
+    });
     const inputs = await resolveCreateInputs(undefined, {}, {}, prompter);
     expect(prompter.asked).toHaveLength(5);
     expect(inputs.targetDir).toBe(resolve('Sink Dir'));
-    expect(inputs.answers).toEqual({ name: 'orders-sink', topic: 'orders', kind: 'database', group: 'orders-sink-group' });
+    expect(inputs.answers).toEqual({
+      name: 'orders-sink',
+      topic: 'orders',
+      kind: 'database',
+      group: 'orders-sink-group',
+    });
     expect(inputs.install).toBe(false);
     expect(inputs.git).toBe(true);
   });
 
   it('never asks for a value given by flag', async () => {
     const prompter = scriptedPrompter({ Install: true });
-    const inputs = await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http', group: 'g1', testRun: false }, {}, prompter);
+    const inputs = await resolveCreateInputs(
+      'k',
+      { name: 'my-kernel', topic: 't1', kind: 'http', group: 'g1', testRun: false },
+      {},
+      prompter,
+    );
     expect(prompter.asked).toEqual(['Install dependencies now (uv sync)?']);
     expect(inputs.answers).toEqual({ name: 'my-kernel', topic: 't1', kind: 'http', group: 'g1' });
   });
@@ -45,16 +61,25 @@ describe('resolveCreateInputs', () => {
   it('offers a test-run only after an install, never as the default, and takes it from --test-run or the answers file', async () => {
     const installed = scriptedPrompter({ Install: true, 'Test-run': true });
     const chosen = await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http' }, {}, installed);
-    expect(installed.asked).toEqual(['Install dependencies now (uv sync)?', 'Test-run it now against a Kafka broker (a local one when none is configured)?']);
+    expect(installed.asked).toEqual([
+      'Install dependencies now (uv sync)?',
+      'Test-run it now against a Kafka broker (a local one when none is configured)?',
+    ]);
     expect(chosen.testRun).toBe(true);
 
     const notInstalled = scriptedPrompter({ Install: false });
-    expect((await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http' }, {}, notInstalled)).testRun).toBe(false);
+    expect(
+      (await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http' }, {}, notInstalled)).testRun,
+    ).toBe(false);
     expect(notInstalled.asked).toEqual(['Install dependencies now (uv sync)?']);
 
     expect((await resolveCreateInputs('kernel-a', { kind: 'basic', yes: true }, {}, undefined)).testRun).toBe(false);
-    expect((await resolveCreateInputs('kernel-a', { kind: 'basic', yes: true, testRun: true }, {}, undefined)).testRun).toBe(true);
-    expect((await resolveCreateInputs('kernel-a', { kind: 'basic', yes: true }, { testRun: true }, undefined)).testRun).toBe(true);
+    expect(
+      (await resolveCreateInputs('kernel-a', { kind: 'basic', yes: true, testRun: true }, {}, undefined)).testRun,
+    ).toBe(true);
+    expect(
+      (await resolveCreateInputs('kernel-a', { kind: 'basic', yes: true }, { testRun: true }, undefined)).testRun,
+    ).toBe(true);
   });
 
   it('asks nothing at all when install is decided by flag too', async () => {
@@ -65,13 +90,25 @@ describe('resolveCreateInputs', () => {
 
   it('takes defaults with --yes and says which', async () => {
     const inputs = await resolveCreateInputs('payments-audit', { yes: true }, {}, undefined);
-    expect(inputs.answers).toEqual({ name: 'payments-audit', topic: 'clustera-payments-audit', kind: 'basic', group: 'payments-audit-group' });
+    expect(inputs.answers).toEqual({
+      name: 'payments-audit',
+      topic: 'clustera-payments-audit',
+      kind: 'basic',
+      group: 'payments-audit-group',
+    });
     expect(inputs.install).toBe(true);
-    expect(inputs.defaulted).toEqual(['kernel name: payments-audit', 'topic: clustera-payments-audit', 'kind: basic', 'install: yes']);
+    expect(inputs.defaulted).toEqual([
+      'kernel name: payments-audit',
+      'topic: clustera-payments-audit',
+      'kind: basic',
+      'install: yes',
+    ]);
   });
 
   it('without a terminal and without --yes, a missing kind is an error naming the flag', async () => {
-    await expect(resolveCreateInputs('k1', {}, {}, undefined)).rejects.toThrow(new UsageError('Missing kind: pass --kind or --yes.'));
+    await expect(resolveCreateInputs('k1', {}, {}, undefined)).rejects.toThrow(
+      new UsageError('Missing kind: pass --kind or --yes.'),
+    );
   });
 
   it('without a terminal and nothing to name the directory, asks for a directory argument', async () => {
@@ -103,7 +140,9 @@ describe('resolveCreateInputs', () => {
       expect(prompter.asked[0]).toMatch(/is not empty\. Where should the kernel be created instead\?/);
       expect(inputs.targetDir).toBe(resolve('fresh-one'));
       await expect(resolveCreateInputs(taken, { kind: 'basic' }, {}, undefined)).rejects.toThrow(/is not empty/);
-      await expect(resolveCreateInputs(taken, { kind: 'basic', name: 'kept-files', force: true }, {}, undefined)).resolves.toBeDefined();
+      await expect(
+        resolveCreateInputs(taken, { kind: 'basic', name: 'kept-files', force: true }, {}, undefined),
+      ).resolves.toBeDefined();
     } finally {
       rmSync(taken, { recursive: true, force: true });
     }
@@ -116,7 +155,12 @@ describe('resolveCreateInputs', () => {
   });
 
   it('lets flags win over the answers file', async () => {
-    const inputs = await resolveCreateInputs(undefined, { topic: 'from-flag' }, { name: 'from-file', topic: 'file-topic', kind: 'http', git: false }, undefined);
+    const inputs = await resolveCreateInputs(
+      undefined,
+      { topic: 'from-flag' },
+      { name: 'from-file', topic: 'file-topic', kind: 'http', git: false },
+      undefined,
+    );
     expect(inputs.answers.topic).toBe('from-flag');
     expect(inputs.answers.kind).toBe('http');
     expect(inputs.git).toBe(false);
@@ -124,26 +168,41 @@ describe('resolveCreateInputs', () => {
 
   it('checks prompted answers too, including an accepted default', async () => {
     const prompter = scriptedPrompter({ 'Kernel name': 'Bad_Name' });
-    await expect(resolveCreateInputs('x', { topic: 't', kind: 'basic', install: false }, {}, prompter)).rejects.toThrow(/lowercase kebab-case/);
+    await expect(resolveCreateInputs('x', { topic: 't', kind: 'basic', install: false }, {}, prompter)).rejects.toThrow(
+      /lowercase kebab-case/,
+    );
   });
 
   it('reports an invalid directory-derived name with a hint to pass --name', async () => {
-    await expect(resolveCreateInputs('My_Dir', { kind: 'basic' }, {}, undefined)).rejects.toThrow(/Pass --name to choose another/);
+    await expect(resolveCreateInputs('My_Dir', { kind: 'basic' }, {}, undefined)).rejects.toThrow(
+      /Pass --name to choose another/,
+    );
   });
 
   // The fast path decides from followUpsWithoutAsking whether create may run without uv, git or test-run.
   it('followUpsWithoutAsking decides install, git and test-run as resolveCreateInputs does when nobody is asked', async () => {
     const choices = [undefined, true, false];
     let combinations = 0;
-    for (const yes of [undefined, true]) for (const install of choices) for (const git of choices) for (const testRun of choices) {
-      for (const fileInstall of choices) for (const fileGit of choices) for (const fileTestRun of choices) {
-        const flags = { kind: 'basic', yes, install, git, testRun };
-        const file = { install: fileInstall, git: fileGit, testRun: fileTestRun };
-        const { install: i, git: g, testRun: t } = await resolveCreateInputs('follow-ups', flags, file, undefined);
-        expect({ install: i, git: g, testRun: t }, JSON.stringify({ flags, file })).toEqual(followUpsWithoutAsking(flags, file));
-        combinations++;
-      }
-    }
+    for (const yes of [undefined, true])
+      for (const install of choices)
+        for (const git of choices)
+          for (const testRun of choices) {
+            for (const fileInstall of choices)
+              for (const fileGit of choices)
+                for (const fileTestRun of choices) {
+                  const flags = { kind: 'basic', yes, install, git, testRun };
+                  const file = { install: fileInstall, git: fileGit, testRun: fileTestRun };
+                  const {
+                    install: i,
+                    git: g,
+                    testRun: t,
+                  } = await resolveCreateInputs('follow-ups', flags, file, undefined);
+                  expect({ install: i, git: g, testRun: t }, JSON.stringify({ flags, file })).toEqual(
+                    followUpsWithoutAsking(flags, file),
+                  );
+                  combinations++;
+                }
+          }
     expect(combinations).toBe(2 * 3 ** 6);
   });
 });

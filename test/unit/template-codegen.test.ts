@@ -65,8 +65,13 @@ const contexts = fc.record({
   name: fc.oneof(fc.string(), fc.constant(0), fc.constant(null), fc.boolean()),
   topic: fc.string(),
   flag: fc.oneof(fc.boolean(), fc.constant(0), fc.constant(''), fc.constant([]), fc.constant([1]), fc.constant(null)),
-  items: fc.oneof(fc.array(fc.oneof(fc.string(), fc.integer(), fc.boolean())), fc.dictionary(fc.string({ minLength: 1 }), fc.string())),
-  rows: fc.array(fc.record({ label: fc.string(), note: fc.option(fc.string(), { nil: undefined }) }, { requiredKeys: ['label'] })),
+  items: fc.oneof(
+    fc.array(fc.oneof(fc.string(), fc.integer(), fc.boolean())),
+    fc.dictionary(fc.string({ minLength: 1 }), fc.string()),
+  ),
+  rows: fc.array(
+    fc.record({ label: fc.string(), note: fc.option(fc.string(), { nil: undefined }) }, { requiredKeys: ['label'] }),
+  ),
   deep: fc.oneof(fc.record({ inner: fc.record({ value: fc.string() }) }), fc.constant({ inner: {} })),
 });
 
@@ -103,7 +108,11 @@ describe('template codegen', () => {
   });
 
   it('reports the partials a template uses, those of its partials included', () => {
-    expect(compileTemplate('{{#if flag}}{{> nested}}{{/if}}{{> row}}', PARTIALS).partials).toEqual(['line', 'nested', 'row']);
+    expect(compileTemplate('{{#if flag}}{{> nested}}{{/if}}{{> row}}', PARTIALS).partials).toEqual([
+      'line',
+      'nested',
+      'row',
+    ]);
     expect(compileTemplate('{{name}}', PARTIALS).partials).toEqual([]);
   });
 
@@ -115,8 +124,18 @@ describe('template codegen', () => {
   it.each([
     ['an unknown helper', '{{upper name}}', /unknown helper upper/, /"upper" not defined/],
     ['an unknown partial', '{{> nowhere}}', /unknown partial nowhere/, /The partial nowhere could not be found/],
-    ['a helper given too many parameters', '{{json name topic}}', /helper json takes 1 parameter\(s\), got 2/, /helper json takes 1 parameter\(s\), got 2/],
-    ['a helper given none', '{{json}}', /helper json takes 1 parameter\(s\), got 0/, /helper json takes 1 parameter\(s\), got 0/],
+    [
+      'a helper given too many parameters',
+      '{{json name topic}}',
+      /helper json takes 1 parameter\(s\), got 2/,
+      /helper json takes 1 parameter\(s\), got 2/,
+    ],
+    [
+      'a helper given none',
+      '{{json}}',
+      /helper json takes 1 parameter\(s\), got 0/,
+      /helper json takes 1 parameter\(s\), got 0/,
+    ],
   ])('%s is an error for both: %j', (_label, source, generatorError, handlebarsError) => {
     expect(() => compileTemplate(source, PARTIALS)).toThrow(generatorError);
     expect(() => handlebarsRender(source, { name: 'n', topic: 't' }, PARTIALS)).toThrow(handlebarsError);
@@ -132,16 +151,25 @@ describe('template codegen', () => {
     expect(() => compileTemplate('{{> loop}}', partials)).toThrow(/partial loop includes itself/);
   });
 
-  it.each(['{{#with a}}{{b}}{{/with}}', '{{#unless a}}x{{/unless}}', '{{#each xs}}{{@index}}{{/each}}', '{{#each xs}}{{../name}}{{/each}}', '{{name key=1}}', '{{#if a b}}x{{/if}}', '{{"literal"}}', '{{> line name}}', '{{#> line}}x{{/line}}'])(
-    'refuses %j, which it does not compile',
-    (source) => {
-      expect(() => compileTemplate(source, PARTIALS)).toThrow(TemplateCompileError);
-    },
-  );
+  it.each([
+    '{{#with a}}{{b}}{{/with}}',
+    '{{#unless a}}x{{/unless}}',
+    '{{#each xs}}{{@index}}{{/each}}',
+    '{{#each xs}}{{../name}}{{/each}}',
+    '{{name key=1}}',
+    '{{#if a b}}x{{/if}}',
+    '{{"literal"}}',
+    '{{> line name}}',
+    '{{#> line}}x{{/line}}',
+  ])('refuses %j, which it does not compile', (source) => {
+    expect(() => compileTemplate(source, PARTIALS)).toThrow(TemplateCompileError);
+  });
 
   it('has no helper that no template uses', () => {
     const sources = [...templateSources(join(REPO_ROOT, 'templates'))];
-    const unused = Object.keys(TEMPLATE_HELPERS).filter((name) => !sources.some((source) => new RegExp(`\\{\\{[#~]?\\s*${name}\\s`).test(source)));
+    const unused = Object.keys(TEMPLATE_HELPERS).filter(
+      (name) => !sources.some((source) => new RegExp(`\\{\\{[#~]?\\s*${name}\\s`).test(source)),
+    );
     expect(unused).toEqual([]);
   });
 });

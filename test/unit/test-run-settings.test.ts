@@ -11,11 +11,22 @@ import { buildMessages, readSamples } from '../../src/test-run/sample-messages.j
 import { brokerSettings, dotEnvBeneath, lookupIn } from '../../src/test-run/settings.js';
 import { makeTempDir, removeDir } from '../helpers/cli.js';
 
-const pem = (label: string) => Buffer.from(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`).toString('base64');
+const pem = (label: string) =>
+  Buffer.from(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`).toString('base64');
 
 describe('parseDotEnv', () => {
   it('reads plain, quoted, exported and commented lines', () => {
-    const text = ['# comment', 'A=1', 'export B = two ', 'C="x # not a comment"', "D='single'", 'E=value # comment', 'not a line', 'F=', ''].join('\n');
+    const text = [
+      '# comment',
+      'A=1',
+      'export B = two ',
+      'C="x # not a comment"',
+      "D='single'",
+      'E=value # comment',
+      'not a line',
+      'F=',
+      '',
+    ].join('\n');
     expect(parseDotEnv(text)).toEqual({ A: '1', B: 'two', C: 'x # not a comment', D: 'single', E: 'value', F: '' });
   });
 });
@@ -25,9 +36,18 @@ describe('brokerSettings', () => {
     const dotEnv = { KAFKA_BOOTSTRAP_SERVERS: 'dotenv:9092' };
     const env = { KAFKA_BOOTSTRAP_SERVERS: 'env:9092' };
     expect(brokerSettings('flag:9092', dotEnv, env)).toMatchObject({ bootstrapServers: ['flag:9092'], from: 'flag' });
-    expect(brokerSettings(undefined, dotEnv, env)).toMatchObject({ bootstrapServers: ['env:9092'], from: 'environment' });
-    expect(brokerSettings(undefined, dotEnv, { KAFKA_BOOTSTRAP_SERVERS: ' ' })).toMatchObject({ bootstrapServers: ['dotenv:9092'], from: '.env' });
-    expect(brokerSettings(undefined, { KAFKA_BOOTSTRAP_SERVERS: ' ' }, env)).toMatchObject({ bootstrapServers: ['env:9092'], from: 'environment' });
+    expect(brokerSettings(undefined, dotEnv, env)).toMatchObject({
+      bootstrapServers: ['env:9092'],
+      from: 'environment',
+    });
+    expect(brokerSettings(undefined, dotEnv, { KAFKA_BOOTSTRAP_SERVERS: ' ' })).toMatchObject({
+      bootstrapServers: ['dotenv:9092'],
+      from: '.env',
+    });
+    expect(brokerSettings(undefined, { KAFKA_BOOTSTRAP_SERVERS: ' ' }, env)).toMatchObject({
+      bootstrapServers: ['env:9092'],
+      from: 'environment',
+    });
     expect(brokerSettings(undefined, {}, {})).toBeUndefined();
   });
 
@@ -37,11 +57,20 @@ describe('brokerSettings', () => {
   });
 
   it("passes the kernel only the .env values the environment leaves unset, so the kernel's own reading agrees", () => {
-    expect(dotEnvBeneath({ A: 'dotenv', B: 'dotenv', C: 'dotenv', E: '' }, { A: 'env', B: ' ' })).toEqual({ B: 'dotenv', C: 'dotenv' });
+    expect(dotEnvBeneath({ A: 'dotenv', B: 'dotenv', C: 'dotenv', E: '' }, { A: 'env', B: ' ' })).toEqual({
+      B: 'dotenv',
+      C: 'dotenv',
+    });
   });
 
   it('decodes the base64 certificates and reads SASL', () => {
-    const dotEnv = { KAFKA_BOOTSTRAP_SERVERS: 'a:1,b:2', KAFKA_CA_CERT: pem('CERTIFICATE'), KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' };
+    const dotEnv = {
+      KAFKA_BOOTSTRAP_SERVERS: 'a:1,b:2',
+      KAFKA_CA_CERT: pem('CERTIFICATE'),
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+    };
     const settings = brokerSettings(undefined, dotEnv, {});
     expect(settings?.bootstrapServers).toEqual(['a:1', 'b:2']);
     expect(settings?.tls?.ca).toContain('-----BEGIN CERTIFICATE-----');
@@ -50,7 +79,9 @@ describe('brokerSettings', () => {
 
   it('rejects bad input in one sentence naming the variable', () => {
     expect(() => brokerSettings('no-port', {}, {})).toThrow(/--bootstrap-server must be host:port/);
-    expect(() => brokerSettings('a:1', { KAFKA_CA_CERT: 'bm90IGEgcGVt' }, {})).toThrow(/KAFKA_CA_CERT must be the base64 encoding of a PEM file/);
+    expect(() => brokerSettings('a:1', { KAFKA_CA_CERT: 'bm90IGEgcGVt' }, {})).toThrow(
+      /KAFKA_CA_CERT must be the base64 encoding of a PEM file/,
+    );
     expect(() => brokerSettings('a:1', { KAFKA_CLIENT_CERT: pem('CERTIFICATE') }, {})).toThrow(/must be set together/);
     expect(() => brokerSettings('a:1', { KAFKA_SASL_MECHANISM: 'GSSAPI' }, {})).toThrow(/KAFKA_SASL_MECHANISM must be/);
   });
@@ -75,7 +106,9 @@ describe('local broker route', () => {
   });
 
   it('names both options when neither is there', () => {
-    expect(noRouteMessage({ dockerAnswers: false, javaMajor: 11 })).toMatch(/no Docker engine answers, java 11 is older than 17\): start Docker or install Java 17\+/);
+    expect(noRouteMessage({ dockerAnswers: false, javaMajor: 11 })).toMatch(
+      /no Docker engine answers, java 11 is older than 17\): start Docker or install Java 17\+/,
+    );
     expect(noRouteMessage({ dockerAnswers: false, javaMajor: undefined })).toMatch(/no java on PATH/);
   });
 
@@ -100,7 +133,10 @@ describe('sample messages', () => {
     const kind = findKind('http')!;
     const dir = makeTempDir('cck-samples-');
     try {
-      expect(readSamples(dir, kind)).toEqual({ values: [JSON.stringify(kind.samplePayload)], from: "the http kind's sample payload" });
+      expect(readSamples(dir, kind)).toEqual({
+        values: [JSON.stringify(kind.samplePayload)],
+        from: "the http kind's sample payload",
+      });
       mkdirSync(join(dir, 'tests'));
       writeFileSync(join(dir, 'tests', 'sample_messages.jsonl'), '{"a": 1}\n\n  {"b": 2}  \n');
       const samples = readSamples(dir, kind);

@@ -1,9 +1,23 @@
 // The per-file rules of update, one file per rule, computed without a disk.
 import { describe, expect, it } from 'vitest';
 import { hashContents } from '../../src/render/manifest.js';
-import { changesDisk, decideFiles, pathsNeedingBase, type DiskFile, type UpdateInputs } from '../../src/update/decide-files.js';
+import {
+  changesDisk,
+  decideFiles,
+  pathsNeedingBase,
+  type DiskFile,
+  type UpdateInputs,
+} from '../../src/update/decide-files.js';
 
-const old = { same: 'a\n', untouched: 'old\n', edited: 'a\nb\nc\n', deleted: 'x\n', dropped: 'd\n', droppedEdited: 'e\n', exec: 'run\n' };
+const old = {
+  same: 'a\n',
+  untouched: 'old\n',
+  edited: 'a\nb\nc\n',
+  deleted: 'x\n',
+  dropped: 'd\n',
+  droppedEdited: 'e\n',
+  exec: 'run\n',
+};
 const recorded = Object.fromEntries(Object.entries(old).map(([path, text]) => [path, hashContents(text)]));
 const file = (path: string, contents: string, executable = false) => ({ path, contents, executable });
 const disk = new Map<string, DiskFile>([
@@ -40,12 +54,28 @@ describe('update rules', () => {
   it.each([
     ['same', 'a file the template did not change stays as it is', { outcome: 'unchanged' }],
     ['untouched', 'a file only the template changed takes the new text', { outcome: 'updated', after: 'new\n' }],
-    ['edited', 'a file both changed is merged three ways', { outcome: 'merged', after: 'A by user\nb\nC by template\n', twoWay: false }],
+    [
+      'edited',
+      'a file both changed is merged three ways',
+      { outcome: 'merged', after: 'A by user\nb\nC by template\n', twoWay: false },
+    ],
     ['deleted', 'a file the user deleted stays deleted', { outcome: 'left-deleted', after: undefined }],
     ['added', 'a file new in the template is added', { outcome: 'added', after: 'fresh\n' }],
-    ['dropped', 'a file the template dropped and the user left alone is removed', { outcome: 'removed', after: undefined }],
-    ['droppedEdited', 'a file the template dropped but the user edited is kept', { outcome: 'kept', after: 'e\nmine\n' }],
-    ['mine-before-template', 'a user file where the template now adds one is a conflict', { outcome: 'conflicted', conflicts: 1 }],
+    [
+      'dropped',
+      'a file the template dropped and the user left alone is removed',
+      { outcome: 'removed', after: undefined },
+    ],
+    [
+      'droppedEdited',
+      'a file the template dropped but the user edited is kept',
+      { outcome: 'kept', after: 'e\nmine\n' },
+    ],
+    [
+      'mine-before-template',
+      'a user file where the template now adds one is a conflict',
+      { outcome: 'conflicted', conflicts: 1 },
+    ],
   ] as const)('%s: %s', (path, _rule, expected) => {
     expect(decisions[path]).toMatchObject(expected);
   });

@@ -1,8 +1,24 @@
 // An update killed after any step of its apply phase is rolled back to the exact files it started from.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyChanges, applyJournal, prepareChanges, recoverInterruptedUpdate, stagingDirOf, type FileChange } from '../../src/update/update-transaction.js';
+import {
+  applyChanges,
+  applyJournal,
+  prepareChanges,
+  recoverInterruptedUpdate,
+  stagingDirOf,
+  type FileChange,
+} from '../../src/update/update-transaction.js';
 import { makeTempDir, removeDir } from '../helpers/cli.js';
 
 function snapshot(dir: string): Record<string, string> {
@@ -32,7 +48,13 @@ describe('update transaction', () => {
   beforeEach(() => {
     root = makeTempDir('cck-tx-');
     kernel = join(root, 'kernel');
-    for (const [path, text] of Object.entries({ 'main.py': 'mine\n', Dockerfile: 'FROM old\n', 'gone.txt': 'old\n', '.clustera-kernel.json': '{"v":1}\n', 'keep.txt': 'keep\n' })) {
+    for (const [path, text] of Object.entries({
+      'main.py': 'mine\n',
+      Dockerfile: 'FROM old\n',
+      'gone.txt': 'old\n',
+      '.clustera-kernel.json': '{"v":1}\n',
+      'keep.txt': 'keep\n',
+    })) {
       mkdirSync(dirname(join(kernel, path)), { recursive: true });
       writeFileSync(join(kernel, path), text);
     }

@@ -55,7 +55,7 @@ describe('writePlan', () => {
     expect(readdirSync(parent)).toEqual(['k']);
   });
 
-  it('gives a new kernel directory the permissions of the umask, not a temporary directory\'s 0700', () => {
+  it("gives a new kernel directory the permissions of the umask, not a temporary directory's 0700", () => {
     const target = join(parent, 'k');
     writePlan(plan, target, 'missing');
     expect(statSync(target).mode & 0o777).toBe(0o777 & ~process.umask());

@@ -16,12 +16,27 @@ export async function locate(kafka: Kafka, topic: string, count: number): Promis
   const read = await readTopic(kafka, topic, count, 60_000);
   expect(read.length, `read back ${read.length} of ${count} produced messages`).toBe(count);
   return new Map(
-    read.map((m) => [m.key ?? '', { index: Number(m.key?.replace('key-', '')), partition: m.partition, offset: Number(m.offset), value: m.value ?? Buffer.alloc(0) }]),
+    read.map((m) => [
+      m.key ?? '',
+      {
+        index: Number(m.key?.replace('key-', '')),
+        partition: m.partition,
+        offset: Number(m.offset),
+        value: m.value ?? Buffer.alloc(0),
+      },
+    ]),
   );
 }
 
 /** The dead-letter topic holds exactly the malformed messages, unchanged, with headers naming their source. */
-export function expectDeadLetters(dead: ReadMessage[], sources: Map<string, Source>, malformedKeys: string[], topic: string, group: string, tail: string): void {
+export function expectDeadLetters(
+  dead: ReadMessage[],
+  sources: Map<string, Source>,
+  malformedKeys: string[],
+  topic: string,
+  group: string,
+  tail: string,
+): void {
   expect(dead.map((m) => m.key).sort(), tail).toEqual([...malformedKeys].sort());
   for (const message of dead) {
     const source = sources.get(message.key ?? '');
@@ -42,8 +57,17 @@ export function expectDeadLetters(dead: ReadMessage[], sources: Map<string, Sour
 }
 
 /** Waits until the kernel's group has committed every partition to its end, then checks it did. */
-export async function expectCommittedToEnd(kafka: Kafka, kernel: KernelProcess, group: string, topic: string, total: number): Promise<void> {
+export async function expectCommittedToEnd(
+  kafka: Kafka,
+  kernel: KernelProcess,
+  group: string,
+  topic: string,
+  total: number,
+): Promise<void> {
   const offsets = await waitForCommittedToEnd(kafka, group, topic, 150_000, () => !kernel.hasExited());
-  expect(Object.values(offsets.end).reduce((sum, end) => sum + end, 0), 'messages in the topic').toBe(total);
+  expect(
+    Object.values(offsets.end).reduce((sum, end) => sum + end, 0),
+    'messages in the topic',
+  ).toBe(total);
   expect(offsets.committed, `committed offsets vs end offsets\n${kernel.tail()}`).toEqual(offsets.end);
 }

@@ -23,18 +23,28 @@ export async function createTopics(kafka: Kafka, topics: { topic: string; partit
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map(({ topic, partitions }) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    await admin.createTopics({
+      topics: topics.map(({ topic, partitions }) => ({ topic, numPartitions: partitions })),
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
 }
 
 /** `count` JSON messages spread over the partitions, with malformed (non-JSON, non-UTF-8) ones at the given indexes. */
-export function buildWorkload(count: number, partitions: number, malformedAt: number[], payload: (i: number) => object): WorkloadMessage[] {
+export function buildWorkload(
+  count: number,
+  partitions: number,
+  malformedAt: number[],
+  payload: (i: number) => object,
+): WorkloadMessage[] {
   return Array.from({ length: count }, (_, i) => ({
     key: `key-${i}`,
     partition: i % partitions,
-    value: malformedAt.includes(i) ? Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x80]) : Buffer.from(JSON.stringify(payload(i))),
+    value: malformedAt.includes(i)
+      ? Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x80])
+      : Buffer.from(JSON.stringify(payload(i))),
   }));
 }
 
@@ -46,7 +56,12 @@ export async function produce(kafka: Kafka, topic: string, messages: WorkloadMes
     for (let start = 0; start < messages.length; start += 250) {
       await producer.send({
         topic,
-        messages: messages.slice(start, start + 250).map((m) => ({ key: m.key, value: m.value, partition: m.partition, headers: { source: 'integration-test' } })),
+        messages: messages.slice(start, start + 250).map((m) => ({
+          key: m.key,
+          value: m.value,
+          partition: m.partition,
+          headers: { source: 'integration-test' },
+        })),
       });
     }
   } finally {
@@ -55,11 +70,21 @@ export async function produce(kafka: Kafka, topic: string, messages: WorkloadMes
 }
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers ?? {}).map(([key, value]) => [key, Buffer.isBuffer(value) ? value.toString('utf8') : String(value)]));
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).map(([key, value]) => [
+      key,
+      Buffer.isBuffer(value) ? value.toString('utf8') : String(value),
+    ]),
+  );
 }
 
 /** Reads a topic from the beginning until `expected` messages arrived or the timeout passed. */
-export async function readTopic(kafka: Kafka, topic: string, expected: number, timeoutMs: number): Promise<ReadMessage[]> {
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  expected: number,
+  timeoutMs: number,
+): Promise<ReadMessage[]> {
   const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}` });
   const messages: ReadMessage[] = [];
   await consumer.connect();
@@ -69,7 +94,13 @@ export async function readTopic(kafka: Kafka, topic: string, expected: number, t
       const timer = setTimeout(resolve, timeoutMs);
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
-          messages.push({ key: message.key?.toString() ?? null, value: message.value, headers: headersToStrings(message.headers), partition, offset: message.offset });
+          messages.push({
+            key: message.key?.toString() ?? null,
+            value: message.value,
+            headers: headersToStrings(message.headers),
+            partition,
+            offset: message.offset,
+          });
           if (messages.length >= expected) {
             clearTimeout(timer);
             resolve();
@@ -117,7 +148,13 @@ export async function groupOffsets(kafka: Kafka, groupId: string, topic: string)
 }
 
 /** Polls until the group's committed offsets reach the end offsets of every partition. */
-export async function waitForCommittedToEnd(kafka: Kafka, groupId: string, topic: string, timeoutMs: number, isAlive: () => boolean): Promise<OffsetsReport> {
+export async function waitForCommittedToEnd(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  timeoutMs: number,
+  isAlive: () => boolean,
+): Promise<OffsetsReport> {
   const deadline = Date.now() + timeoutMs;
   let report = await groupOffsets(kafka, groupId, topic);
   while (Date.now() < deadline) {

@@ -6,7 +6,11 @@ export interface KernelRun {
   dlq: string;
 }
 
-export function kernelEnv(bootstrapServers: string, run: KernelRun, extra: Record<string, string> = {}): Record<string, string> {
+export function kernelEnv(
+  bootstrapServers: string,
+  run: KernelRun,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     KAFKA_BOOTSTRAP_SERVERS: bootstrapServers,
     KAFKA_TOPIC: run.topic,

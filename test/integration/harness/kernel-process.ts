@@ -19,7 +19,9 @@ export interface KernelProcess {
 const INHERITED_PREFIXES = ['KAFKA_', 'DATABASE_', 'API_', 'OPENAI_', 'OUTPUT_TOPIC', 'DLQ_TOPIC', 'MODEL_NAME'];
 
 function cleanEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !INHERITED_PREFIXES.some((prefix) => key.startsWith(prefix))));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !INHERITED_PREFIXES.some((prefix) => key.startsWith(prefix))),
+  );
 }
 
 export function startKernel(dir: string, env: Record<string, string>): KernelProcess {
@@ -29,10 +31,15 @@ export function startKernel(dir: string, env: Record<string, string>): KernelPro
     for (const listener of listeners) listener();
   };
   const clean = cleanEnvironment();
-  const kernel = startKernelProcess(dir, { ...resolveUvEnvironment(clean), ...env }, (line) => {
-    output.push(line);
-    notify();
-  }, clean);
+  const kernel = startKernelProcess(
+    dir,
+    { ...resolveUvEnvironment(clean), ...env },
+    (line) => {
+      output.push(line);
+      notify();
+    },
+    clean,
+  );
   void kernel.exited.then(notify);
 
   const tail = (lines = 40) => output.slice(-lines).join('\n');
@@ -40,9 +47,13 @@ export function startKernel(dir: string, env: Record<string, string>): KernelPro
     new Promise<void>((resolve, reject) => {
       const check = () => {
         if (output.some((line) => pattern.test(line))) return finish(resolve);
-        if (kernel.hasExited()) return finish(() => reject(new Error(`kernel exited before printing ${pattern}:\n${tail()}`)));
+        if (kernel.hasExited())
+          return finish(() => reject(new Error(`kernel exited before printing ${pattern}:\n${tail()}`)));
       };
-      const timer = setTimeout(() => finish(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${tail()}`))), timeoutMs);
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${tail()}`))),
+        timeoutMs,
+      );
       const finish = (done: () => void) => {
         clearTimeout(timer);
         listeners.delete(check);

@@ -54,8 +54,15 @@ export function useKernelSuite(kind: KindName, prefix: string): KernelSuite {
       return ready(project);
     },
     async freshRun(partitions = 3) {
-      const run = { topic: uniqueName(`${prefix}-in`), group: uniqueName(`${prefix}-group`), dlq: uniqueName(`${prefix}-dlq`) };
-      await createTopics(ready(kafka), [{ topic: run.topic, partitions }, { topic: run.dlq, partitions: 1 }]);
+      const run = {
+        topic: uniqueName(`${prefix}-in`),
+        group: uniqueName(`${prefix}-group`),
+        dlq: uniqueName(`${prefix}-dlq`),
+      };
+      await createTopics(ready(kafka), [
+        { topic: run.topic, partitions },
+        { topic: run.dlq, partitions: 1 },
+      ]);
       return run;
     },
     start(env) {

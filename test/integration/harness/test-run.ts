@@ -13,7 +13,11 @@ export interface TestRunOutcome extends CliRun {
 const CLEARED = ['KAFKA_BOOTSTRAP_SERVERS', 'DATABASE_URL', 'API_BASE_URL', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'CI'];
 export const cleanEnv = (): Record<string, string> => Object.fromEntries(CLEARED.map((name) => [name, '']));
 
-export async function testRun(dir: string, args: string[] = [], env: Record<string, string> = {}): Promise<TestRunOutcome> {
+export async function testRun(
+  dir: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<TestRunOutcome> {
   const run = await runCli(['test-run', dir, '--json', ...args], { cwd: dir, env: { ...cleanEnv(), ...env } });
   let result: TestRunResult;
   try {
@@ -25,7 +29,12 @@ export async function testRun(dir: string, args: string[] = [], env: Record<stri
 }
 
 export function writeDotEnv(dir: string, values: Record<string, string>): void {
-  writeFileSync(join(dir, '.env'), Object.entries(values).map(([key, value]) => `${key}=${value}\n`).join(''));
+  writeFileSync(
+    join(dir, '.env'),
+    Object.entries(values)
+      .map(([key, value]) => `${key}=${value}\n`)
+      .join(''),
+  );
 }
 
 /** A copy of an installed kernel, to change without touching the original. */
