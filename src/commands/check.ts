@@ -3,7 +3,8 @@ import { hashContents } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
 import { renderPlan } from '../render/plan.js';
 import { filesWithConflictMarkers } from '../update/conflict-markers.js';
-import { loadKernel, readDiskFiles, resolveAnswers } from '../update/load-kernel.js';
+import { readDiskFiles } from '../update/disk-files.js';
+import { loadKernel, resolveAnswers } from '../update/load-kernel.js';
 
 export type TemplateChange = 'changed' | 'added' | 'removed';
 

@@ -14,12 +14,17 @@ import { filesWithConflictMarkers } from '../update/conflict-markers.js';
 import {
   changesDisk,
   decideFiles,
+  NEW_TEMPLATE_SUFFIX,
   pathsNeedingBase,
-  type DiskFile,
   type FileDecision,
   type Outcome,
 } from '../update/decide-files.js';
-import { loadKernel, readDiskFiles, recordedAnswers, resolveAnswers } from '../update/load-kernel.js';
+import { readDiskFiles, type DiskFile } from '../update/disk-files.js';
+import { refusePathsOutsideKernel } from '../update/kernel-boundary.js';
+import { loadKernel, recordedAnswers, resolveAnswers } from '../update/load-kernel.js';
+import { beside, refuseOccupiedNewTemplates } from '../update/new-template-beside.js';
+import { readText } from '../update/text-or-binary.js';
+import { withLineEnding } from '../update/line-endings.js';
 import { reconstructBase, type BaseSource } from '../update/reconstruct-base.js';
 
 export interface UpdateOptions {
@@ -36,12 +41,21 @@ export interface UpdateResult {
   to: string;
   dryRun: boolean;
   recovered: boolean;
-  files: { path: string; outcome: Outcome; conflicts: number; twoWay: boolean; baseSource?: BaseSource }[];
+  files: {
+    path: string;
+    outcome: Outcome;
+    conflicts: number;
+    twoWay: boolean;
+    baseSource?: BaseSource;
+    newTemplate?: string;
+  }[];
   conflicted: string[];
+  /** Files not UTF-8, left byte for byte, with the new render beside each. */
+  notUtf8: string[];
   diffs?: Record<string, string>;
 }
 
-const LISTED: Outcome[] = ['updated', 'merged', 'conflicted', 'added', 'removed', 'kept', 'left-deleted'];
+const LISTED: Outcome[] = ['updated', 'merged', 'conflicted', 'added', 'removed', 'kept', 'left-deleted', 'not-utf8'];
 const NOTES: Partial<Record<Outcome, string>> = {
   kept: ' (no longer in the template; kept because you changed it)',
   'left-deleted': ' (you deleted it; left deleted)',
@@ -80,12 +94,18 @@ function summaryLine(decision: FileDecision): string {
     decision.conflicts > 0
       ? ` (${decision.conflicts} conflict${decision.conflicts === 1 ? '' : 's'}${decision.twoWay ? '; no exact old render, every difference marked' : ''})`
       : '';
-  return `  ${decision.outcome.padEnd(12)} ${decision.path}${conflicts}${NOTES[decision.outcome] ?? ''}`;
+  const newTemplate = decision.newTemplate
+    ? ` (not UTF-8, left byte for byte; the new template is in ${decision.newTemplate.path})`
+    : '';
+  return `  ${decision.outcome.padEnd(12)} ${decision.path}${conflicts}${newTemplate}${NOTES[decision.outcome] ?? ''}`;
 }
 
 // `git checkout` alone would leave the files the update added; only those are named, never the user's own.
 function undoCommand(decisions: FileDecision[]): string {
-  const added = decisions.filter((d) => d.outcome === 'added').map((d) => shellWord(d.path));
+  const added = [
+    ...decisions.filter((d) => d.outcome === 'added').map((d) => d.path),
+    ...beside(decisions).map((c) => c.path),
+  ].map(shellWord);
   return added.length === 0 ? '`git checkout -- .`' : `\`git checkout -- . && git clean -f -- ${added.join(' ')}\``;
 }
 
@@ -107,6 +127,8 @@ export async function updateKernel(
   const version = generatorVersion();
   const plan = renderPlan(answers, version);
   const writes = new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files), MANIFEST_PATH]);
+  // Every path read or written, and every place a new template may land beside a file, must stay in the kernel.
+  refusePathsOutsideKernel(dir, [...writes, ...plan.files.map((f) => `${f.path}${NEW_TEMPLATE_SUFFIX}`)]);
   const inGit = dryRun
     ? await isInsideWorkTree(dir)
     : await refuseDirtyTree(dir, writes, options.force === true, reporter);
@@ -123,16 +145,26 @@ export async function updateKernel(
     d.outcome === 'unchanged' && changesDisk(d, disk) ? { ...d, outcome: 'updated' as const } : d,
   );
 
-  const changes: FileChange[] = decisions
-    .filter((d) => changesDisk(d, disk))
-    .map((d) => ({ path: d.path, contents: d.after, executable: d.executable }));
-  const manifestFile = withManifest(plan).files.find((f) => f.path === MANIFEST_PATH)!;
-  const manifestChanged = readDiskFiles(dir, [MANIFEST_PATH]).get(MANIFEST_PATH)?.contents !== manifestFile.contents;
-  if (manifestChanged) changes.push({ path: MANIFEST_PATH, contents: manifestFile.contents, executable: false });
+  const newTemplates = refuseOccupiedNewTemplates(dir, beside(decisions));
+  const changes: FileChange[] = [
+    ...decisions
+      .filter((d) => changesDisk(d, disk))
+      .map((d) => ({ path: d.path, contents: d.after, executable: d.executable })),
+    ...newTemplates,
+  ];
+  const manifestOnDisk = readDiskFiles(dir, [MANIFEST_PATH]).get(MANIFEST_PATH);
+  // The manifest keeps the line endings it has on disk, like every other file.
+  const manifestText = withLineEnding(
+    withManifest(plan).files.find((f) => f.path === MANIFEST_PATH)!.contents,
+    (manifestOnDisk && readText(manifestOnDisk.bytes)?.lineEnding) ?? '\n',
+  );
+  if (!manifestOnDisk?.bytes.equals(Buffer.from(manifestText)))
+    changes.push({ path: MANIFEST_PATH, contents: manifestText, executable: false });
 
   const conflicted = decisions.filter((d) => d.outcome === 'conflicted').map((d) => d.path);
+  const notUtf8 = decisions.filter((d) => d.outcome === 'not-utf8').map((d) => d.path);
   const result: UpdateResult = {
-    ok: conflicted.length === 0,
+    ok: conflicted.length === 0 && notUtf8.length === 0,
     command: 'update',
     directory: dir,
     from: manifest.generator.version,
@@ -147,16 +179,22 @@ export async function updateKernel(
         conflicts: d.conflicts,
         twoWay: d.twoWay,
         baseSource: base.sourceOf.get(d.path),
+        newTemplate: d.newTemplate?.path,
       })),
     conflicted,
+    notUtf8,
   };
 
   const listed = decisions.filter((d) => LISTED.includes(d.outcome));
   if (dryRun) {
-    result.diffs = Object.fromEntries(
-      decisions.filter((d) => changesDisk(d, disk)).map((d) => [d.path, unifiedDiff(d.path, d.before, d.after)]),
-    );
-    const patches = Object.values(result.diffs).join('');
+    const diffs = Object.fromEntries([
+      ...decisions
+        .filter((d) => changesDisk(d, disk))
+        .map((d) => [d.path, unifiedDiff(d.path, d.before, d.after)] as const),
+      ...newTemplates.map((c) => [c.path, unifiedDiff(c.path, undefined, c.contents)] as const),
+    ]);
+    result.diffs = diffs;
+    const patches = Object.values(diffs).join('');
     reporter.info(
       `Dry run: update from ${result.from} to ${result.to} would change ${changes.length} file(s); nothing was written.${patches ? `\n${patches.trimEnd()}` : ''}`,
     );
@@ -197,7 +235,13 @@ export async function updateKernel(
     reporter.warn(
       `${conflicted.length} file(s) ${dryRun ? 'would have' : 'have'} conflicts: ${conflicted.join(', ')}. Edit the blocks between <<<<<<< ${CONFLICT_LABELS.ours} and >>>>>>> ${CONFLICT_LABELS.theirs}, keep what should stay, then commit.`,
     );
-  } else if (!dryRun && changes.length > 0) {
+  }
+  if (notUtf8.length > 0) {
+    reporter.warn(
+      `${notUtf8.length} file(s) are not UTF-8 text and ${dryRun ? 'would be' : 'were'} left byte for byte: ${notUtf8.join(', ')}. Bring in the new template from each <file>${NEW_TEMPLATE_SUFFIX} by hand, then delete it.`,
+    );
+  }
+  if (result.ok && !dryRun && changes.length > 0) {
     reporter.success(
       inGit ? `Review the changes with \`git diff\`; undo them with ${undoCommand(decisions)}.` : 'Done.',
     );

@@ -1,5 +1,6 @@
 // Finds files still holding git-style conflict blocks, as a conflicted update (or a user's own merge) leaves them.
-import type { DiskFile } from './decide-files.js';
+import type { DiskFile } from './disk-files.js';
+import { readText } from './text-or-binary.js';
 
 // A block needs both ends at the start of a line; one such line alone can be ordinary text.
 const OPENING = /^<{7} /m;
@@ -10,8 +11,9 @@ export function hasConflictMarkers(text: string): boolean {
 }
 
 export function filesWithConflictMarkers(disk: Map<string, DiskFile>): string[] {
+  // A file that is not UTF-8 was never merged, so any marker-like bytes in it are not update's.
   return [...disk]
-    .filter(([, file]) => hasConflictMarkers(file.contents))
+    .filter(([, file]) => hasConflictMarkers(readText(file.bytes)?.raw ?? ''))
     .map(([path]) => path)
     .sort();
 }

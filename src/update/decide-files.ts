@@ -2,25 +2,39 @@
 import { mergeThreeWay, mergeTwoWay } from './merge.js';
 import { hashContents } from '../render/manifest.js';
 import type { PlannedFile } from '../render/plan.js';
+import type { DiskFile } from './disk-files.js';
+import { lineEndingOf, toLf, withLineEnding } from './line-endings.js';
+import { readText, type TextContents } from './text-or-binary.js';
 
-export type Outcome = 'unchanged' | 'updated' | 'merged' | 'conflicted' | 'added' | 'removed' | 'kept' | 'left-deleted';
+export type { DiskFile } from './disk-files.js';
 
-export interface DiskFile {
-  contents: string;
-  executable: boolean;
-}
+export type Outcome =
+  | 'unchanged'
+  | 'updated'
+  | 'merged'
+  | 'conflicted'
+  | 'added'
+  | 'removed'
+  | 'kept'
+  | 'left-deleted'
+  | 'not-utf8';
+
+/** Where the new render of a file that is not UTF-8 goes: beside it, never over it. */
+export const NEW_TEMPLATE_SUFFIX = '.template-new';
 
 export interface FileDecision {
   path: string;
   outcome: Outcome;
-  /** The file as it is now (undefined: absent). */
-  before?: string;
+  /** The file as it is now (undefined: absent; a Buffer: not UTF-8, never decoded). */
+  before?: string | Buffer;
   /** The file after the update (undefined: absent); equal to before when nothing changes. */
-  after?: string;
+  after?: string | Buffer;
   executable: boolean;
   conflicts: number;
   /** True when no exact old render existed and every difference was marked as a conflict. */
   twoWay: boolean;
+  /** For a file left as it is because it is not UTF-8: the new render, written beside it. */
+  newTemplate?: { path: string; contents: string };
 }
 
 export interface UpdateInputs {
@@ -30,74 +44,118 @@ export interface UpdateInputs {
   disk: Map<string, DiskFile>;
 }
 
-function userChanged(path: string, file: DiskFile, recorded: Record<string, string>): boolean {
-  return recorded[path] !== hashContents(file.contents);
+// A file that differs from the render only in its line endings is one the user did not change.
+function userChanged(recordedHash: string | undefined, mine: TextContents): boolean {
+  return recordedHash !== hashContents(mine.raw) && recordedHash !== hashContents(mine.lf);
+}
+
+function templateChanged(file: PlannedFile, recorded: Record<string, string>): boolean {
+  return hashContents(file.contents) !== recorded[file.path];
 }
 
 /** Files edited by the user that the new render also changes: the ones a merge needs an old render for. */
 export function pathsNeedingBase({ recorded, rendered, disk }: UpdateInputs): string[] {
   return rendered
     .filter((file) => {
-      const mine = disk.get(file.path);
+      const bytes = disk.get(file.path)?.bytes;
+      const mine = bytes && readText(bytes);
       return (
         mine !== undefined &&
         recorded[file.path] !== undefined &&
-        userChanged(file.path, mine, recorded) &&
-        mine.contents !== file.contents &&
-        hashContents(file.contents) !== recorded[file.path]
+        userChanged(recorded[file.path], mine) &&
+        mine.lf !== toLf(file.contents) &&
+        templateChanged(file, recorded)
       );
     })
     .map((file) => file.path);
 }
 
-function mergeFile(file: PlannedFile, mine: DiskFile, base: string | undefined): FileDecision {
-  const result =
-    base === undefined ? mergeTwoWay(mine.contents, file.contents) : mergeThreeWay(base, mine.contents, file.contents);
+/** The merged or new text in the user's file's own line endings (the template's, for a file without any). */
+function inStyleOf(mine: TextContents, file: PlannedFile, lfText: string): string {
+  return withLineEnding(lfText, mine.lineEnding ?? lineEndingOf(file.contents) ?? '\n');
+}
+
+function mergeFile(file: PlannedFile, mine: TextContents, base: string | undefined): FileDecision {
+  const theirs = toLf(file.contents);
+  const result = base === undefined ? mergeTwoWay(mine.lf, theirs) : mergeThreeWay(toLf(base), mine.lf, theirs);
   return {
     path: file.path,
     outcome: result.conflicts > 0 ? 'conflicted' : 'merged',
-    before: mine.contents,
-    after: result.text,
+    before: mine.raw,
+    after: inStyleOf(mine, file, result.text),
     executable: file.executable,
     conflicts: result.conflicts,
     twoWay: base === undefined,
   };
 }
 
+// Its bytes stay exactly as they are; the new render lands beside it for the user to bring in by hand.
+function leaveNotUtf8(file: PlannedFile, mine: DiskFile): FileDecision {
+  return {
+    path: file.path,
+    outcome: 'not-utf8',
+    before: mine.bytes,
+    after: mine.bytes,
+    executable: mine.executable,
+    conflicts: 0,
+    twoWay: false,
+    newTemplate: { path: `${file.path}${NEW_TEMPLATE_SUFFIX}`, contents: file.contents },
+  };
+}
+
 function decideRendered(file: PlannedFile, inputs: UpdateInputs, base: Map<string, string>): FileDecision {
-  const mine = inputs.disk.get(file.path);
-  const wasRendered = inputs.recorded[file.path] !== undefined;
-  const same = (outcome: Outcome, after: string | undefined): FileDecision => ({
+  const onDisk = inputs.disk.get(file.path);
+  const recordedHash = inputs.recorded[file.path];
+  const same = (
+    outcome: Outcome,
+    before: string | Buffer | undefined,
+    after: string | Buffer | undefined,
+  ): FileDecision => ({
     path: file.path,
     outcome,
-    before: mine?.contents,
+    before,
     after,
     executable: file.executable,
     conflicts: 0,
     twoWay: false,
   });
-  if (!mine) return wasRendered ? same('left-deleted', undefined) : same('added', file.contents);
+  if (!onDisk)
+    return recordedHash !== undefined
+      ? same('left-deleted', undefined, undefined)
+      : same('added', undefined, file.contents);
+  const mine = readText(onDisk.bytes);
+  if (!mine) {
+    // The template did not change it: nothing to bring in, so nothing beside it either.
+    if (recordedHash !== undefined && !templateChanged(file, inputs.recorded))
+      return { ...same('unchanged', onDisk.bytes, onDisk.bytes), executable: onDisk.executable };
+    return leaveNotUtf8(file, onDisk);
+  }
+  const theirs = toLf(file.contents);
   // A file of that name the user made before the template had one: merged as if the old render were empty.
-  if (!wasRendered)
-    return mine.contents === file.contents ? same('unchanged', mine.contents) : mergeFile(file, mine, '');
-  if (!userChanged(file.path, mine, inputs.recorded))
-    return same(mine.contents === file.contents ? 'unchanged' : 'updated', file.contents);
+  if (recordedHash === undefined)
+    return mine.lf === theirs ? same('unchanged', mine.raw, mine.raw) : mergeFile(file, mine, '');
+  if (!userChanged(recordedHash, mine)) {
+    return mine.lf === theirs
+      ? same('unchanged', mine.raw, mine.raw)
+      : same('updated', mine.raw, inStyleOf(mine, file, theirs));
+  }
   // The user changed it but the template did not: the user's file stands.
-  if (mine.contents === file.contents || hashContents(file.contents) === inputs.recorded[file.path])
-    return same('unchanged', mine.contents);
+  if (mine.lf === theirs || !templateChanged(file, inputs.recorded)) return same('unchanged', mine.raw, mine.raw);
   return mergeFile(file, mine, base.get(file.path));
 }
 
 function decideRemoved(path: string, inputs: UpdateInputs): FileDecision | undefined {
-  const mine = inputs.disk.get(path);
-  if (!mine) return undefined;
-  const edited = userChanged(path, mine, inputs.recorded);
+  const onDisk = inputs.disk.get(path);
+  if (!onDisk) return undefined;
+  const mine = readText(onDisk.bytes);
+  const before = mine?.raw ?? onDisk.bytes;
+  const edited = mine === undefined || userChanged(inputs.recorded[path], mine);
   return {
     path,
     outcome: edited ? 'kept' : 'removed',
-    before: mine.contents,
-    after: edited ? mine.contents : undefined,
-    executable: mine.executable,
+    before,
+    after: edited ? before : undefined,
+    executable: onDisk.executable,
     conflicts: 0,
     twoWay: false,
   };
@@ -114,9 +172,13 @@ export function decideFiles(inputs: UpdateInputs, base: Map<string, string>): Fi
   return decisions.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Whether the decision changes the disk: new contents, a removal, or an executable bit that must follow the template. */
+const bytesOf = (contents: string | Buffer): Buffer =>
+  typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
+
+/** Whether the decision changes the disk: other bytes, a removal, or an executable bit that must follow the template. */
 export function changesDisk(decision: FileDecision, disk: Map<string, DiskFile>): boolean {
   const mine = disk.get(decision.path);
   if (decision.after === undefined) return mine !== undefined;
-  return !mine || mine.contents !== decision.after || mine.executable !== decision.executable;
+  if (!mine) return true;
+  return !mine.bytes.equals(bytesOf(decision.after)) || mine.executable !== decision.executable;
 }

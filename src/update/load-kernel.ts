@@ -1,13 +1,11 @@
 // What update and check both start from: the kernel directory, its manifest, its answers and its files on disk.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import type { Answers } from '../create/answers.js';
 import { UsageError } from '../errors.js';
 import { kernelDirectory } from '../render/find-kernel.js';
 import { compareVersions, MANIFEST_PATH, readManifest, type Manifest } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
 import { quote, validateGroup, validateKind, validateName, validateTopic } from '../create/validate.js';
-import type { DiskFile } from './decide-files.js';
 
 export interface LoadedKernel {
   dir: string;
@@ -74,14 +72,4 @@ export function recordedAnswers(recorded: Record<string, string>): Answers | und
   } catch {
     return undefined;
   }
-}
-
-export function readDiskFiles(dir: string, paths: Iterable<string>): Map<string, DiskFile> {
-  const files = new Map<string, DiskFile>();
-  for (const path of paths) {
-    const full = join(dir, path);
-    if (!existsSync(full) || !statSync(full).isFile()) continue;
-    files.set(path, { contents: readFileSync(full, 'utf8'), executable: (statSync(full).mode & 0o111) !== 0 });
-  }
-  return files;
 }

@@ -17,7 +17,7 @@ import { STAGING_PREFIX } from '../create/write.js';
 export interface FileChange {
   path: string;
   /** undefined removes the file. */
-  contents?: string;
+  contents?: string | Buffer;
   executable?: boolean;
 }
 
