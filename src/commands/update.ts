@@ -21,6 +21,12 @@ import {
 } from '../update/decide-files.js';
 import { loadKernel, readDiskFiles, recordedAnswers, resolveAnswers } from '../update/load-kernel.js';
 import { reconstructBase, type BaseSource } from '../update/reconstruct-base.js';
+import {
+  formatReleaseNotes,
+  migrationWarnings,
+  readReleaseNotes,
+  type ReleaseNotes,
+} from '../release-notes/changelog.js';
 
 export interface UpdateOptions {
   dryRun?: boolean;
@@ -39,6 +45,8 @@ export interface UpdateResult {
   files: { path: string; outcome: Outcome; conflicts: number; twoWay: boolean; baseSource?: BaseSource }[];
   conflicted: string[];
   diffs?: Record<string, string>;
+  /** CHANGELOG.md's entries after `from` up to `to`, oldest first. */
+  releaseNotes: ReleaseNotes[];
 }
 
 const LISTED: Outcome[] = ['updated', 'merged', 'conflicted', 'added', 'removed', 'kept', 'left-deleted'];
@@ -149,6 +157,7 @@ export async function updateKernel(
         baseSource: base.sourceOf.get(d.path),
       })),
     conflicted,
+    releaseNotes: readReleaseNotes(manifest.generator.version, version),
   };
 
   const listed = decisions.filter((d) => LISTED.includes(d.outcome));
@@ -187,6 +196,9 @@ export async function updateKernel(
     reporter.info(
       `${verb} ${answers.name} from create-clustera-kernel ${result.from} to ${result.to}:\n${listed.map(summaryLine).join('\n') || '  (only the manifest)'}`,
     );
+  if (result.releaseNotes.some((release) => release.notes.length > 0))
+    reporter.info(formatReleaseNotes(result.releaseNotes));
+  for (const warning of migrationWarnings(result.releaseNotes)) reporter.warn(warning);
   // uv.lock records pyproject.toml's dependencies and name; a stale one breaks the Dockerfile's `uv sync --locked`.
   if (changes.some((c) => c.path === 'pyproject.toml') && existsSync(join(dir, 'uv.lock'))) {
     reporter.warn(
