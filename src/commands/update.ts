@@ -6,9 +6,9 @@ import { baseRefName, isInsideWorkTree, recordBaseRef, uncommittedPaths } from '
 import { applyChanges, recoverInterruptedUpdate, type FileChange } from '../update/update-transaction.js';
 import { CONFLICT_LABELS } from '../update/merge.js';
 import { unifiedDiff } from '../update/unified-diff.js';
-import { MANIFEST_PATH, withManifest } from '../render/manifest.js';
+import { MANIFEST_PATH, withManifest, type Manifest } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
-import { renderPlan } from '../render/plan.js';
+import { renderPlan, type Plan } from '../render/plan.js';
 import type { Reporter } from '../output/reporter.js';
 import { filesWithConflictMarkers } from '../update/conflict-markers.js';
 import {
@@ -26,11 +26,21 @@ import { beside, refuseOccupiedNewTemplates } from '../update/new-template-besid
 import { readText } from '../update/text-or-binary.js';
 import { withLineEnding } from '../update/line-endings.js';
 import { reconstructBase, type BaseSource } from '../update/reconstruct-base.js';
+import {
+  formatReleaseNotes,
+  migrationWarnings,
+  readReleaseNotes,
+  type ReleaseNotes,
+} from '../release-notes/changelog.js';
 
 export interface UpdateOptions {
   dryRun?: boolean;
   force?: boolean;
   set?: string[];
+  /** update --all looked at the whole repository for uncommitted changes once, before any kernel. */
+  repositoryChecked?: boolean;
+  /** update --all prints the release notes once, for every kernel. */
+  printReleaseNotes?: boolean;
 }
 
 export interface UpdateResult {
@@ -53,6 +63,8 @@ export interface UpdateResult {
   /** Files not UTF-8, left byte for byte, with the new render beside each. */
   notUtf8: string[];
   diffs?: Record<string, string>;
+  /** CHANGELOG.md's entries after `from` up to `to`, oldest first. */
+  releaseNotes: ReleaseNotes[];
 }
 
 const LISTED: Outcome[] = ['updated', 'merged', 'conflicted', 'added', 'removed', 'kept', 'left-deleted', 'not-utf8'];
@@ -111,6 +123,11 @@ function undoCommand(decisions: FileDecision[]): string {
 
 const shellWord = (path: string): string => (/^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`);
 
+/** Every path an update of the kernel may write or remove, relative to it. */
+export function pathsUpdateWrites(manifest: Manifest, plan: Plan): Set<string> {
+  return new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files), MANIFEST_PATH]);
+}
+
 export async function updateKernel(
   dirArg: string | undefined,
   options: UpdateOptions,
@@ -126,12 +143,13 @@ export async function updateKernel(
   const answers = resolveAnswers(manifest.answers, options.set);
   const version = generatorVersion();
   const plan = renderPlan(answers, version);
-  const writes = new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files), MANIFEST_PATH]);
+  const writes = pathsUpdateWrites(manifest, plan);
   // Every path read or written, and every place a new template may land beside a file, must stay in the kernel.
   refusePathsOutsideKernel(dir, [...writes, ...plan.files.map((f) => `${f.path}${NEW_TEMPLATE_SUFFIX}`)]);
-  const inGit = dryRun
-    ? await isInsideWorkTree(dir)
-    : await refuseDirtyTree(dir, writes, options.force === true, reporter);
+  const inGit =
+    dryRun || options.repositoryChecked
+      ? await isInsideWorkTree(dir)
+      : await refuseDirtyTree(dir, writes, options.force === true, reporter);
   const disk = readDiskFiles(dir, new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files)]));
   refuseUnresolvedConflicts(disk, options.force === true, reporter);
   const inputs = { recorded: manifest.files, rendered: plan.files, disk };
@@ -183,6 +201,7 @@ export async function updateKernel(
       })),
     conflicted,
     notUtf8,
+    releaseNotes: readReleaseNotes(manifest.generator.version, version),
   };
 
   const listed = decisions.filter((d) => LISTED.includes(d.outcome));
@@ -225,6 +244,11 @@ export async function updateKernel(
     reporter.info(
       `${verb} ${answers.name} from create-clustera-kernel ${result.from} to ${result.to}:\n${listed.map(summaryLine).join('\n') || '  (only the manifest)'}`,
     );
+  if (options.printReleaseNotes !== false) {
+    if (result.releaseNotes.some((release) => release.notes.length > 0))
+      reporter.info(formatReleaseNotes(result.releaseNotes));
+    for (const warning of migrationWarnings(result.releaseNotes)) reporter.warn(warning);
+  }
   // uv.lock records pyproject.toml's dependencies and name; a stale one breaks the Dockerfile's `uv sync --locked`.
   if (changes.some((c) => c.path === 'pyproject.toml') && existsSync(join(dir, 'uv.lock'))) {
     reporter.warn(

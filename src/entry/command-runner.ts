@@ -30,13 +30,15 @@ export async function runGuarded(
   command: string,
   options: { json?: boolean; debug?: boolean },
   body: (reporter: Reporter, committing: { value: boolean }) => Promise<{ value: object; exitCode: number }>,
+  // update --all may have finished some kernels when Ctrl-C comes; its line says which.
+  cancelledMessage: () => string = () => '\nCancelled; nothing was changed.\n',
 ): Promise<number> {
   const reporter = createReporter({ fancy: false, sink: options.json ? stderr() : stdout() });
   const committing = { value: false };
   const stopHandlingInterrupt = handleInterrupt({
     command,
     json: options.json,
-    message: () => '\nCancelled; nothing was changed.\n',
+    message: cancelledMessage,
     committing: () => committing.value,
   });
   try {

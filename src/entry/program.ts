@@ -54,6 +54,7 @@ export function buildProgram(
     });
 
   registerUpdateCommands(program, run);
+  registerListCommand(program, run);
 
   // test-run loads kafkajs and the infrastructure modules only when it runs.
   program
@@ -92,7 +93,14 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
   program
     .command('update')
     .description('bring the current templates into a kernel, merging them with your edits')
-    .argument('[dir]', 'the kernel directory (default: the nearest one at or above the current directory)')
+    .argument(
+      '[dir]',
+      'the kernel directory (default: the nearest one at or above the current directory); with --all, where to look',
+    )
+    .option(
+      '--all',
+      'update every kernel under dir (default: the git work tree); a failing kernel does not stop the rest',
+    )
     .option('--dry-run', 'show a unified diff of every change and write nothing')
     .option('--set <key=value>', 'change a recorded answer (name, topic, kind, group); repeatable', collect)
     .option('--force', 'update even when the git work tree has uncommitted changes')
@@ -100,13 +108,17 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
     .option('--debug', 'print stack traces')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ create-clustera-kernel update\n  $ create-clustera-kernel update my-kernel --dry-run\n  $ create-clustera-kernel update --set topic=orders.v2',
+      '\nExamples:\n  $ create-clustera-kernel update\n  $ create-clustera-kernel update my-kernel --dry-run\n  $ create-clustera-kernel update --set topic=orders.v2\n  $ create-clustera-kernel update --all',
     )
     .action(
       async (
         dir: string | undefined,
-        options: { dryRun?: boolean; set?: string[]; force?: boolean; json?: boolean; debug?: boolean },
+        options: { all?: boolean; dryRun?: boolean; set?: string[]; force?: boolean; json?: boolean; debug?: boolean },
       ) => {
+        if (options.all) {
+          run.exitCode = await runUpdateAll(dir, options);
+          return;
+        }
         run.exitCode = await runGuarded('update', options, async (reporter, committing) => {
           const { updateKernel } = await import('../commands/update.js');
           const result = await updateKernel(dir, options, reporter, committing);
@@ -119,11 +131,22 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
     .description(
       'exit 0 when the kernel is on the current templates, 1 when an update is available (fast, offline: for CI)',
     )
-    .argument('[dir]', 'the kernel directory (default: the nearest one at or above the current directory)')
+    .argument(
+      '[dir]',
+      'the kernel directory (default: the nearest one at or above the current directory); with --all, where to look',
+    )
+    .option('--all', 'check every kernel under dir (default: the git work tree) and exit with the worst result')
     .option('--json', 'print one JSON object with both versions and the files that would change')
     .option('--debug', 'print stack traces')
-    .addHelpText('after', '\nExamples:\n  $ create-clustera-kernel check\n  $ npx create-clustera-kernel check --json')
-    .action(async (dir: string | undefined, options: { json?: boolean; debug?: boolean }) => {
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ create-clustera-kernel check\n  $ npx create-clustera-kernel check --json\n  $ npx create-clustera-kernel check --all',
+    )
+    .action(async (dir: string | undefined, options: { all?: boolean; json?: boolean; debug?: boolean }) => {
+      if (options.all) {
+        run.exitCode = await runCheckAll(dir, options);
+        return;
+      }
       run.exitCode = await runGuarded('check', options, async (reporter) => {
         const { checkKernel, checkPassed, formatCheck } = await import('../commands/check.js');
         const result = checkKernel(dir);
@@ -133,6 +156,57 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
         return { value: result, exitCode: passed ? EXIT.ok : EXIT.failure };
       });
     });
+}
+
+// list, check --all and update --all: every kernel under a directory, one table, one exit code.
+function registerListCommand(program: Command, run: { exitCode: number }): void {
+  program
+    .command('list')
+    .description('list every kernel under a directory with its answers, version and whether an update is available')
+    .argument('[root]', 'where to look (default: the git work tree, else the current directory)')
+    .option('--json', 'print one JSON object with an entry per kernel')
+    .option('--debug', 'print stack traces')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ create-clustera-kernel list\n  $ create-clustera-kernel list services --json',
+    )
+    .action(async (root: string | undefined, options: { json?: boolean; debug?: boolean }) => {
+      run.exitCode = await runGuarded('list', options, async (reporter) => {
+        const { listKernels, formatList } = await import('../commands/list.js');
+        const result = await listKernels(root);
+        // The table is the result: --json carries it instead of repeating it on stderr.
+        if (!options.json) reporter.info(formatList(result));
+        return { value: result, exitCode: EXIT.ok };
+      });
+    });
+}
+
+function runCheckAll(root: string | undefined, options: { json?: boolean; debug?: boolean }): Promise<number> {
+  return runGuarded('check', options, async (reporter) => {
+    const { checkAllKernels, formatCheckAll } = await import('../commands/check-all.js');
+    const result = await checkAllKernels(root);
+    if (result.ok) reporter.success(formatCheckAll(result));
+    else reporter.info(formatCheckAll(result));
+    return { value: result, exitCode: result.exitCode };
+  });
+}
+
+async function runUpdateAll(
+  root: string | undefined,
+  options: { dryRun?: boolean; set?: string[]; force?: boolean; json?: boolean; debug?: boolean },
+): Promise<number> {
+  const { cancelledLine, reportUpdateAll, updateAllKernels } = await import('../commands/update-all.js');
+  const progress = { updated: [] as string[] };
+  return runGuarded(
+    'update',
+    options,
+    async (reporter, committing) => {
+      const result = await updateAllKernels(root, options, reporter, committing, progress);
+      reportUpdateAll(result, reporter);
+      return { value: result, exitCode: result.exitCode };
+    },
+    () => cancelledLine(progress),
+  );
 }
 
 /** The subcommand a refused command line was for: the first word, when it names one; else create. */

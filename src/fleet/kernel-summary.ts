@@ -1,0 +1,67 @@
+// One kernel as list shows it: its recorded answers, its output topic and check's verdict on it.
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { type CheckResult, checkKernel } from '../commands/check.js';
+import { errorMessage } from '../output/json-output.js';
+import { readManifest } from '../render/manifest.js';
+import { findKind } from '../kinds.js';
+import { parseDotEnv } from '../test-run/dot-env.js';
+
+export type KernelState = 'current' | 'update-available' | 'conflicted' | 'unreadable';
+
+export interface KernelSummary {
+  /** Relative to the root that was searched; `.` for the root itself. */
+  directory: string;
+  name: string | null;
+  kind: string | null;
+  topic: string | null;
+  group: string | null;
+  /** OUTPUT_TOPIC as the kernel's committed .env.template sets it, for kinds that publish; else null. */
+  outputTopic: string | null;
+  recordedVersion: string | null;
+  state: KernelState;
+  /** Why the kernel cannot be checked, when state is unreadable. */
+  problem?: string;
+}
+
+export interface InspectedKernel {
+  summary: KernelSummary;
+  /** check's full result, when the kernel could be checked. */
+  check?: CheckResult;
+}
+
+export function stateOf(check: CheckResult): KernelState {
+  if (check.conflicted.length > 0) return 'conflicted';
+  return check.current ? 'current' : 'update-available';
+}
+
+// .env is not read: it holds secrets, differs per machine and is never committed; .env.template is the kernel's record.
+function outputTopicOf(dir: string, kind: string | undefined): string | null {
+  if (!findKind(kind ?? '')?.env.some((variable) => variable.name === 'OUTPUT_TOPIC')) return null;
+  try {
+    return parseDotEnv(readFileSync(join(dir, '.env.template'), 'utf8')).OUTPUT_TOPIC || null;
+  } catch {
+    return null;
+  }
+}
+
+export function inspectKernel(root: string, dir: string): InspectedKernel {
+  const manifest = readManifest(dir);
+  const answers = typeof manifest === 'object' ? manifest.answers : {};
+  const summary: KernelSummary = {
+    directory: relative(root, dir) || '.',
+    name: answers.name ?? null,
+    kind: answers.kind ?? null,
+    topic: answers.topic ?? null,
+    group: answers.group ?? null,
+    outputTopic: outputTopicOf(dir, answers.kind),
+    recordedVersion: typeof manifest === 'object' ? manifest.generator.version : null,
+    state: 'unreadable',
+  };
+  try {
+    const check = checkKernel(dir);
+    return { summary: { ...summary, state: stateOf(check) }, check };
+  } catch (error) {
+    return { summary: { ...summary, problem: errorMessage(error) } };
+  }
+}
