@@ -83,4 +83,15 @@ node --input-type=module -e '
   const jars = await ensureKafkaJars(kafkaVersion());
   console.log(`provision: Kafka ${jars.version} jars ready in ${jars.libDir} (from ${jars.source}, ${Date.now() - started} ms)`);
 '
+# The npm registry the npx tests publish to (Verdaccio), and Renovate with the Node it needs, installed once into the
+# same cache.
+node --input-type=module -e '
+  const { ensureNpmTool, isNpmToolInstalled, RENOVATE, VERDACCIO } = await import("./dist/infra/npm-tools.js");
+  for (const tool of [VERDACCIO, RENOVATE]) {
+    const started = Date.now();
+    const cached = isNpmToolInstalled(tool);
+    const prefix = await ensureNpmTool(tool);
+    console.log(`provision: ${tool.name} ready in ${prefix} (${cached ? "cached" : "installed"}, ${Date.now() - started} ms)`);
+  }
+'
 echo "provision: ready"
