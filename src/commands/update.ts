@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FailureError, UsageError } from '../errors.js';
-import { baseRefName, isInsideWorkTree, recordBaseRef, uncommittedPaths } from '../git.js';
+import { baseRefName, isInsideWorkTree, recordBaseRef } from '../git.js';
 import { applyChanges, recoverInterruptedUpdate, type FileChange } from '../update/update-transaction.js';
 import { CONFLICT_LABELS } from '../update/merge.js';
 import { unifiedDiff } from '../update/unified-diff.js';
@@ -20,6 +20,7 @@ import {
   type Outcome,
 } from '../update/decide-files.js';
 import { readDiskFiles, type DiskFile } from '../update/disk-files.js';
+import { refuseUncommittedChanges } from '../update/uncommitted-changes.js';
 import { refusePathsOutsideKernel } from '../update/kernel-boundary.js';
 import { loadKernel, recordedAnswers, resolveAnswers } from '../update/load-kernel.js';
 import { beside, refuseOccupiedNewTemplates } from '../update/new-template-beside.js';
@@ -72,23 +73,6 @@ const NOTES: Partial<Record<Outcome, string>> = {
   kept: ' (no longer in the template; kept because you changed it)',
   'left-deleted': ' (you deleted it; left deleted)',
 };
-
-// Untracked files the update will not write (a uv.lock from the first `uv sync`, notes) cannot be lost or mixed into it.
-async function refuseDirtyTree(dir: string, writes: Set<string>, force: boolean, reporter: Reporter): Promise<boolean> {
-  if (!(await isInsideWorkTree(dir))) return false;
-  const dirty = (await uncommittedPaths(dir))
-    .filter((entry) => !entry.untracked || writes.has(entry.path))
-    .map((entry) => entry.path);
-  if (dirty.length === 0) return true;
-  if (!force) {
-    const shown = dirty.slice(0, 5).join(', ') + (dirty.length > 5 ? `, and ${dirty.length - 5} more` : '');
-    throw new UsageError(
-      `The kernel has uncommitted changes (${shown}); commit or stash them so the update can be reviewed with git diff, or pass --force.`,
-    );
-  }
-  reporter.warn(`Updating over uncommitted changes (--force): ${dirty.length} file(s) differ from the last commit.`);
-  return true;
-}
 
 // Merging over conflict blocks would nest them; they are resolved first, as git refuses to merge over them.
 function refuseUnresolvedConflicts(disk: Map<string, DiskFile>, force: boolean, reporter: Reporter): void {
@@ -149,7 +133,14 @@ export async function updateKernel(
   const inGit =
     dryRun || options.repositoryChecked
       ? await isInsideWorkTree(dir)
-      : await refuseDirtyTree(dir, writes, options.force === true, reporter);
+      : await refuseUncommittedChanges({
+          dir,
+          writes,
+          force: options.force === true,
+          reporter,
+          subject: 'The kernel',
+          review: 'the update',
+        });
   const disk = readDiskFiles(dir, new Set([...plan.files.map((f) => f.path), ...Object.keys(manifest.files)]));
   refuseUnresolvedConflicts(disk, options.force === true, reporter);
   const inputs = { recorded: manifest.files, rendered: plan.files, disk };

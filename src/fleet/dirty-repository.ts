@@ -1,8 +1,7 @@
 // update --all looks at the repository once: every kernel's update then lands in one change that git diff shows whole.
 import { join, relative, sep } from 'node:path';
-import { UsageError } from '../errors.js';
-import { isInsideWorkTree, uncommittedPaths } from '../git.js';
 import type { Reporter } from '../output/reporter.js';
+import { refuseUncommittedChanges } from '../update/uncommitted-changes.js';
 
 export interface KernelWrites {
   dir: string;
@@ -17,23 +16,18 @@ export async function refuseDirtyRepository(
   force: boolean,
   reporter: Reporter,
 ): Promise<boolean> {
-  if (!(await isInsideWorkTree(root))) return false;
-  // Untracked files count only where an update writes: a kernel's uv.lock or notes cannot be lost or mixed into it.
+  // Paths relative to the repository: one git status over the root answers for every kernel.
   const written = new Set(
     kernels.flatMap(({ dir, writes }) =>
       [...writes].map((path) => relative(root, join(dir, path)).split(sep).join('/')),
     ),
   );
-  const dirty = (await uncommittedPaths(root))
-    .filter((entry) => !entry.untracked || written.has(entry.path))
-    .map((entry) => entry.path);
-  if (dirty.length === 0) return true;
-  if (!force) {
-    const shown = dirty.slice(0, 5).join(', ') + (dirty.length > 5 ? `, and ${dirty.length - 5} more` : '');
-    throw new UsageError(
-      `The repository has uncommitted changes (${shown}); commit or stash them so the update of every kernel can be reviewed as one change with git diff, or pass --force.`,
-    );
-  }
-  reporter.warn(`Updating over uncommitted changes (--force): ${dirty.length} file(s) differ from the last commit.`);
-  return true;
+  return refuseUncommittedChanges({
+    dir: root,
+    writes: written,
+    force,
+    reporter,
+    subject: 'The repository',
+    review: 'the update of every kernel',
+  });
 }

@@ -1,25 +1,11 @@
 // With --json every command fails the same way: one object { ok, command, error, exitCode } on stdout, Ctrl-C included.
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server } from 'node:net';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
+import { silentServer } from '../helpers/silent-server.js';
 
 const FAILURE_KEYS = ['command', 'error', 'exitCode', 'ok'];
-
-/** Accepts connections and never answers: a broker or package index the CLI waits on until it is interrupted. */
-function silentServer(): Promise<{ server: Server; port: number }> {
-  const sockets: Socket[] = [];
-  const server = createServer((socket) => sockets.push(socket));
-  server.on('close', () => {
-    for (const socket of sockets) socket.destroy();
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve({ server, port: typeof address === 'object' && address ? address.port : 0 });
-    });
-  });
-}
 
 /** Runs the built CLI and sends SIGINT once `cue` shows on stderr. */
 async function interruptWhen(args: string[], cue: RegExp, cwd: string, env: NodeJS.ProcessEnv = {}) {

@@ -1,10 +1,11 @@
 // Ctrl-C typed in a real terminal during `uv sync`, and a reader that closes the pipe early, spawning the built CLI.
 import { existsSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, REPO_ROOT, listTree, makeTempDir, removeDir } from '../helpers/cli.js';
+import { silentServer } from '../helpers/silent-server.js';
 
 const PTY_SESSION = join(REPO_ROOT, 'test', 'helpers', 'pty_session.py');
 
@@ -35,20 +36,10 @@ async function inTerminal(
   return JSON.parse(run.stdout) as PtyResult;
 }
 
-/** A package index that accepts connections and never answers, so `uv sync` waits until interrupted. */
-function silentIndex(): Promise<{ server: Server; url: string }> {
-  const sockets: Socket[] = [];
-  const server = createServer((socket) => sockets.push(socket));
-  server.on('close', () => {
-    for (const socket of sockets) socket.destroy();
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ server, url: `http://127.0.0.1:${port}/simple` });
-    });
-  });
+/** A package index that never answers, so `uv sync` waits until interrupted. */
+async function silentIndex(): Promise<{ server: Server; url: string }> {
+  const { server, port } = await silentServer();
+  return { server, url: `http://127.0.0.1:${port}/simple` };
 }
 
 function withoutCi(): NodeJS.ProcessEnv {
