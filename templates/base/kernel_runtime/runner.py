@@ -147,8 +147,12 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
 
 
 def circuit_settings(settings: Settings) -> CircuitSettings:
+    threshold = settings.circuit_failure_threshold
+    if settings.max_in_flight > 1:
+        # Fewer messages in flight than the threshold could never fail "in a row": all of them failing is enough.
+        threshold = min(threshold, settings.max_in_flight)
     return CircuitSettings(
-        failure_threshold=settings.circuit_failure_threshold,
+        failure_threshold=threshold,
         probe_min_s=settings.circuit_probe_min_ms / 1000,
         probe_max_s=settings.circuit_probe_max_ms / 1000,
         max_open_s=settings.circuit_max_open_s,
