@@ -165,6 +165,31 @@ describe.skipIf(!infraAvailable())('generated http kernel and an API outage', ()
     expect(await kernel.stop(), `graceful exit code\n${kernel.tail()}`).toBe(0);
   });
 
+  it('one message at a time: the message is put back and probed again, all delivered in order, none dead-lettered', async () => {
+    const run = await backlog();
+    outageMs = 10_000;
+    // Inline processing: while open the message is sought back, the partitions paused and polling goes on.
+    const kernel = launch(run, { MAX_IN_FLIGHT: '1' });
+
+    await expectCommittedToEnd(kafka, kernel, run.group, run.topic, BACKLOG);
+
+    expect(await topicSize(kafka, run.dlq), `dead letters\n${kernel.tail()}`).toBe(0);
+    const refs = accepted().map((a) => a.ref);
+    expect(new Set(refs), 'every message accepted by the API').toEqual(new Set(run.refs));
+    expect(refs.length, 'each message accepted once').toBe(BACKLOG);
+    expectOrderPerKey(accepted());
+    const firstBack = accepted()[0]!.at - outageEndsAt()!;
+    console.log(`[circuit http, one at a time] first message through ${firstBack} ms after the API returned`);
+    expect(firstBack, 'resumed within one probe interval of the API returning').toBeLessThanOrEqual(
+      PROBE_MAX_MS + 1000,
+    );
+    expect(
+      linesMatching(kernel, /Circuit opened: /),
+      `one line when the circuit opened\n${kernel.tail()}`,
+    ).toHaveLength(1);
+    expect(linesMatching(kernel, /Circuit closed: /), 'one line when it closed').toHaveLength(1);
+  });
+
   it('still dead-letters a message the API keeps refusing with 500 while the others go through', async () => {
     const run = await backlog();
     const refused = run.refs[777]!;
