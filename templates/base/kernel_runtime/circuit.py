@@ -32,6 +32,10 @@ class CircuitSettings:
     max_open_s: float | None
 
 
+# The settings' defaults, for code that builds a runtime piece without settings (tests, tools).
+DEFAULT_CIRCUIT_SETTINGS = CircuitSettings(failure_threshold=5, probe_min_s=1.0, probe_max_s=30.0, max_open_s=None)
+
+
 class Circuit:
     """Shared by every worker; `is_open` and `succeeded` stay lock-free on the per-message path while closed."""
 

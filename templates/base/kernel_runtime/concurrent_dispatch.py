@@ -9,7 +9,7 @@ from typing import Any
 
 from confluent_kafka import KafkaException, TopicPartition
 
-from .circuit import Circuit, CircuitSettings
+from .circuit import DEFAULT_CIRCUIT_SETTINGS, Circuit
 from .errors import Interrupted, KernelFailure
 from .message import Message
 from .metrics import Metrics
@@ -72,7 +72,7 @@ class ConcurrentDispatch:
         circuit: Circuit | None = None,
     ) -> None:
         self._consumer = consumer
-        self._circuit = circuit or Circuit(CircuitSettings(5, 1.0, 30.0, None), metrics, stop)
+        self._circuit = circuit or Circuit(DEFAULT_CIRCUIT_SETTINGS, metrics, stop)
         # Partitions paused because the circuit is open; kept apart from backpressure's pauses.
         self._held_by_circuit: set[PartitionKey] = set()
         self._workers = workers

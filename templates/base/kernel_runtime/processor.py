@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from .circuit import WAIT_CHECK_INTERVAL_S, Circuit, CircuitSettings
+from .circuit import DEFAULT_CIRCUIT_SETTINGS, WAIT_CHECK_INTERVAL_S, Circuit
 from .dead_letter import DeadLetters
 from .errors import (
     CircuitWaiting,
@@ -75,7 +75,7 @@ class Processor:
     ) -> None:
         """`waits_for_circuit` False (one message at a time): raise CircuitWaiting instead of waiting in place."""
         self._process = process
-        self._circuit = circuit or Circuit(CircuitSettings(5, 1.0, 30.0, None), metrics, stop)
+        self._circuit = circuit or Circuit(DEFAULT_CIRCUIT_SETTINGS, metrics, stop)
         self._waits_for_circuit = waits_for_circuit
         self._max_attempts = max_attempts
         self._backoff = backoff

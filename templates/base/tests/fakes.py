@@ -11,7 +11,7 @@ from typing import Any
 from confluent_kafka import TIMESTAMP_CREATE_TIME, KafkaError, KafkaException, TopicPartition
 
 from kernel_runtime.broker_watch import BrokerWatch
-from kernel_runtime.circuit import Circuit, CircuitSettings
+from kernel_runtime.circuit import DEFAULT_CIRCUIT_SETTINGS, Circuit, CircuitSettings
 from kernel_runtime.consumer_loop import ConsumerLoop
 from kernel_runtime.dead_letter import DeadLetters
 from kernel_runtime.dispatch import create_dispatch
@@ -296,7 +296,7 @@ def run_loop(
     breaker = (
         circuit
         if isinstance(circuit, Circuit)
-        else Circuit(circuit or CircuitSettings(5, 1.0, 30.0, None), metrics, shutdown.event)
+        else Circuit(circuit or DEFAULT_CIRCUIT_SETTINGS, metrics, shutdown.event)
     )
     processor = Processor(
         process_message,
