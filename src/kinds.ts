@@ -119,6 +119,33 @@ export const BASE_ENV: EnvVar[] = [
     required: false,
   },
   {
+    name: 'CIRCUIT_FAILURE_THRESHOLD',
+    description:
+      'Messages in a row failing on the dependency itself (connection, timeout, 5xx, 429) that open the circuit: intake pauses, nothing is dead-lettered',
+    example: '5',
+    required: false,
+  },
+  {
+    name: 'CIRCUIT_PROBE_MIN_MS',
+    description:
+      'First wait in milliseconds before one message probes an unavailable dependency (doubles, with jitter)',
+    example: '1000',
+    required: false,
+  },
+  {
+    name: 'CIRCUIT_PROBE_MAX_MS',
+    description: 'Largest wait in milliseconds between two probes',
+    example: '30000',
+    required: false,
+  },
+  {
+    name: 'CIRCUIT_MAX_OPEN_S',
+    description:
+      'Exit 1 when the dependency is still unavailable after this many seconds (0: wait as long as it takes)',
+    example: '0',
+    required: false,
+  },
+  {
     name: 'KAFKA_SESSION_TIMEOUT_MS',
     description: 'How long the group waits for a silent consumer before its partitions go to another',
     example: '45000',

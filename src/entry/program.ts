@@ -73,6 +73,10 @@ export function buildProgram(
     .option('--topic <topic>', 'produce to this topic instead of an isolated <topic>.testrun.<id>')
     .option('--keep-topic', 'keep the test topics afterwards')
     .option('--local', "ignore .env: local stand-ins for the kind's services, a local broker unless --bootstrap-server")
+    .option(
+      '--outage <seconds>',
+      "take the kind's local stand-in down for the first <seconds> (PostgreSQL stopped, the API and model answer 503) and check the kernel's circuit opens and closes with nothing dead-lettered",
+    )
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--debug', 'print stack traces')
     .addHelpText(

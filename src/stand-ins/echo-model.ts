@@ -1,4 +1,5 @@
 // The ai kind's stand-in model: an OpenAI-compatible chat completions API that echoes the last user message.
+import { OUTAGE_MESSAGE, type Outage } from './outage.js';
 import { startRecordingServer, type RecordedRequest, type RecordingServer, type Reply } from './recording-server.js';
 
 interface ChatRequest {
@@ -51,8 +52,11 @@ export function chatResponder(reply: (lastUserMessage: string) => string): (reco
   };
 }
 
+/** During an `outage` every request is answered 503 in the API's error shape. */
 export function startEchoModel(
   reply: (lastUserMessage: string) => string = (text) => `echo: ${text}`,
+  outage?: Outage,
 ): Promise<RecordingServer> {
-  return startRecordingServer(chatResponder(reply));
+  const respond = chatResponder(reply);
+  return startRecordingServer((recorded) => (outage?.down ? modelError(503, OUTAGE_MESSAGE) : respond(recorded)));
 }

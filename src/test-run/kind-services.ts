@@ -2,6 +2,7 @@
 import type { Admin } from 'kafkajs';
 import { FailureError } from '../errors.js';
 import type { KindName } from '../kinds.js';
+import { plannedOutage, type Outage } from '../stand-ins/outage.js';
 import type { Lookup } from './settings.js';
 
 export interface KindServices {
@@ -15,10 +16,23 @@ export interface KindServices {
   effectLabel: string;
   /** How many effects the kind had (rows, requests, results); undefined when it cannot be seen from here. */
   countEffect(admin: Admin): Promise<number | undefined>;
+  /**
+   * Only for a local stand-in (--outage): makes it unavailable now for `ms`; `back` settles once it answers again.
+   */
+  beginOutage?(ms: number): Promise<{ back: Promise<void> }>;
   stop(): Promise<void>;
 }
 
 const nothing = async (): Promise<void> => undefined;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** An in-process stand-in's outage: it answers 503 until the time is up. */
+function outageOf(outage: Outage): (ms: number) => Promise<{ back: Promise<void> }> {
+  return async (ms) => {
+    outage.begin(ms);
+    return { back: sleep(ms) };
+  };
+}
 
 async function countRows(url: string, table: string, topic: string): Promise<number> {
   const { default: pg } = await import('pg');
@@ -73,6 +87,11 @@ async function databaseServices(lookup: Lookup, local: boolean, topic: string): 
     env: { DATABASE_URL: server.url },
     standIns: [`PostgreSQL (local stand-in at 127.0.0.1:${server.port})`],
     countEffect: () => countRows(server.url, table, topic),
+    // Really stopped (pg_ctl stop) and started again on the same port with its data.
+    async beginOutage(ms) {
+      await server.stop();
+      return { back: sleep(ms).then(() => server.start()) };
+    },
     stop: server.destroy,
   };
 }
@@ -82,12 +101,14 @@ async function httpServices(lookup: Lookup, local: boolean): Promise<KindService
   const base = { extraTopics: [], effectLabel: 'requests received' };
   if (configured) return { ...base, env: {}, standIns: [], countEffect: async () => undefined, stop: nothing };
   const { startHttpSink } = await import('../stand-ins/http-sink.js');
-  const sink = await startHttpSink();
+  const outage = plannedOutage();
+  const sink = await startHttpSink(outage);
   return {
     ...base,
     env: { API_BASE_URL: sink.url, API_KEY: 'test-run-stand-in' },
     standIns: [`HTTP API (in-process sink at ${sink.url})`],
-    countEffect: async () => sink.requests.length,
+    countEffect: async () => sink.requests.length - sink.refused(),
+    beginOutage: outageOf(outage),
     stop: sink.close,
   };
 }
@@ -99,12 +120,14 @@ async function aiServices(lookup: Lookup, local: boolean, topic: string): Promis
   const configured = !local && (lookup('OPENAI_BASE_URL') !== undefined || lookup('OPENAI_API_KEY') !== undefined);
   if (configured) return { ...base, env: { OUTPUT_TOPIC: output }, standIns: [], countEffect, stop: nothing };
   const { startEchoModel } = await import('../stand-ins/echo-model.js');
-  const model = await startEchoModel();
+  const outage = plannedOutage();
+  const model = await startEchoModel(undefined, outage);
   return {
     ...base,
     env: { OUTPUT_TOPIC: output, OPENAI_BASE_URL: `${model.url}/v1`, OPENAI_API_KEY: 'test-run-stand-in' },
     standIns: [`OpenAI-compatible model (in-process echo at ${model.url}/v1)`],
     countEffect,
+    beginOutage: outageOf(outage),
     stop: model.close,
   };
 }

@@ -8,6 +8,7 @@ export interface TestRunFlags {
   topic?: string;
   keepTopic?: boolean;
   local?: boolean;
+  outage?: string;
   json?: boolean;
   debug?: boolean;
 }
@@ -19,6 +20,8 @@ export interface TestRunOptions {
   topic?: string;
   keepTopic: boolean;
   local: boolean;
+  /** Seconds the kind's stand-in dependency is down from the kernel's start (--outage). */
+  outageS?: number;
   json: boolean;
 }
 
@@ -49,6 +52,7 @@ export function parseTestRunFlags(flags: TestRunFlags): TestRunOptions {
     ...(flags.topic !== undefined ? { topic: flags.topic } : {}),
     keepTopic: Boolean(flags.keepTopic),
     local: Boolean(flags.local),
+    ...(flags.outage !== undefined ? { outageS: positiveInteger(flags.outage, '--outage', 0, 3600) } : {}),
     json: Boolean(flags.json),
   };
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { FailureError } from '../errors.js';
+import { watchCircuit } from './circuit-watch.js';
 import type { CleanupStack } from './cleanup.js';
 import { readDotEnv } from './dot-env.js';
 import { kafkaFor } from './kafka-client.js';
@@ -50,6 +51,31 @@ async function connectWithin(admin: Admin, servers: string, from: string, ms: nu
   }
 }
 
+/** The circuit opened during the stand-in's outage, closed once it was back, and no message was dead-lettered. */
+function outageChecks(outage: NonNullable<TestRunResult['outage']>, deadLettered: number): Check[] {
+  const { circuit } = outage;
+  return [
+    {
+      name: 'circuit opened during the outage',
+      ok: circuit.opened >= 1,
+      detail: circuit.openedLine ?? 'the kernel never logged "Circuit opened"',
+    },
+    {
+      name: 'circuit closed once the dependency was back',
+      ok: circuit.closed >= 1 && circuit.closed === circuit.opened,
+      detail:
+        circuit.openSeconds === null
+          ? 'the kernel never logged "Circuit closed"'
+          : `closed after ${circuit.openSeconds} s open (${circuit.opened} opening(s), ${circuit.closed} closing(s))`,
+    },
+    {
+      name: 'nothing dead-lettered for the outage',
+      ok: deadLettered === 0,
+      detail: `${deadLettered} dead-lettered`,
+    },
+  ];
+}
+
 export async function runTestRun(
   kernel: KernelDir,
   options: TestRunOptions,
@@ -86,6 +112,7 @@ export async function runTestRun(
     topicsDeleted: false,
     keptTopics: [],
     environment: null,
+    outage: null,
     checks,
     error: null,
     logTail: null,
@@ -143,6 +170,12 @@ export async function runTestRun(
     cleanup.push(services.stop);
     result.standIns = services.standIns;
     result.effect.label = services.effectLabel;
+    if (options.outageS !== undefined && services.beginOutage === undefined)
+      throw new FailureError(
+        kernel.kind.name === 'basic'
+          ? '--outage needs a kind with a dependency (database, http or ai); the basic kind has none.'
+          : `--outage takes down the local stand-in, and this run uses the ${kernel.kind.name} kind's configured dependency: add --local.`,
+      );
 
     // 3. Isolated topics (only the ones this run creates are deleted), then the sample messages.
     const existing = new Set(await admin.listTopics());
@@ -180,7 +213,26 @@ export async function runTestRun(
     cleanup.push(async () => {
       if (!options.keepTopic) await admin.deleteGroups([group]);
     });
-    const kernelProcess = startKernel(kernel.dir, kernelEnv, (line) => progress.logLine(line));
+    const circuit = watchCircuit();
+    let outageOver: Promise<void> | undefined;
+    if (options.outageS !== undefined && services.beginOutage !== undefined) {
+      const outageS = options.outageS;
+      progress.step(`Taking the stand-in dependency down for the first ${outageS} s`);
+      const outageStarted = Date.now();
+      const { back } = await services.beginOutage(outageS * 1000);
+      result.outage = { seconds: outageS, backAfterS: null, circuit: circuit.seen };
+      const outage = result.outage;
+      outageOver = back.then(() => {
+        outage.backAfterS = (Date.now() - outageStarted) / 1000;
+        progress.step(`The stand-in dependency is back after ${outage.backAfterS.toFixed(1)} s`);
+      });
+      // A failed run must not leave an unhandled rejection behind; the checks below report the outcome.
+      outageOver.catch(() => undefined);
+    }
+    const kernelProcess = startKernel(kernel.dir, kernelEnv, (line) => {
+      circuit.see(line);
+      progress.logLine(line);
+    });
     running = kernelProcess;
     cleanup.push(() => kernelProcess.kill());
 
@@ -222,7 +274,9 @@ export async function runTestRun(
     });
 
     // 7. What the messages did.
+    if (outageOver) await outageOver;
     result.messages.deadLettered = await topicCount(admin, dlqTopic);
+    if (result.outage) checks.push(...outageChecks(result.outage, result.messages.deadLettered));
     result.effect.expected = result.messages.processed - result.messages.deadLettered;
     const effect = await services.countEffect(admin);
     result.effect.count = effect ?? null;

@@ -1,5 +1,7 @@
 // The outcome of a test-run: the JSON shape printed by --json, and the human summary.
 
+import type { CircuitSeen } from './circuit-watch.js';
+
 export interface Check {
   name: string;
   ok: boolean;
@@ -36,6 +38,8 @@ export interface TestRunResult {
   keptTopics: string[];
   /** How the kernel's environment was prepared: installed now, synced, or the existing one because uv sync failed. */
   environment: 'installed' | 'synced' | 'existing' | null;
+  /** With --outage: how long the stand-in was down, when it was back, and what the kernel's circuit did. */
+  outage: { seconds: number; backAfterS: number | null; circuit: CircuitSeen } | null;
   checks: Check[];
   error: string | null;
   /** The kernel's last log lines when something failed. */
@@ -49,6 +53,14 @@ function topicsNote(result: TestRunResult): string {
   if (result.broker.from === 'local')
     return ' (kept by --keep-topic until the local broker stopped, which removed them)';
   return ` (kept by --keep-topic: ${result.keptTopics.join(', ')}; delete them with kafka-topics.sh --delete --topic <name>)`;
+}
+
+function outageLine(outage: NonNullable<TestRunResult['outage']>, deadLettered: number): string {
+  const { circuit } = outage;
+  const back = outage.backAfterS === null ? 'not back' : `back after ${outage.backAfterS.toFixed(1)} s`;
+  const opened = circuit.opened === 0 ? 'circuit never opened' : `circuit opened (${circuit.openedLine})`;
+  const closed = circuit.openSeconds === null ? 'never closed' : `closed after ${circuit.openSeconds} s open`;
+  return `stand-in down for the first ${outage.seconds} s (${back}); ${opened}, ${closed}; ${deadLettered} dead-lettered`;
 }
 
 export function formatSummary(result: TestRunResult): string {
@@ -68,6 +80,7 @@ export function formatSummary(result: TestRunResult): string {
     `  topics     ${result.topic} -> dead letters ${result.dlqTopic}, group ${result.group}${topicsNote(result)}`,
     `  effect     ${result.effect.count === null ? 'not observable from here' : `${result.effect.count} ${result.effect.label} (expected ${result.effect.expected})`}`,
     `  stand-ins  ${result.standIns.length === 0 ? 'none' : result.standIns.map((s) => `${s} [STAND-IN]`).join('; ')}`,
+    ...(result.outage ? [`  outage     ${outageLine(result.outage, messages.deadLettered)}`] : []),
     ...result.checks.map((check) => `  ${check.ok ? 'ok  ' : 'FAIL'}       ${check.name}: ${check.detail}`),
   ];
   if (result.logTail) lines.push('--- last lines of the kernel log ---', result.logTail);

@@ -6,6 +6,7 @@ import { findKind } from '../../src/kinds.js';
 import { chooseBrokerRoute, noRouteMessage, parseJavaMajor } from '../../src/test-run/broker-route.js';
 import { dockerRunArgs } from '../../src/test-run/docker-broker.js';
 import { parseDotEnv } from '../../src/test-run/dot-env.js';
+import { watchCircuit } from '../../src/test-run/circuit-watch.js';
 import { parseTestRunFlags } from '../../src/test-run/options.js';
 import { buildMessages, readSamples } from '../../src/test-run/sample-messages.js';
 import { brokerSettings, dotEnvBeneath, lookupIn } from '../../src/test-run/settings.js';
@@ -93,6 +94,29 @@ describe('parseTestRunFlags', () => {
     expect(() => parseTestRunFlags({ messages: '0' })).toThrow(/--messages must be a whole number/);
     expect(() => parseTestRunFlags({ timeout: '1.5' })).toThrow(/--timeout must be a whole number/);
     expect(() => parseTestRunFlags({ topic: 'a b' })).toThrow(/--topic must be a Kafka topic name/);
+  });
+
+  it('reads --outage as whole seconds and leaves it out when not given', () => {
+    expect(parseTestRunFlags({ outage: '20' }).outageS).toBe(20);
+    expect(parseTestRunFlags({})).not.toHaveProperty('outageS');
+    expect(() => parseTestRunFlags({ outage: '0' })).toThrow(/--outage must be a whole number from 1 to 3600/);
+  });
+});
+
+describe('watchCircuit', () => {
+  it("counts the kernel's circuit lines and reads how long it was open", () => {
+    const circuit = watchCircuit();
+    circuit.see('2026-01-01 INFO    [k] Consuming t');
+    circuit.see('2026-01-01 WARNING [k] Circuit opened: 5 messages in a row failed on http-api: 503. Intake paused');
+    circuit.see(
+      '2026-01-01 INFO    [k] Circuit closed: http-api answered again after 21.4s open (5 probe(s)); intake resumed',
+    );
+    expect(circuit.seen).toEqual({
+      opened: 1,
+      openedLine: '5 messages in a row failed on http-api: 503. Intake paused',
+      closed: 1,
+      openSeconds: 21.4,
+    });
   });
 });
 

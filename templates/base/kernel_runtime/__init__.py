@@ -4,7 +4,7 @@ main.py, the kind modules and the tests use only the names exported here; the re
 """
 
 from .env import Env
-from .errors import ConfigError, RetryableError, SkipMessage
+from .errors import ConfigError, DependencyUnavailable, RetryableError, SkipMessage
 from .kafka_config import security_config
 from .message import Message
 from .publisher import Publisher
@@ -16,6 +16,7 @@ from .shutdown import Shutdown
 __all__ = [
     "EXIT_OK",
     "ConfigError",
+    "DependencyUnavailable",
     "Env",
     "Message",
     "Publisher",

@@ -9,6 +9,7 @@ from typing import Any
 
 from confluent_kafka import KafkaException, TopicPartition
 
+from .circuit import DEFAULT_CIRCUIT_SETTINGS, Circuit
 from .errors import Interrupted, KernelFailure
 from .message import Message
 from .metrics import Metrics
@@ -68,8 +69,12 @@ class ConcurrentDispatch:
         stop: threading.Event,
         poll_timeout_s: float,
         wait_timeout_s: float,
+        circuit: Circuit | None = None,
     ) -> None:
         self._consumer = consumer
+        self._circuit = circuit or Circuit(DEFAULT_CIRCUIT_SETTINGS, metrics, stop)
+        # Partitions paused because the circuit is open; kept apart from backpressure's pauses.
+        self._held_by_circuit: set[PartitionKey] = set()
         self._workers = workers
         self._max_in_flight = max_in_flight
         self._pause_at = buffer_limit(max_in_flight)
@@ -101,6 +106,8 @@ class ConcurrentDispatch:
 
     def poll_timeout_s(self) -> float:
         self._store_finished()
+        if self._circuit.is_open or self._held_by_circuit:
+            self._apply_circuit()
         self._apply_backpressure()
         with self._lock:
             busy = self._running > 0
@@ -129,6 +136,7 @@ class ConcurrentDispatch:
         # An assignment starts unpaused; the next poll pauses a partition again if it still holds too many.
         with self._lock:
             self._paused.difference_update((p.topic, p.partition) for p in partitions)
+            self._held_by_circuit.difference_update((p.topic, p.partition) for p in partitions)
 
     def on_revoke(self, partitions: list[Any]) -> None:
         """Lets the revoked partitions' taken messages finish (bounded), then stores their offsets.
@@ -136,8 +144,10 @@ class ConcurrentDispatch:
         Finishing the waiting ones too leaves no gap before finished messages, which the next owner would redo.
         """
         keys = {(p.topic, p.partition) for p in partitions}
+        # Messages waiting for an open circuit give up at once: redelivered to the next owner, never dead-lettered.
+        self._circuit.release(keys)
         with self._lock:
-            if self._failure is not None:
+            if self._failure is not None or self._circuit.is_open:
                 self._discard_waiting_locked(keys)
             settled = self._changed.wait_for(lambda: self._active_locked(keys) == 0, self._wait_timeout_s)
             if not settled:
@@ -149,13 +159,16 @@ class ConcurrentDispatch:
             )
         self._store_finished()
         self._forget(keys)
+        self._circuit.forget(keys)
 
     def on_lost(self, partitions: list[Any]) -> None:
         """The partitions already belong to another consumer: results still coming in are not committed."""
         keys = {(p.topic, p.partition) for p in partitions}
+        self._circuit.release(keys)
         with self._lock:
             self._discard_waiting_locked(keys)
         self._forget(keys)
+        self._circuit.forget(keys)
 
     def drain(self) -> None:
         """After a stop request every message already taken may finish (bounded); after a failure only running ones."""
@@ -243,9 +256,11 @@ class ConcurrentDispatch:
         if isinstance(error, Interrupted):
             log.info("%s; it will be redelivered", error)
             return
-        failure = (
+        self._fail(
             error if isinstance(error, KernelFailure) else KernelFailure(f"processing {message.ref} failed: {error!r}")
         )
+
+    def _fail(self, failure: KernelFailure) -> None:
         with self._lock:
             if self._failure is None:
                 self._failure = failure
@@ -282,8 +297,9 @@ class ConcurrentDispatch:
             for key in keys:
                 self._partitions.pop(key, None)
                 self._stored.pop(key, None)
-            paused = [key for key in keys if key in self._paused]
+            paused = [key for key in keys if key in self._paused or key in self._held_by_circuit]
             self._paused.difference_update(paused)
+            self._held_by_circuit.difference_update(paused)
         # librdkafka keeps a pause across a rebalance: resumed before release, so a reassigned partition is fetched.
         if paused:
             self._call_consumer("resume", paused)
@@ -299,7 +315,8 @@ class ConcurrentDispatch:
             resume = [
                 key
                 for key in self._paused
-                if key not in self._partitions or self._partitions[key].waiting <= self._resume_at
+                if (key not in self._partitions or self._partitions[key].waiting <= self._resume_at)
+                and key not in self._held_by_circuit
             ]
             self._paused.update(pause)
             self._paused.difference_update(resume)
@@ -309,6 +326,29 @@ class ConcurrentDispatch:
         if resume:
             self._call_consumer("resume", resume)
         self._track_paused_time(any_paused)
+
+    def _apply_circuit(self) -> None:
+        """While the circuit is open every assigned partition stays paused; polling goes on, so the group keeps us."""
+        overdue = self._circuit.overdue()
+        if overdue is not None:
+            self._fail(overdue)
+        if self._circuit.is_open:
+            try:
+                assigned = {(p.topic, p.partition) for p in self._consumer.assignment()}
+            except KafkaException as error:
+                log.warning("Could not read the assignment: %s", error)
+                return
+            with self._lock:
+                pause = sorted(assigned - self._held_by_circuit - self._paused)
+                self._held_by_circuit.update(assigned)
+            if pause:
+                self._call_consumer("pause", pause)
+            return
+        with self._lock:
+            resume = sorted(self._held_by_circuit - self._paused)
+            self._held_by_circuit.clear()
+        if resume:
+            self._call_consumer("resume", resume)
 
     def _call_consumer(self, action: str, keys: list[PartitionKey]) -> None:
         try:

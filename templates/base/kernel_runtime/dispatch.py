@@ -5,10 +5,11 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from confluent_kafka import KafkaException
+from confluent_kafka import KafkaException, TopicPartition
 
+from .circuit import Circuit
 from .concurrent_dispatch import ConcurrentDispatch
-from .errors import Interrupted, KernelFailure
+from .errors import CircuitWaiting, Interrupted, KernelFailure
 from .message import Message
 from .metrics import Metrics
 from .processor import ProcessFunction, Processor
@@ -44,7 +45,11 @@ class Dispatch(Protocol):
 
 
 class SequentialDispatch:
-    """MAX_IN_FLIGHT=1: process inline and store the offset right after, with nothing else in the way."""
+    """MAX_IN_FLIGHT=1: process inline and store the offset right after, with nothing else in the way.
+
+    While the circuit is open the message is put back (seek) and the assignment paused, so polling goes on and the
+    consumer stays in its group; at each probe time the partitions are resumed and the next message probes.
+    """
 
     failure: KernelFailure | None = None
 
@@ -55,14 +60,19 @@ class SequentialDispatch:
         *,
         poll_timeout_s: float,
         close: Callable[[], None] | None = None,
+        circuit: Circuit | None = None,
     ) -> None:
         self._consumer = consumer
         self._handle = handle
         self._poll_timeout_s = poll_timeout_s
         self._close = close
+        self._circuit = circuit
+        self._paused = False
 
     def poll_timeout_s(self) -> float:
-        return self._poll_timeout_s
+        if self._circuit is None or not (self._circuit.is_open or self._paused):
+            return self._poll_timeout_s
+        return self._hold_for_circuit(self._circuit)
 
     def take(self, raw: Any) -> bool:
         try:
@@ -70,12 +80,48 @@ class SequentialDispatch:
         except Interrupted as interrupted:
             log.info("%s; it will be redelivered", interrupted)
             return False
+        except CircuitWaiting:
+            self._put_back(raw)
+            return True
         try:
             self._consumer.store_offsets(message=raw)
         except KafkaException as error:
             # Happens when the partition was taken away meanwhile; its new owner redelivers the message.
             log.warning("Could not store offset %d of partition %d: %s", raw.offset(), raw.partition(), error)
         return True
+
+    def _hold_for_circuit(self, circuit: Circuit) -> float:
+        overdue = circuit.overdue()
+        if overdue is not None:
+            raise overdue
+        if not circuit.is_open:
+            self._set_paused(False)
+            return self._poll_timeout_s
+        due_in_s = circuit.probe_due_in_s()
+        # Resumed at probe time: whichever message comes next is the probe.
+        self._set_paused(due_in_s > 0)
+        return min(self._poll_timeout_s, max(due_in_s, 0.01))
+
+    def _put_back(self, raw: Any) -> None:
+        try:
+            self._consumer.seek(TopicPartition(raw.topic(), raw.partition(), raw.offset()))
+        except KafkaException as error:
+            log.warning("Could not put %s[%d] back at %d: %s", raw.topic(), raw.partition(), raw.offset(), error)
+        self._set_paused(True)
+
+    def _set_paused(self, paused: bool) -> None:
+        # Paused again on every poll while open: partitions assigned meanwhile start unpaused.
+        if not paused and not self._paused:
+            return
+        try:
+            assignment = self._consumer.assignment()
+            if paused:
+                self._consumer.pause(assignment)
+            else:
+                self._consumer.resume(assignment)
+        except KafkaException as error:
+            log.warning("Could not %s partitions for the circuit: %s", "pause" if paused else "resume", error)
+        self._paused = paused
 
     def on_assign(self, partitions: list[Any]) -> None:
         pass
@@ -103,12 +149,17 @@ def create_dispatch(
 ) -> Dispatch:
     """An `async def process_message` runs on an event loop, a plain one in threads; one at a time stays inline."""
     loop = AsyncLoop() if inspect.iscoroutinefunction(process_message) else None
+    circuit = processor.circuit
     if settings.max_in_flight == 1:
         if loop is None:
-            return SequentialDispatch(consumer, processor.handle, poll_timeout_s=poll_timeout_s)
+            return SequentialDispatch(consumer, processor.handle, poll_timeout_s=poll_timeout_s, circuit=circuit)
         running = loop
         return SequentialDispatch(
-            consumer, lambda m: running.run(processor.handle_async(m)), poll_timeout_s=poll_timeout_s, close=loop.close
+            consumer,
+            lambda m: running.run(processor.handle_async(m)),
+            poll_timeout_s=poll_timeout_s,
+            close=loop.close,
+            circuit=circuit,
         )
     workers = (
         AsyncWorkers(processor.handle_async, loop)
@@ -123,5 +174,6 @@ def create_dispatch(
         metrics=metrics,
         stop=shutdown.event,
         poll_timeout_s=poll_timeout_s,
+        circuit=circuit,
         wait_timeout_s=max(settings.shutdown_timeout_s - CLOSE_MARGIN_S, settings.shutdown_timeout_s / 2),
     )

@@ -9,6 +9,23 @@ class RetryableError(Exception):
         self.retry_after = retry_after
 
 
+class DependencyUnavailable(RetryableError):
+    """The dependency itself failed (connection refused, timeout, 5xx, 429), not this message.
+
+    Many in a row open the circuit: intake pauses and nothing is dead-lettered until the dependency answers again.
+    """
+
+    def __init__(
+        self,
+        reason: str = "dependency unavailable",
+        *,
+        dependency: str = "dependency",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(reason, retry_after=retry_after)
+        self.dependency = dependency
+
+
 class SkipMessage(Exception):
     """The message can never succeed: it is dead-lettered when DLQ_TOPIC is set, else logged and skipped."""
 
@@ -41,5 +58,13 @@ class KafkaUnavailable(KernelFailure):
     """No broker could be reached (network, TLS or authentication) within KAFKA_CONNECT_TIMEOUT_S."""
 
 
+class DependencyOutageTooLong(KernelFailure):
+    """The circuit stayed open longer than CIRCUIT_MAX_OPEN_S; exiting lets an orchestrator alert and restart."""
+
+
 class Interrupted(Exception):
     """Shutdown was requested while a message was waiting for its next attempt."""
+
+
+class CircuitWaiting(Exception):
+    """The circuit is open and it is not this message's turn to probe; it is delivered again later."""

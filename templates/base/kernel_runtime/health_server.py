@@ -11,10 +11,24 @@ log = logging.getLogger(__name__)
 
 
 class HealthServer:
-    def __init__(self, port: int, metrics: Metrics, is_ready: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        port: int,
+        metrics: Metrics,
+        is_ready: Callable[[], bool],
+        not_ready_because: Callable[[], str | None] = lambda: None,
+    ) -> None:
+        """`not_ready_because` names a reason to refuse traffic while consuming, e.g. an open circuit."""
+
+        def readiness() -> tuple[int, str, str]:
+            reason = not_ready_because()
+            if reason is not None:
+                return 503, "text/plain", f"not ready: {reason}\n"
+            return (200, "text/plain", "ready\n") if is_ready() else (503, "text/plain", "not ready\n")
+
         routes: dict[str, Callable[[], tuple[int, str, str]]] = {
             "/healthz": lambda: (200, "text/plain", "ok\n"),
-            "/readyz": lambda: (200, "text/plain", "ready\n") if is_ready() else (503, "text/plain", "not ready\n"),
+            "/readyz": readiness,
             "/metrics": lambda: (200, "text/plain; version=0.0.4", metrics.render()),
         }
         self._server = ThreadingHTTPServer(("0.0.0.0", port), _handler_for(routes))

@@ -30,6 +30,8 @@ class Metrics:
         self._in_flight = 0
         self._gaps: dict[tuple[str, int], int] = {}
         self._backpressure_s = 0.0
+        self._circuits: dict[str, bool] = {}
+        self._circuit_openings: Counter[str] = Counter()
 
     def count_message(self, result: str) -> None:
         """result: processed, skipped, dead_lettered or failed."""
@@ -37,7 +39,7 @@ class Metrics:
             self._messages[result] += 1
 
     def count_error(self, kind: str) -> None:
-        """kind: retryable, skip or fatal."""
+        """kind: retryable, dependency, skip or fatal."""
         with self._lock:
             self._errors[kind] += 1
 
@@ -75,6 +77,12 @@ class Metrics:
     def add_backpressure_wait(self, seconds: float) -> None:
         with self._lock:
             self._backpressure_s += seconds
+
+    def set_circuit(self, dependency: str, *, is_open: bool) -> None:
+        with self._lock:
+            if is_open and not self._circuits.get(dependency, False):
+                self._circuit_openings[dependency] += 1
+            self._circuits[dependency] = is_open
 
     def record_statistics(self, statistics_json: str) -> None:
         """librdkafka's stats_cb: keeps the consumer lag of every assigned partition."""
@@ -140,5 +148,17 @@ class Metrics:
                 f"# HELP {PREFIX}_backpressure_seconds_total Time a partition was paused for backpressure.",
                 f"# TYPE {PREFIX}_backpressure_seconds_total counter",
                 f"{PREFIX}_backpressure_seconds_total {self._backpressure_s}",
+                f"# HELP {PREFIX}_circuit_open 1 while a dependency's circuit is open (intake paused), else 0.",
+                f"# TYPE {PREFIX}_circuit_open gauge",
+                *(
+                    f'{PREFIX}_circuit_open{{dependency="{name}"}} {int(is_open)}'
+                    for name, is_open in sorted(self._circuits.items())
+                ),
+                f"# HELP {PREFIX}_circuit_opened_total Times a dependency's circuit opened.",
+                f"# TYPE {PREFIX}_circuit_opened_total counter",
+                *(
+                    f'{PREFIX}_circuit_opened_total{{dependency="{name}"}} {count}'
+                    for name, count in sorted(self._circuit_openings.items())
+                ),
             ]
         return "\n".join(lines) + "\n"

@@ -6,9 +6,19 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
+from .circuit import DEFAULT_CIRCUIT_SETTINGS, WAIT_CHECK_INTERVAL_S, Circuit
 from .dead_letter import DeadLetters
-from .errors import Interrupted, ProcessingFailed, RetriesExhausted, RetryableError, SkipMessage
+from .errors import (
+    CircuitWaiting,
+    DependencyUnavailable,
+    Interrupted,
+    ProcessingFailed,
+    RetriesExhausted,
+    RetryableError,
+    SkipMessage,
+)
 from .message import Message
 from .metrics import Metrics
 from .retry import Backoff
@@ -31,6 +41,20 @@ _PROCESSED = Outcome.PROCESSED
 _clock = time.perf_counter
 
 
+@dataclass(slots=True)
+class _Attempts:
+    count: int = 1
+    # Circuit.successes when the message first failed on its dependency: did anything get through since?
+    successes_at_first_dependency_failure: int | None = None
+
+    def restart(self) -> None:
+        """After waiting out an outage the message gets its whole retry budget again.
+
+        The mark stays: once others got through, failing again on its own points at the message.
+        """
+        self.count = 1
+
+
 class Processor:
     """Every outcome returned means "this message is finished"; anything that must not be committed raises.
 
@@ -46,17 +70,29 @@ class Processor:
         dead_letters: DeadLetters | None,
         metrics: Metrics,
         stop: threading.Event,
+        circuit: Circuit | None = None,
+        waits_for_circuit: bool = True,
     ) -> None:
+        """`waits_for_circuit` False (one message at a time): raise CircuitWaiting instead of waiting in place."""
         self._process = process
+        self._circuit = circuit or Circuit(DEFAULT_CIRCUIT_SETTINGS, metrics, stop)
+        self._waits_for_circuit = waits_for_circuit
         self._max_attempts = max_attempts
         self._backoff = backoff
         self._dead_letters = dead_letters
         self._metrics = metrics
         self._stop = stop
 
+    @property
+    def circuit(self) -> Circuit:
+        return self._circuit
+
     def handle(self, message: Message) -> Outcome:
-        attempt = 1
+        attempts = _Attempts()
+        circuit = self._circuit
         while True:
+            if circuit.is_open and circuit.wait_turn(message, block=self._waits_for_circuit):
+                attempts.restart()
             started = _clock()
             failure: RetryableError | SkipMessage
             try:
@@ -65,20 +101,26 @@ class Processor:
                 failure = self._failed_attempt(message, error, started)
             else:
                 if result is not False:
-                    # The per-message path: one metrics call, no further method calls.
+                    # The per-message path: one metrics call and the circuit's lock-free count.
                     self._metrics.observe_processed(_clock() - started)
+                    circuit.succeeded()
                     return _PROCESSED
                 failure = self._returned_false(started)
-            if self._gives_up(failure, attempt):
-                return self._give_up(message, failure, attempt)
+            if self._waits_for_dependency(message, failure, attempts):
+                continue
+            if self._gives_up(failure, attempts.count):
+                return self._give_up(message, failure, attempts.count)
             # Waiting on the stop event lets SIGTERM end the wait; the message stays unfinished.
-            if self._stop.wait(self._retry_delay_s(message, failure, attempt)):
-                raise Interrupted(f"shutdown requested while {message.ref} waited for attempt {attempt + 1}")
-            attempt += 1
+            if self._stop.wait(self._retry_delay_s(message, failure, attempts.count)):
+                raise Interrupted(f"shutdown requested while {message.ref} waited for attempt {attempts.count + 1}")
+            attempts.count += 1
 
     async def handle_async(self, message: Message) -> Outcome:
-        attempt = 1
+        attempts = _Attempts()
+        circuit = self._circuit
         while True:
+            if circuit.is_open and await self._wait_turn_async(message):
+                attempts.restart()
             started = _clock()
             failure: RetryableError | SkipMessage
             try:
@@ -88,13 +130,47 @@ class Processor:
             else:
                 if result is not False:
                     self._metrics.observe_processed(_clock() - started)
+                    circuit.succeeded()
                     return _PROCESSED
                 failure = self._returned_false(started)
-            if self._gives_up(failure, attempt):
-                return await self._give_up_async(message, failure, attempt)
-            if await self._stop_during(self._retry_delay_s(message, failure, attempt)):
-                raise Interrupted(f"shutdown requested while {message.ref} waited for attempt {attempt + 1}")
-            attempt += 1
+            if self._waits_for_dependency(message, failure, attempts):
+                continue
+            if self._gives_up(failure, attempts.count):
+                return await self._give_up_async(message, failure, attempts.count)
+            if await self._stop_during(self._retry_delay_s(message, failure, attempts.count)):
+                raise Interrupted(f"shutdown requested while {message.ref} waited for attempt {attempts.count + 1}")
+            attempts.count += 1
+
+    async def _wait_turn_async(self, message: Message) -> bool:
+        """Like Circuit.wait_turn, without blocking the event loop the other messages run on."""
+        while True:
+            try:
+                return self._circuit.wait_turn(message, block=False)
+            except CircuitWaiting:
+                if not self._waits_for_circuit:
+                    raise
+            await asyncio.sleep(WAIT_CHECK_INTERVAL_S)
+
+    def _waits_for_dependency(
+        self, message: Message, failure: RetryableError | SkipMessage, attempts: _Attempts
+    ) -> bool:
+        """True when the dependency, not the message, failed and the message should wait for the circuit.
+
+        A message that used up its attempts on the dependency while no other message got through is kept too:
+        with nothing succeeding there is no sign that the message is at fault.
+        """
+        circuit = self._circuit
+        if not isinstance(failure, DependencyUnavailable):
+            circuit.inconclusive(message)
+            return False
+        if attempts.successes_at_first_dependency_failure is None:
+            attempts.successes_at_first_dependency_failure = circuit.successes
+        if circuit.failed(message, failure):
+            return True
+        if attempts.count < self._max_attempts or circuit.successes != attempts.successes_at_first_dependency_failure:
+            return False
+        circuit.open_after_exhausted(message, failure, attempts.count)
+        return True
 
     def _returned_false(self, started: float) -> RetryableError:
         self._metrics.observe_duration(_clock() - started)
@@ -104,7 +180,7 @@ class Processor:
     def _failed_attempt(self, message: Message, error: Exception, started: float) -> RetryableError | SkipMessage:
         self._metrics.observe_duration(_clock() - started)
         if isinstance(error, RetryableError | SkipMessage):
-            self._metrics.count_error("skip" if isinstance(error, SkipMessage) else "retryable")
+            self._metrics.count_error(_error_kind(error))
             return error
         self._metrics.count_error("fatal")
         self._metrics.count_message("failed")
@@ -158,3 +234,9 @@ class Processor:
         log.warning("Sent %s to %s after %d attempt(s): %s", message.ref, dead_letters.topic, attempt, error)
         self._metrics.count_message("dead_lettered")
         return Outcome.DEAD_LETTERED
+
+
+def _error_kind(error: RetryableError | SkipMessage) -> str:
+    if isinstance(error, SkipMessage):
+        return "skip"
+    return "dependency" if isinstance(error, DependencyUnavailable) else "retryable"

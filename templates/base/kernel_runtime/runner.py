@@ -9,6 +9,7 @@ from typing import NoReturn
 from confluent_kafka import Consumer, KafkaException, Producer
 
 from .broker_watch import BrokerWatch
+from .circuit import Circuit, CircuitSettings
 from .consumer_loop import POLL_TIMEOUT_S, ConsumerLoop
 from .dead_letter import DeadLetters
 from .dispatch import create_dispatch
@@ -108,6 +109,7 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
         print(format_config_error(settings.kernel_name, ConfigError([problem])), file=sys.stderr)
         return EXIT_CONFIG
     dead_letters = DeadLetters(publisher, settings.dlq_topic, settings.group) if settings.dlq_topic else None
+    circuit = Circuit(circuit_settings(settings), metrics, shutdown.event)
     processor = Processor(
         process_message,
         max_attempts=settings.max_attempts,
@@ -115,6 +117,8 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
         dead_letters=dead_letters,
         metrics=metrics,
         stop=shutdown.event,
+        circuit=circuit,
+        waits_for_circuit=settings.max_in_flight > 1,
     )
     dispatch = create_dispatch(
         consumer, processor, process_message, settings, metrics, shutdown, poll_timeout_s=POLL_TIMEOUT_S
@@ -125,7 +129,7 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
     opened: list[Service] = []
     try:
         if settings.health_port:
-            health = HealthServer(settings.health_port, metrics, lambda: loop.ready)
+            health = HealthServer(settings.health_port, metrics, lambda: loop.ready, lambda: circuit.reason)
             health.start()
         for service in services:
             service.open(runtime)
@@ -140,6 +144,19 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
     finally:
         shutdown.start_deadline()
         _close(opened, publisher, health)
+
+
+def circuit_settings(settings: Settings) -> CircuitSettings:
+    threshold = settings.circuit_failure_threshold
+    if settings.max_in_flight > 1:
+        # Fewer messages in flight than the threshold could never fail "in a row": all of them failing is enough.
+        threshold = min(threshold, settings.max_in_flight)
+    return CircuitSettings(
+        failure_threshold=threshold,
+        probe_min_s=settings.circuit_probe_min_ms / 1000,
+        probe_max_s=settings.circuit_probe_max_ms / 1000,
+        max_open_s=settings.circuit_max_open_s,
+    )
 
 
 def _close(services: list[Service], publisher: Publisher, health: HealthServer | None) -> None:

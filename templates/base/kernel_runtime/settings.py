@@ -55,6 +55,10 @@ class Settings:
     max_attempts: int
     retry_backoff_ms: int
     retry_backoff_max_ms: int
+    circuit_failure_threshold: int
+    circuit_probe_min_ms: int
+    circuit_probe_max_ms: int
+    circuit_max_open_s: int | None
     commit_interval_ms: int
     session_timeout_ms: int
     max_in_flight: int
@@ -113,6 +117,12 @@ def _read_settings(
     retry_backoff_max_ms = env.integer("RETRY_BACKOFF_MAX_MS", 10_000, minimum=0)
     if retry_backoff_max_ms < retry_backoff_ms:
         env.problem("RETRY_BACKOFF_MAX_MS must not be smaller than RETRY_BACKOFF_MS")
+    circuit_probe_min_ms = env.integer("CIRCUIT_PROBE_MIN_MS", 1_000, minimum=10)
+    circuit_probe_max_ms = env.integer("CIRCUIT_PROBE_MAX_MS", 30_000, minimum=10)
+    if circuit_probe_max_ms < circuit_probe_min_ms:
+        env.problem("CIRCUIT_PROBE_MAX_MS must not be smaller than CIRCUIT_PROBE_MIN_MS")
+    # 0 (the default): wait for the dependency as long as it takes.
+    circuit_max_open_s = env.integer("CIRCUIT_MAX_OPEN_S", 0, minimum=0)
     return Settings(
         kernel_name=kernel_name,
         topic=topic,
@@ -126,6 +136,10 @@ def _read_settings(
         max_attempts=env.integer("MAX_ATTEMPTS", 5, minimum=1),
         retry_backoff_ms=retry_backoff_ms,
         retry_backoff_max_ms=retry_backoff_max_ms,
+        circuit_failure_threshold=env.integer("CIRCUIT_FAILURE_THRESHOLD", 5, minimum=1),
+        circuit_probe_min_ms=circuit_probe_min_ms,
+        circuit_probe_max_ms=circuit_probe_max_ms,
+        circuit_max_open_s=circuit_max_open_s or None,
         commit_interval_ms=env.integer("COMMIT_INTERVAL_MS", 1000, minimum=10),
         session_timeout_ms=env.integer("KAFKA_SESSION_TIMEOUT_MS", 45_000, minimum=1_000),
         max_in_flight=env.integer("MAX_IN_FLIGHT", default_max_in_flight, minimum=1, maximum=10_000),

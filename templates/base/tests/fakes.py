@@ -11,6 +11,7 @@ from typing import Any
 from confluent_kafka import TIMESTAMP_CREATE_TIME, KafkaError, KafkaException, TopicPartition
 
 from kernel_runtime.broker_watch import BrokerWatch
+from kernel_runtime.circuit import DEFAULT_CIRCUIT_SETTINGS, Circuit, CircuitSettings
 from kernel_runtime.consumer_loop import ConsumerLoop
 from kernel_runtime.dead_letter import DeadLetters
 from kernel_runtime.dispatch import create_dispatch
@@ -65,6 +66,8 @@ class FakeConsumer:
 
     def __init__(self, messages: list[Message], on_idle: Callable[["FakeConsumer"], None]) -> None:
         self._queue = deque(FakeKafkaMessage(message) for message in messages)
+        self._delivered: dict[tuple[str, int], list[FakeKafkaMessage]] = {}
+        self.seeks: list[tuple[str, int, int]] = []
         self._on_idle = on_idle
         self.partitions = sorted({(message.topic, message.partition) for message in messages}) or [("topic", 0)]
         self.assigned: list[tuple[str, int]] = []
@@ -98,6 +101,7 @@ class FakeConsumer:
         for index, raw in enumerate(self._queue):
             if (raw.topic(), raw.partition()) in self.assigned and (raw.topic(), raw.partition()) not in self.paused:
                 del self._queue[index]
+                self._delivered.setdefault((raw.topic(), raw.partition()), []).append(raw)
                 return raw
         self._on_idle(self)
         time.sleep(min(timeout, 0.005))
@@ -128,6 +132,17 @@ class FakeConsumer:
     def resume(self, partitions: list[TopicPartition]) -> None:
         self.resume_calls += 1
         self.paused.difference_update((p.topic, p.partition) for p in partitions)
+
+    def seek(self, partition: TopicPartition) -> None:
+        """Delivers the partition again from `partition.offset`, like librdkafka after a seek."""
+        self.seeks.append((partition.topic, partition.partition, partition.offset))
+        key = (partition.topic, partition.partition)
+        delivered = self._delivered.get(key, [])
+        again = [raw for raw in delivered if raw.offset() >= partition.offset]
+        self._delivered[key] = [raw for raw in delivered if raw.offset() < partition.offset]
+        pending = [raw for raw in self._queue if (raw.topic(), raw.partition()) == key]
+        others = [raw for raw in self._queue if (raw.topic(), raw.partition()) != key]
+        self._queue = deque(again + pending + others)
 
     def list_topics(self, topic: str, timeout: float) -> object:
         return object()
@@ -222,6 +237,7 @@ class LoopRun:
     metrics: Metrics
     failure: KernelFailure | None
     calls: list[int] = field(default_factory=list)
+    circuit: Circuit | None = None
 
 
 def stop_once_stored(messages: list[Message], shutdown: Shutdown) -> Callable[[FakeConsumer], None]:
@@ -252,6 +268,8 @@ def run_loop(
     ordering: str = "key",
     consumer: FakeConsumer | None = None,
     shutdown: Shutdown | None = None,
+    circuit: CircuitSettings | Circuit | None = None,
+    retry_backoff_ms: int = 0,
 ) -> LoopRun:
     """Runs ConsumerLoop until every message was stored (or the kernel stopped) and reports what happened."""
     shutdown = shutdown or Shutdown(5.0, enforce_deadline=False)
@@ -275,13 +293,20 @@ def run_loop(
     publisher = Publisher(producer, ack_timeout_s=1.0)
     dead_letters = DeadLetters(publisher, dlq_topic, GROUP) if dlq_topic else None
     process_message = tracked_async if is_async else tracked
+    breaker = (
+        circuit
+        if isinstance(circuit, Circuit)
+        else Circuit(circuit or DEFAULT_CIRCUIT_SETTINGS, metrics, shutdown.event)
+    )
     processor = Processor(
         process_message,
         max_attempts=max_attempts,
-        backoff=Backoff(first_ms=0, max_ms=0),
+        backoff=Backoff(first_ms=retry_backoff_ms, max_ms=retry_backoff_ms * 8),
         dead_letters=dead_letters,
         metrics=metrics,
         stop=shutdown.event,
+        circuit=breaker,
+        waits_for_circuit=max_in_flight > 1,
     )
     topic = messages[0].topic if messages else "topic"
     environ = {"KAFKA_BOOTSTRAP_SERVERS": "fake:9092", "MAX_IN_FLIGHT": str(max_in_flight), "ORDERING": ordering}
@@ -295,4 +320,4 @@ def run_loop(
     except KernelFailure as error:
         failure = error
     publisher.close()
-    return LoopRun(consumer, producer, metrics, failure, calls)
+    return LoopRun(consumer, producer, metrics, failure, calls, breaker)

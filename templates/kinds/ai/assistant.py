@@ -3,9 +3,10 @@
 Requests go through one keep-alive httpx client (thread-safe, shared by the runtime's worker threads); a full
 SDK would add tens of megabytes of memory for one endpoint.
 
-Errors map to the runtime's contract: rate limits (429), timeouts, connection errors and 5xx are retried
-(honouring Retry-After); a request the API rejects as invalid (400, 422) is skipped; any other error status
-(401, 403, 404, ...) stops the kernel, because every following message would fail the same way.
+Errors map to the runtime's contract: rate limits (429), timeouts, connection errors and 5xx are failures of the
+model API itself (DependencyUnavailable: retried honouring Retry-After, and many in a row open the circuit); a
+request the API rejects as invalid (400, 422) is skipped; any other error status (401, 403, 404, ...) stops the
+kernel, because every following message would fail the same way.
 """
 
 import json
@@ -13,12 +14,14 @@ from typing import Any
 
 import httpx
 
-from kernel_runtime import Env, Message, Publisher, RetryableError, Runtime, Service, SkipMessage
+from kernel_runtime import DependencyUnavailable, Env, Message, Publisher, Runtime, Service, SkipMessage
 
 COMPLETIONS_PATH = "/chat/completions"
 RETRYABLE_STATUSES = frozenset({429})
 REJECTED_STATUSES = frozenset({400, 422})
 MAX_BODY_IN_ERRORS = 300
+# The name the circuit's log lines, /readyz and metrics use for the model API.
+DEPENDENCY = "model-api"
 
 
 class ModelApiError(RuntimeError):
@@ -73,7 +76,7 @@ class Assistant(Service):
             response = self._client.post(COMPLETIONS_PATH, json={"model": self.model, "messages": messages})
         except httpx.TransportError as error:
             # Timeouts and connection errors alike: the API may answer on the next attempt.
-            raise RetryableError(f"model API: {error!r}") from error
+            raise DependencyUnavailable(f"model API: {error!r}", dependency=DEPENDENCY) from error
         return answer_of(response)
 
     def publish_result(self, message: Message, result: dict[str, Any]) -> None:
@@ -89,7 +92,7 @@ def answer_of(response: httpx.Response) -> str:
     if not response.is_success:
         summary = f"model API answered {status}: {response.text[:MAX_BODY_IN_ERRORS]}"
         if status in RETRYABLE_STATUSES or status >= 500:
-            raise RetryableError(summary, retry_after=retry_after_seconds(response))
+            raise DependencyUnavailable(summary, dependency=DEPENDENCY, retry_after=retry_after_seconds(response))
         if status in REJECTED_STATUSES:
             raise SkipMessage(f"model API rejected the request: {summary}")
         raise ModelApiError(f"{summary} (check OPENAI_API_KEY, OPENAI_BASE_URL and MODEL_NAME)")

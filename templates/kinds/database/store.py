@@ -14,15 +14,17 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from kernel_runtime import Env, Message, RetryableError, Runtime, Service, SkipMessage
+from kernel_runtime import DependencyUnavailable, Env, Message, Runtime, Service, SkipMessage
 
 log = logging.getLogger(__name__)
 
 TABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-# Waiting longer than this for a connection means the database is down; the runtime retries with backoff.
+# Waiting longer than this for a connection means the database is down: a dependency failure, not the message's.
 CONNECTION_TIMEOUT_S = 10.0
 # Also the default MAX_IN_FLIGHT of this kind: one message per connection.
 DEFAULT_POOL_MAX = 4
+# The name the circuit's log lines, /readyz and metrics use for the database.
+DEPENDENCY = "postgresql"
 
 CREATE_TABLE = """
 CREATE TABLE IF NOT EXISTS {table} (
@@ -88,7 +90,7 @@ class EventStore(Service):
                 self._table_ready = True
 
     def save(self, message: Message, payload: Any) -> None:
-        """Insert one row; RetryableError when the database is unreachable, SkipMessage for data it rejects."""
+        """Insert one row; DependencyUnavailable when the database is unreachable, SkipMessage for data it rejects."""
         table = sql.Identifier(self.table)
         try:
             with self._pool.connection() as connection:
@@ -96,7 +98,7 @@ class EventStore(Service):
                     self._create_table(connection, table)
                 cursor = connection.execute(sql.SQL(INSERT).format(table=table), _row(message, payload))
         except (psycopg.OperationalError, PoolTimeout) as error:
-            raise RetryableError(f"database unavailable: {error}") from error
+            raise DependencyUnavailable(f"database unavailable: {error}", dependency=DEPENDENCY) from error
         except psycopg.DataError as error:
             raise SkipMessage(f"database rejected the message: {error}") from error
         if cursor.rowcount == 0:

@@ -2,19 +2,22 @@
 
 The client is thread-safe, so the runtime's worker threads share it (MAX_IN_FLIGHT requests at once).
 
-Status codes map to the runtime's contract: 2xx done; 408, 429, 5xx and network errors retried (honouring
-Retry-After); 401 and 403 stop the kernel (wrong credentials fail every message); other 4xx are skipped.
+Status codes map to the runtime's contract: 2xx done; 408, 429, 5xx and network errors are failures of the API
+itself (DependencyUnavailable: retried honouring Retry-After, and many in a row open the circuit); 401 and 403
+stop the kernel (wrong credentials fail every message); other 4xx are skipped.
 """
 
 from typing import Any
 
 import httpx
 
-from kernel_runtime import Env, Message, RetryableError, Runtime, Service, SkipMessage
+from kernel_runtime import DependencyUnavailable, Env, Message, Runtime, Service, SkipMessage
 
 RETRYABLE_STATUSES = frozenset({408, 429})
 AUTH_STATUSES = frozenset({401, 403})
 MAX_BODY_IN_ERRORS = 300
+# The name the circuit's log lines, /readyz and metrics use for the API.
+DEPENDENCY = "http-api"
 
 
 class ApiAuthorizationError(RuntimeError):
@@ -62,7 +65,7 @@ class Forwarder(Service):
         try:
             response = self._client.post(self._path, json=payload, headers={"Idempotency-Key": message.ref})
         except httpx.TransportError as error:
-            raise RetryableError(f"POST {self._path} failed: {error!r}") from error
+            raise DependencyUnavailable(f"POST {self._path} failed: {error!r}", dependency=DEPENDENCY) from error
         check_response(response)
 
 
@@ -77,7 +80,7 @@ def check_response(response: httpx.Response) -> None:
         location = response.headers.get("Location", "?")
         raise ApiRedirected(f"{summary} (redirects to {location}; fix API_BASE_URL or API_PATH)")
     if status in RETRYABLE_STATUSES or status >= 500:
-        raise RetryableError(summary, retry_after=retry_after_seconds(response))
+        raise DependencyUnavailable(summary, dependency=DEPENDENCY, retry_after=retry_after_seconds(response))
     raise SkipMessage(summary)
 
 

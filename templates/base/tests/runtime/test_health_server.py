@@ -52,3 +52,15 @@ def test_metrics_in_prometheus_text_format(server):
     assert 'clustera_kernel_messages_total{result="dead_lettered"} 1' in body
     assert 'clustera_kernel_processing_seconds_bucket{le="0.025"} 1' in body
     assert 'clustera_kernel_consumer_lag{topic="t",partition="0"} 7' in body
+
+
+def test_not_ready_with_the_reason_while_a_reason_is_given():
+    reasons: list[str | None] = ["circuit open: 5 messages in a row failed on http-api"]
+    health = HealthServer(0, Metrics(), lambda: True, lambda: reasons[0])
+    health.start()
+    try:
+        assert get(health, "/readyz") == (503, "not ready: circuit open: 5 messages in a row failed on http-api\n")
+        reasons[0] = None
+        assert get(health, "/readyz") == (200, "ready\n")
+    finally:
+        health.stop()

@@ -5,9 +5,10 @@ import os
 
 import pytest
 
+from kernel_runtime.circuit import CircuitSettings
 from kernel_runtime.errors import ConfigError
 from kernel_runtime.kafka_config import consumer_config
-from kernel_runtime.runner import EXIT_CONFIG, main
+from kernel_runtime.runner import EXIT_CONFIG, circuit_settings, main
 from kernel_runtime.settings import load_settings
 
 PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
@@ -121,3 +122,24 @@ def test_offsets_are_stored_after_processing_and_committed_in_the_background():
 def test_dead_letter_topic_must_differ_from_the_consumed_topic():
     with pytest.raises(ConfigError, match="DLQ_TOPIC"):
         load_settings("demo", "demo-topic", {"KAFKA_BOOTSTRAP_SERVERS": "localhost:9092", "DLQ_TOPIC": "demo-topic"})
+
+
+def test_circuit_settings_have_defaults_and_are_checked():
+    defaults = circuit_settings(load_settings("orders-sink", "orders", {"KAFKA_BOOTSTRAP_SERVERS": "k:9092"}))
+    assert defaults == CircuitSettings(failure_threshold=5, probe_min_s=1.0, probe_max_s=30.0, max_open_s=None)
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings(
+            "orders-sink",
+            "orders",
+            {"KAFKA_BOOTSTRAP_SERVERS": "k:9092", "CIRCUIT_PROBE_MIN_MS": "5000", "CIRCUIT_PROBE_MAX_MS": "1000"},
+        )
+    assert raised.value.problems == ["CIRCUIT_PROBE_MAX_MS must not be smaller than CIRCUIT_PROBE_MIN_MS"]
+
+
+def test_fewer_messages_in_flight_than_the_threshold_lower_it_and_a_bound_is_kept():
+    environ = {"KAFKA_BOOTSTRAP_SERVERS": "k:9092", "MAX_IN_FLIGHT": "4", "CIRCUIT_MAX_OPEN_S": "600"}
+    settings = circuit_settings(load_settings("orders-sink", "orders", environ))
+    assert (settings.failure_threshold, settings.max_open_s) == (4, 600)
+    one_at_a_time = circuit_settings(load_settings("orders-sink", "orders", {**environ, "MAX_IN_FLIGHT": "1"}))
+    assert one_at_a_time.failure_threshold == 5

@@ -9,7 +9,7 @@ from fakes import FakeProducer
 
 import main
 from assistant import Assistant, ModelApiError
-from kernel_runtime import ConfigError, Env, Publisher, RetryableError, Runtime, SkipMessage, load_settings
+from kernel_runtime import ConfigError, DependencyUnavailable, Env, Publisher, Runtime, SkipMessage, load_settings
 
 AI_ENV = {
     "OPENAI_API_KEY": "sk-test",
@@ -88,7 +88,7 @@ def test_plain_text_values_are_sent_as_they_are(model, make_message):
 def test_rate_limits_are_retried_honouring_retry_after(model, make_message):
     model.respond = api_error(429, {"retry-after": "12"})
 
-    with pytest.raises(RetryableError) as raised:
+    with pytest.raises(DependencyUnavailable) as raised:
         main.process_message(make_message())
 
     assert raised.value.retry_after == 12
@@ -99,7 +99,7 @@ def test_rate_limits_are_retried_honouring_retry_after(model, make_message):
 def test_server_errors_are_retried(model, make_message, status):
     model.respond = api_error(status)
 
-    with pytest.raises(RetryableError, match=str(status)):
+    with pytest.raises(DependencyUnavailable, match=str(status)):
         main.process_message(make_message())
 
 
@@ -110,7 +110,7 @@ def test_timeouts_and_connection_errors_are_retried(model, make_message, error_c
 
     model.respond = fail
 
-    with pytest.raises(RetryableError):
+    with pytest.raises(DependencyUnavailable):
         main.process_message(make_message())
 
 

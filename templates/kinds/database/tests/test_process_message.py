@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 import main
-from kernel_runtime import ConfigError, RetryableError, SkipMessage, load_settings
+from kernel_runtime import ConfigError, DependencyUnavailable, SkipMessage, load_settings
 from store import EventStore
 
 
@@ -79,7 +79,7 @@ def test_unreachable_database_is_retried(monkeypatch, make_message):
     pool = FakePool(error=psycopg.OperationalError("connection refused"))
     monkeypatch.setattr(main, "store", EventStore(pool=pool))
 
-    with pytest.raises(RetryableError, match="database unavailable"):
+    with pytest.raises(DependencyUnavailable, match="database unavailable"):
         main.process_message(make_message())
 
 

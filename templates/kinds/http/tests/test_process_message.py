@@ -7,7 +7,7 @@ import pytest
 
 import main
 from forward import ApiAuthorizationError, ApiRedirected, Forwarder
-from kernel_runtime import ConfigError, Env, RetryableError, SkipMessage, load_settings
+from kernel_runtime import ConfigError, DependencyUnavailable, Env, SkipMessage, load_settings
 
 API_ENV = {"API_BASE_URL": "https://api.example.test", "API_PATH": "/events", "API_KEY": "secret-key"}
 
@@ -55,7 +55,7 @@ def test_posts_the_payload_with_auth_and_idempotency_key(api, make_message, samp
 def test_server_errors_and_throttling_are_retried_honouring_retry_after(api, make_message, status):
     api.respond = lambda request: httpx.Response(status, headers={"Retry-After": "7"})
 
-    with pytest.raises(RetryableError) as raised:
+    with pytest.raises(DependencyUnavailable) as raised:
         main.process_message(make_message())
 
     assert raised.value.retry_after == 7
@@ -67,7 +67,7 @@ def test_network_errors_are_retried(api, make_message):
 
     api.respond = refuse
 
-    with pytest.raises(RetryableError):
+    with pytest.raises(DependencyUnavailable):
         main.process_message(make_message())
 
 
