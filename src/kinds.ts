@@ -23,7 +23,7 @@ export interface Kind {
 }
 
 /** Requirements of every kernel, whatever its kind. */
-export const BASE_DEPENDENCIES = ['confluent-kafka>=2.6,<3', 'python-dotenv>=1.0,<2'];
+export const BASE_DEPENDENCIES = ['confluent-kafka>=2.6,<3', 'prometheus-client>=0.20,<1', 'python-dotenv>=1.0,<2'];
 
 // Pinned to the range the templates are formatted and type-checked with, so a user's first `ruff format` changes nothing.
 export const DEV_DEPENDENCIES = ['hypothesis>=6.100,<7', 'mypy>=2.4,<2.5', 'pytest>=8,<9', 'ruff>=0.17.6,<0.18'];

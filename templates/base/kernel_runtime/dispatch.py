@@ -2,6 +2,7 @@
 
 import inspect
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 # Room left after draining in-flight work to commit and close before SHUTDOWN_TIMEOUT_S ends the process.
 CLOSE_MARGIN_S = 2.0
+_monotonic = time.monotonic
 
 
 class Dispatch(Protocol):
@@ -32,6 +34,12 @@ class Dispatch(Protocol):
 
     def take(self, raw: Any) -> bool:
         """Accepts one polled message; False when the loop must stop now."""
+
+    def last_taken(self) -> Any | None:
+        """The last polled message handed on, for the time-lag gauge."""
+
+    def oldest_taken_at(self) -> float | None:
+        """time.monotonic() when the oldest unfinished message was taken, for the in-flight age gauge."""
 
     def on_assign(self, partitions: list[Any]) -> None: ...
 
@@ -60,16 +68,28 @@ class SequentialDispatch:
         self._handle = handle
         self._poll_timeout_s = poll_timeout_s
         self._close = close
+        self._last_taken: Any | None = None
+        self._taken_at: float | None = None
 
     def poll_timeout_s(self) -> float:
         return self._poll_timeout_s
 
+    def last_taken(self) -> Any | None:
+        return self._last_taken
+
+    def oldest_taken_at(self) -> float | None:
+        return self._taken_at
+
     def take(self, raw: Any) -> bool:
+        self._last_taken = raw
+        self._taken_at = _monotonic()
         try:
             self._handle(Message.from_kafka(raw))
         except Interrupted as interrupted:
             log.info("%s; it will be redelivered", interrupted)
             return False
+        finally:
+            self._taken_at = None
         try:
             self._consumer.store_offsets(message=raw)
         except KafkaException as error:

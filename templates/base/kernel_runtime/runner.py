@@ -119,6 +119,7 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
     dispatch = create_dispatch(
         consumer, processor, process_message, settings, metrics, shutdown, poll_timeout_s=POLL_TIMEOUT_S
     )
+    metrics.lag.follow(dispatch)
     loop = ConsumerLoop(consumer, dispatch, topic=settings.topic, watch=watch, metrics=metrics, shutdown=shutdown)
     runtime = Runtime(settings, publisher)
     health: HealthServer | None = None
