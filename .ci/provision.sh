@@ -29,6 +29,25 @@ fi
 have_initdb || missing+=("PostgreSQL (initdb under /usr/lib/postgresql/*/bin)")
 id postgres >/dev/null 2>&1 || missing+=("the postgres user (comes with Debian's postgresql package)")
 
+# promtool (Debian's prometheus package) checks the kernels' alert rules. Only the tool is wanted: a policy-rc.d that
+# refuses service starts keeps the package from starting its server (Docker images usually ship one already).
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "provision: installing promtool (Debian's prometheus package)"
+  own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
+  apt_install prometheus || true
+  if [ "$own_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+  # Under systemd the unit would still start at the next boot.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled prometheus >/dev/null 2>&1; then
+    systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
+fi
+command -v promtool >/dev/null 2>&1 || missing+=("promtool (apt-get install prometheus)")
+
 # uv: the wheel on PyPI carries the real binary.
 if ! command -v uv >/dev/null 2>&1; then
   echo "provision: installing uv"

@@ -41,3 +41,9 @@ export async function actionlint(workflow: string, cwd: string): Promise<LintRun
   const result = await execa(actionlintPath(), ['-no-color', workflow], { cwd, reject: false, all: true });
   return { exitCode: result.exitCode, all: result.all };
 }
+
+// promtool comes with Debian's prometheus package (.ci/provision.sh installs it without starting the server).
+export async function promtool(args: string[], cwd: string): Promise<LintRun> {
+  const result = await execa('promtool', args, { cwd, reject: false, all: true });
+  return { exitCode: result.exitCode, all: result.all };
+}

@@ -73,6 +73,14 @@ class KernelCollector(Collector):
         for (topic, partition), behind in sorted(lag.offset_lag().items()):
             offset_lag.add_metric([topic, str(partition)], behind)
         yield offset_lag
+        committed = GaugeMetricFamily(
+            f"{PREFIX}_committed_offset",
+            "The group's committed offset of each assigned partition (from librdkafka).",
+            labels=PARTITION_LABELS,
+        )
+        for (topic, partition), offset in sorted(lag.committed_offsets().items()):
+            committed.add_metric([topic, str(partition)], offset)
+        yield committed
         yield GaugeMetricFamily(
             f"{PREFIX}_time_lag_seconds",
             "Now minus the timestamp of the last message taken; 0 when caught up.",

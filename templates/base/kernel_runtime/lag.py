@@ -26,6 +26,7 @@ class ConsumerLag:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._offset_lag: dict[PartitionKey, int] = {}
+        self._committed: dict[PartitionKey, int] = {}
         self._taken: TakenMessages | None = None
 
     def follow(self, taken: TakenMessages) -> None:
@@ -33,19 +34,26 @@ class ConsumerLag:
 
     def record_statistics(self, statistics_json: str) -> None:
         """librdkafka's stats_cb: `consumer_lag` is the partition's end offset minus the group's committed offset."""
-        statistics = json.loads(statistics_json)
-        lag = {
-            (topic, int(partition_id)): partition["consumer_lag"]
-            for topic, topic_stats in statistics.get("topics", {}).items()
+        partitions = [
+            ((topic, int(partition_id)), partition)
+            for topic, topic_stats in json.loads(statistics_json).get("topics", {}).items()
             for partition_id, partition in topic_stats.get("partitions", {}).items()
-            if int(partition_id) >= 0 and partition.get("consumer_lag", -1) >= 0
-        }
+            if int(partition_id) >= 0
+        ]
+        lag = {key: p["consumer_lag"] for key, p in partitions if p.get("consumer_lag", -1) >= 0}
+        committed = {key: p["committed_offset"] for key, p in partitions if p.get("committed_offset", -1) >= 0}
         with self._lock:
             self._offset_lag = lag
+            self._committed = committed
 
     def offset_lag(self) -> dict[PartitionKey, int]:
         with self._lock:
             return dict(self._offset_lag)
+
+    def committed_offsets(self) -> dict[PartitionKey, int]:
+        """The group's committed offset per partition: an alert on commits that stop moving reads it."""
+        with self._lock:
+            return dict(self._committed)
 
     def time_lag_s(self) -> float:
         """Now minus the timestamp of the last message taken; 0 once every partition is caught up (nothing waits)."""

@@ -26,8 +26,11 @@ class Taken:
 
 
 def statistics(**lag_by_partition: int) -> str:
-    partitions = {name.removeprefix("p"): {"consumer_lag": lag} for name, lag in lag_by_partition.items()}
-    partitions["-1"] = {"consumer_lag": -1}
+    partitions = {
+        name.removeprefix("p"): {"consumer_lag": lag, "committed_offset": 100 + lag if lag >= 0 else -1001}
+        for name, lag in lag_by_partition.items()
+    }
+    partitions["-1"] = {"consumer_lag": -1, "committed_offset": -1001}
     return json.dumps({"topics": {"orders": {"partitions": partitions}}})
 
 
@@ -36,6 +39,7 @@ def test_offset_lag_per_partition_from_librdkafka_statistics():
     lag.record_statistics(statistics(p0=12, p1=0, p2=-1))
 
     assert lag.offset_lag() == {("orders", 0): 12, ("orders", 1): 0}
+    assert lag.committed_offsets() == {("orders", 0): 112, ("orders", 1): 100}
 
 
 def test_time_lag_is_the_age_of_the_last_message_taken_while_behind():
