@@ -12,9 +12,10 @@ from .concurrent_dispatch import ConcurrentDispatch
 from .errors import Interrupted, KernelFailure
 from .message import Message
 from .metrics import Metrics
-from .processor import ProcessFunction, Processor
+from .processor import ProcessFunction
 from .settings import Settings
 from .shutdown import Shutdown
+from .tracing import HandlesMessages
 from .workers import AsyncLoop, AsyncWorkers, ThreadWorkers
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ class SequentialDispatch:
 
 def create_dispatch(
     consumer: Any,
-    processor: Processor,
+    processor: HandlesMessages,
     process_message: ProcessFunction,
     settings: Settings,
     metrics: Metrics,

@@ -24,6 +24,7 @@ from .retry import Backoff
 from .service import Runtime, Service
 from .settings import Settings, load_settings
 from .shutdown import Shutdown
+from .tracing import Tracing
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +117,10 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
         metrics=metrics,
         stop=shutdown.event,
     )
+    tracing = Tracing.start(settings.kernel_name, settings.group, os.environ)
+    handler = tracing.wrap(processor) if tracing else processor
     dispatch = create_dispatch(
-        consumer, processor, process_message, settings, metrics, shutdown, poll_timeout_s=POLL_TIMEOUT_S
+        consumer, handler, process_message, settings, metrics, shutdown, poll_timeout_s=POLL_TIMEOUT_S
     )
     metrics.lag.follow(dispatch)
     loop = ConsumerLoop(consumer, dispatch, topic=settings.topic, watch=watch, metrics=metrics, shutdown=shutdown)
@@ -141,6 +144,8 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
     finally:
         shutdown.start_deadline()
         _close(opened, publisher, health)
+        if tracing:
+            tracing.close()
 
 
 def _close(services: list[Service], publisher: Publisher, health: HealthServer | None) -> None:
