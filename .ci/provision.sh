@@ -113,4 +113,13 @@ node --input-type=module -e '
     console.log(`provision: ${tool.name} ready in ${prefix} (${cached ? "cached" : "installed"}, ${Date.now() - started} ms)`);
   }
 '
+# The trace backend of the tracing tests: Jaeger built once from its Go module (minutes on a fresh machine), cached.
+node --input-type=module -e '
+  const { ensureJaeger, jaegerBinary, JAEGER_VERSION } = await import("./dist/infra/jaeger.js");
+  const { existsSync } = await import("node:fs");
+  const started = Date.now();
+  const cached = existsSync(jaegerBinary());
+  const binary = await ensureJaeger();
+  console.log(`provision: Jaeger ${JAEGER_VERSION} ready in ${binary} (${cached ? "cached" : "built"}, ${Date.now() - started} ms)`);
+'
 echo "provision: ready"
