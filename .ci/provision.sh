@@ -95,6 +95,17 @@ fi
 # the test setup then starts the broker offline.
 [ -d node_modules/kafkajs ] || npm ci --no-audit --no-fund
 npm run --silent build
+# The trace backend of the tracing tests: Jaeger built once from its Go module (minutes on a fresh machine), cached.
+# Built in the background while the Kafka jars and npm tools download, then awaited.
+node --input-type=module -e '
+  const { ensureJaeger, jaegerBinary, JAEGER_VERSION } = await import("./dist/infra/jaeger.js");
+  const { existsSync } = await import("node:fs");
+  const started = Date.now();
+  const cached = existsSync(jaegerBinary());
+  const binary = await ensureJaeger();
+  console.log(`provision: Jaeger ${JAEGER_VERSION} ready in ${binary} (${cached ? "cached" : "built"}, ${Date.now() - started} ms)`);
+' &
+jaeger_build=$!
 node --input-type=module -e '
   const { ensureKafkaJars } = await import("./dist/infra/kafka-jars.js");
   const { kafkaVersion } = await import("./dist/infra/kafka-version.js");
@@ -113,13 +124,5 @@ node --input-type=module -e '
     console.log(`provision: ${tool.name} ready in ${prefix} (${cached ? "cached" : "installed"}, ${Date.now() - started} ms)`);
   }
 '
-# The trace backend of the tracing tests: Jaeger built once from its Go module (minutes on a fresh machine), cached.
-node --input-type=module -e '
-  const { ensureJaeger, jaegerBinary, JAEGER_VERSION } = await import("./dist/infra/jaeger.js");
-  const { existsSync } = await import("node:fs");
-  const started = Date.now();
-  const cached = existsSync(jaegerBinary());
-  const binary = await ensureJaeger();
-  console.log(`provision: Jaeger ${JAEGER_VERSION} ready in ${binary} (${cached ? "cached" : "built"}, ${Date.now() - started} ms)`);
-'
+wait "$jaeger_build" || { echo "provision: building Jaeger failed" >&2; exit 1; }
 echo "provision: ready"
