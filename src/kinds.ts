@@ -17,16 +17,33 @@ export interface Kind {
   description: string;
   /** PEP 508 requirements installed for this kind (beyond the base runtime). */
   dependencies: string[];
+  /** The official OpenTelemetry instrumentations of those libraries, in the `tracing` group. */
+  tracingDependencies: string[];
   env: EnvVar[];
   /** A representative message value, used by generated tests and `test-run`. */
   samplePayload: Record<string, unknown>;
 }
 
 /** Requirements of every kernel, whatever its kind. */
-export const BASE_DEPENDENCIES = ['confluent-kafka>=2.6,<3', 'python-dotenv>=1.0,<2'];
+export const BASE_DEPENDENCIES = [
+  'confluent-kafka>=2.6,<3',
+  'opentelemetry-api>=1.30,<2',
+  'prometheus-client>=0.20,<1',
+  'python-dotenv>=1.0,<2',
+];
+
+/** The `tracing` dependency group: the OpenTelemetry SDK and OTLP exporter, loaded only when an endpoint is set. */
+export const TRACING_DEPENDENCIES = ['opentelemetry-exporter-otlp-proto-http>=1.30,<2', 'opentelemetry-sdk>=1.30,<2'];
 
 // Pinned to the range the templates are formatted and type-checked with, so a user's first `ruff format` changes nothing.
-export const DEV_DEPENDENCIES = ['hypothesis>=6.100,<7', 'mypy>=2.4,<2.5', 'pytest>=8,<9', 'ruff>=0.17.6,<0.18'];
+// opentelemetry-sdk: the runtime's tracing tests record spans in memory (the kernel itself needs it only with --group tracing).
+export const DEV_DEPENDENCIES = [
+  'hypothesis>=6.100,<7',
+  'mypy>=2.4,<2.5',
+  'opentelemetry-sdk>=1.30,<2',
+  'pytest>=8,<9',
+  'ruff>=0.17.6,<0.18',
+];
 
 export const BASE_ENV: EnvVar[] = [
   {
@@ -178,6 +195,24 @@ export const BASE_ENV: EnvVar[] = [
     example: '',
     required: false,
   },
+  {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    description: 'OTLP/HTTP endpoint of a trace collector; set, it turns tracing on (needs uv sync --group tracing)',
+    example: '',
+    required: false,
+  },
+  {
+    name: 'OTEL_SERVICE_NAME',
+    description: 'Service name on the traces (defaults to the kernel name)',
+    example: '',
+    required: false,
+  },
+  {
+    name: 'TRACE_MESSAGE_KEYS',
+    description: 'true: record message keys on consumer spans (off, as keys may be personal data)',
+    example: '',
+    required: false,
+  },
 ];
 
 export const KINDS: Kind[] = [
@@ -186,6 +221,7 @@ export const KINDS: Kind[] = [
     label: 'Basic',
     description: 'Hello world: decode JSON when possible and log it',
     dependencies: [],
+    tracingDependencies: [],
     env: [
       {
         name: 'MAX_IN_FLIGHT',
@@ -201,6 +237,7 @@ export const KINDS: Kind[] = [
     label: 'Database',
     description: 'Store every message in PostgreSQL (psycopg 3 pool, idempotent by topic/partition/offset)',
     dependencies: ['psycopg[binary]>=3.2,<4', 'psycopg-pool>=3.2,<4'],
+    tracingDependencies: ['opentelemetry-instrumentation-psycopg>=0.51b0,<1'],
     env: [
       {
         name: 'DATABASE_URL',
@@ -230,6 +267,7 @@ export const KINDS: Kind[] = [
     label: 'HTTP',
     description: 'Forward every message as JSON to an HTTP API (httpx, retries, Idempotency-Key)',
     dependencies: ['httpx>=0.27,<1'],
+    tracingDependencies: ['opentelemetry-instrumentation-httpx>=0.51b0,<1'],
     env: [
       {
         name: 'API_BASE_URL',
@@ -260,6 +298,7 @@ export const KINDS: Kind[] = [
     label: 'AI',
     description: 'Ask an OpenAI-compatible model about every message and produce the answer to OUTPUT_TOPIC',
     dependencies: ['httpx>=0.27,<1'],
+    tracingDependencies: ['opentelemetry-instrumentation-httpx>=0.51b0,<1'],
     env: [
       {
         name: 'OPENAI_API_KEY',

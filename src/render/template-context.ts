@@ -1,6 +1,14 @@
 // What templates see: the answers plus facts derived from the kinds table.
 import type { Answers } from '../create/answers.js';
-import { BASE_DEPENDENCIES, BASE_ENV, DEV_DEPENDENCIES, KINDS, findKind, type EnvVar } from '../kinds.js';
+import {
+  BASE_DEPENDENCIES,
+  BASE_ENV,
+  DEV_DEPENDENCIES,
+  KINDS,
+  TRACING_DEPENDENCIES,
+  findKind,
+  type EnvVar,
+} from '../kinds.js';
 
 export interface TemplateContext {
   name: string;
@@ -15,6 +23,9 @@ export interface TemplateContext {
   is: Record<string, boolean>;
   dependencies: string[];
   devDependencies: string[];
+  tracingDependencies: string[];
+  /** The libraries whose official instrumentation the tracing group adds, for the README ('' when none). */
+  tracingInstrumentations: string;
   /** The base variables; `kernelDefault` is this kernel's value when the variable is left empty. */
   baseEnv: (EnvVar & { kernelDefault?: string })[];
   kindEnv: EnvVar[];
@@ -33,6 +44,10 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     is: Object.fromEntries(KINDS.map((k) => [k.name, k.name === kind.name])),
     dependencies: [...BASE_DEPENDENCIES, ...kind.dependencies],
     devDependencies: DEV_DEPENDENCIES,
+    tracingDependencies: [...TRACING_DEPENDENCIES, ...kind.tracingDependencies],
+    tracingInstrumentations: kind.tracingDependencies
+      .map((d) => d.replace(/^opentelemetry-instrumentation-([a-z0-9]+).*$/, '$1'))
+      .join(', '),
     baseEnv: BASE_ENV.map((v) => ({ ...v, kernelDefault: kernelDefaults(answers)[v.name] })),
     kindEnv: kind.env,
     samplePayload: JSON.stringify(kind.samplePayload),

@@ -3,11 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { FailureError } from '../errors.js';
+import { findFreePort } from '../infra/free-port.js';
 import { watchCircuit } from './circuit-watch.js';
 import type { CleanupStack } from './cleanup.js';
+import { CommitDelays, percentiles } from './commit-delay.js';
 import { readDotEnv } from './dot-env.js';
 import { kafkaFor } from './kafka-client.js';
 import type { KernelDir } from './kernel-dir.js';
+import { processingPercentiles, scrapeMetrics, waitForReady } from './kernel-metrics.js';
 import { ensureInstalled, startKernel, type RunningKernel } from './kernel-process.js';
 import { startKindServices } from './kind-services.js';
 import { startLocalBroker } from './local-broker.js';
@@ -16,7 +19,15 @@ import type { Progress } from './progress.js';
 import { buildMessages, readSamples } from './sample-messages.js';
 import { brokerSettings, dotEnvBeneath, lookupIn, type BrokerSettings } from './settings.js';
 import type { Check, TestRunResult } from './summary.js';
-import { createTopics, deleteTopics, processedCount, produceMessages, topicCount, waitForCommitted } from './topics.js';
+import {
+  createTopics,
+  deleteTopics,
+  processedCount,
+  produceMessages,
+  topicCount,
+  topicSpan,
+  waitForCommitted,
+} from './topics.js';
 
 const LOG_TAIL_LINES = 30;
 const PARTITIONS = 3;
@@ -106,6 +117,7 @@ export async function runTestRun(
     messages: { produced: 0, processed: 0, deadLettered: 0 },
     wallSeconds: 0,
     messagesPerSecond: 0,
+    latency: { processingSeconds: null, produceToCommitSeconds: null },
     standIns: [],
     effect: { label: '', count: null, expected: 0 },
     kernelExitCode: null,
@@ -193,10 +205,6 @@ export async function runTestRun(
       { topic: dlqTopic, partitions: 1 },
       ...services.extraTopics.map((name) => ({ topic: name, partitions: 1 })),
     ]);
-    progress.step(`Producing ${options.messages} messages to ${topic}`);
-    await produceMessages(kafka, topic, buildMessages(samples, options.messages, runId));
-    result.messages.produced = options.messages;
-
     // 4. The kernel, with its topic, group and dead-letter topic pointed at the test's.
     const install = await ensureInstalled(kernel.dir, (message) => progress.step(message));
     result.environment = typeof install === 'object' ? 'existing' : install === 'installed' ? 'installed' : 'synced';
@@ -208,6 +216,8 @@ export async function runTestRun(
       KAFKA_CONSUMER_GROUP: group,
       DLQ_TOPIC: dlqTopic,
       KAFKA_AUTO_OFFSET_RESET: 'earliest',
+      // Its own port: /readyz says when to produce, /metrics gives the processing-time percentiles.
+      HEALTH_PORT: String(await findFreePort()),
     });
     // The test group's offsets go once the kernel has left it (they stay with --keep-topic, for a look).
     cleanup.push(async () => {
@@ -235,15 +245,28 @@ export async function runTestRun(
     });
     running = kernelProcess;
     cleanup.push(() => kernelProcess.kill());
+    const healthPort = Number(kernelEnv.HEALTH_PORT);
+    const alive = () => !kernelProcess.hasExited();
+    // Produced only once the kernel holds its partitions, so the delays measure the kernel, not its start-up.
+    if (!(await waitForReady(healthPort, Date.now() + options.timeoutMs, alive)) && !alive()) {
+      result.kernelExitCode = await kernelProcess.exited;
+      throw new FailureError(`The kernel exited with code ${result.kernelExitCode} before it was ready.`);
+    }
+    progress.step(`Producing ${options.messages} messages to ${topic}`);
+    const delays = new CommitDelays((await topicSpan(admin, topic)).end);
+    await produceMessages(kafka, topic, buildMessages(samples, options.messages, runId), async (sentAt) =>
+      delays.produced(sentAt, (await topicSpan(admin, topic)).end),
+    );
+    result.messages.produced = options.messages;
 
     // 5. Done when the group has committed every partition to its end.
-    const offsets = await waitForCommitted(
-      admin,
-      group,
-      topic,
-      Date.now() + options.timeoutMs,
-      () => !kernelProcess.hasExited(),
+    const offsets = await waitForCommitted(admin, group, topic, Date.now() + options.timeoutMs, alive, (polled) =>
+      delays.polled(polled),
     );
+    const delaySeconds = delays.delaysSeconds();
+    if (delaySeconds.length > 0) result.latency.produceToCommitSeconds = percentiles(delaySeconds);
+    const exposition = await scrapeMetrics(healthPort);
+    if (exposition !== undefined) result.latency.processingSeconds = processingPercentiles(exposition) ?? null;
     result.messages.processed = processedCount(offsets);
     const total = Object.keys(offsets.end).reduce(
       (sum, p) => sum + (offsets.end[Number(p)] ?? 0) - (offsets.start[Number(p)] ?? 0),

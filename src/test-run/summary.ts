@@ -1,5 +1,6 @@
 // The outcome of a test-run: the JSON shape printed by --json, and the human summary.
 
+import type { Percentiles } from './commit-delay.js';
 import type { CircuitSeen } from './circuit-watch.js';
 
 export interface Check {
@@ -30,6 +31,12 @@ export interface TestRunResult {
   messages: { produced: number; processed: number; deadLettered: number };
   wallSeconds: number;
   messagesPerSecond: number;
+  latency: {
+    /** process_message per attempt, read from the kernel's processing-time histogram (bucket-interpolated). */
+    processingSeconds: Percentiles | null;
+    /** From each message's produce to the first poll (every 100 ms) that saw it committed. */
+    produceToCommitSeconds: Percentiles | null;
+  };
   standIns: string[];
   effect: { label: string; count: number | null; expected: number };
   kernelExitCode: number | null;
@@ -45,6 +52,12 @@ export interface TestRunResult {
   /** The kernel's last log lines when something failed. */
   logTail: string | null;
   exitCode: number;
+}
+
+function formatPercentiles(p: Percentiles | null): string {
+  if (p === null) return 'not measured';
+  const ms = (seconds: number) => `${(seconds * 1000).toFixed(seconds < 0.01 ? 2 : 0)} ms`;
+  return `p50 ${ms(p.p50)}, p95 ${ms(p.p95)}, p99 ${ms(p.p99)}`;
 }
 
 function topicsNote(result: TestRunResult): string {
@@ -76,6 +89,8 @@ export function formatSummary(result: TestRunResult): string {
     result.ok ? 'test-run passed' : `test-run FAILED: ${result.error ?? 'a check did not hold'}`,
     `  messages   ${messages.produced} produced, ${messages.processed} processed, ${messages.deadLettered} dead-lettered (samples from ${result.samplesFrom})`,
     `  time       ${result.wallSeconds.toFixed(1)} s, ${result.messagesPerSecond.toFixed(1)} msg/s`,
+    `  processing ${formatPercentiles(result.latency.processingSeconds)} (kernel histogram)`,
+    `  delay      ${formatPercentiles(result.latency.produceToCommitSeconds)} (produce to commit)`,
     `  broker     ${brokerLine}`,
     `  topics     ${result.topic} -> dead letters ${result.dlqTopic}, group ${result.group}${topicsNote(result)}`,
     `  effect     ${result.effect.count === null ? 'not observable from here' : `${result.effect.count} ${result.effect.label} (expected ${result.effect.expected})`}`,

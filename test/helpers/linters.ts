@@ -41,3 +41,22 @@ export async function actionlint(workflow: string, cwd: string): Promise<LintRun
   const result = await execa(actionlintPath(), ['-no-color', workflow], { cwd, reject: false, all: true });
   return { exitCode: result.exitCode, all: result.all };
 }
+
+// promtool comes with Debian's prometheus package (.ci/provision.sh installs it without starting the server).
+export async function promtool(args: string[], cwd: string): Promise<LintRun> {
+  const result = await execa('promtool', args, { cwd, reject: false, all: true });
+  return { exitCode: result.exitCode, all: result.all };
+}
+
+// The Kubernetes schemas travel with this PyPI package, so validating needs no cluster and no network at test time.
+export const KUBERNETES_VALIDATE_PACKAGE = 'kubernetes-validate==1.37.0';
+
+/** Runs a Python script with kubernetes_validate (and PyYAML) importable, in uv's cached throwaway environment. */
+export async function withKubernetesValidate(script: string, args: string[], cwd: string): Promise<LintRun> {
+  const result = await execa(
+    'uv',
+    ['run', '--no-project', '--quiet', '--with', KUBERNETES_VALIDATE_PACKAGE, 'python', '-c', script, ...args],
+    { cwd, env: resolveUvEnvironment(), reject: false, all: true },
+  );
+  return { exitCode: result.exitCode, all: result.all };
+}

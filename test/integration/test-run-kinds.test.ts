@@ -56,6 +56,16 @@ describe.skipIf(!sharedInfra())('test-run of each kind', () => {
       expect(run.result.dlqTopic).toBe(`${run.result.topic}.dlq`);
       expect(run.result.wallSeconds).toBeGreaterThan(0);
       expect(run.result.messagesPerSecond).toBeCloseTo(MESSAGES / run.result.wallSeconds, 3);
+      // Processing is sub-millisecond here; a commit follows within COMMIT_INTERVAL_MS (1 s by default) plus a poll.
+      const { processingSeconds, produceToCommitSeconds } = run.result.latency;
+      expect(processingSeconds?.p50).toBeGreaterThan(0);
+      expect(processingSeconds!.p99).toBeLessThan(0.1);
+      expect(produceToCommitSeconds?.p50).toBeGreaterThan(0);
+      expect(produceToCommitSeconds!.p50).toBeLessThanOrEqual(produceToCommitSeconds!.p95);
+      expect(produceToCommitSeconds!.p99).toBeLessThan(10);
+      expect(run.stderr).toMatch(/processing p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms/);
+      expect(run.stderr).toMatch(/delay +p50 \d+ ms, p95 \d+ ms, p99 \d+ ms \(produce to commit\)/);
+      console.log(`[test-run] basic latency: ${JSON.stringify(run.result.latency)}`);
       expect(await topicExists(kafka, run.result.topic), 'test topic deleted').toBe(false);
       expect(await topicExists(kafka, run.result.dlqTopic), 'dead-letter topic deleted').toBe(false);
       expect(await groupExists(kafka, run.result.group), 'test group deleted').toBe(false);

@@ -30,6 +30,7 @@ class _Taken:
     message: Message
     offsets: PartitionOffsets
     lane: Lane | None
+    taken_at: float
 
     @property
     def partition(self) -> PartitionKey:
@@ -96,6 +97,9 @@ class ConcurrentDispatch:
         self._running = 0
         # Taken and not yet finished or dropped: running, ready or waiting behind their lane.
         self._held = 0
+        # The same messages by identity, oldest first (dicts keep insertion order), for the in-flight age gauge.
+        self._held_since: dict[int, float] = {}
+        self._last_taken: Any | None = None
         self._paused: set[PartitionKey] = set()
         self._paused_since: float | None = None
         self._failure: KernelFailure | None = None
@@ -113,10 +117,18 @@ class ConcurrentDispatch:
             busy = self._running > 0
         return BUSY_POLL_TIMEOUT_S if busy else self._poll_timeout_s
 
+    def last_taken(self) -> Any | None:
+        return self._last_taken
+
+    def oldest_taken_at(self) -> float | None:
+        with self._lock:
+            return next(iter(self._held_since.values()), None)
+
     def take(self, raw: Any) -> bool:
         if self._stop.is_set():
             # Polled after a stop request: left unprocessed and uncommitted, so it is redelivered.
             return False
+        self._last_taken = raw
         message = Message.from_kafka(raw)
         lane = self._lane_of(message)
         with self._lock:
@@ -124,10 +136,11 @@ class ConcurrentDispatch:
             offsets = self._partitions.get(key)
             if offsets is None:
                 offsets = self._partitions[key] = PartitionOffsets()
-            taken = _Taken(message, offsets, lane)
+            taken = _Taken(message, offsets, lane, time.monotonic())
             starts_now = self._admit_locked(taken)
             offsets.take(message.offset, waiting=not starts_now)
             self._held += 1
+            self._held_since[id(taken)] = taken.taken_at
         if starts_now:
             self._start(taken)
         return True
@@ -221,6 +234,7 @@ class ConcurrentDispatch:
             taken.offsets.settle(taken.message.offset, finished=error is None)
             self._running -= 1
             self._held -= 1
+            self._held_since.pop(id(taken), None)
             self._release_lane_locked(taken, error is None)
             starting = self._claim_ready_locked()
             self._changed.notify_all()
@@ -271,6 +285,7 @@ class ConcurrentDispatch:
         for taken in waiting:
             taken.offsets.drop_waiting()
             self._held -= 1
+            self._held_since.pop(id(taken), None)
         waiting.clear()
 
     def _discard_waiting_locked(self, keys: set[PartitionKey] | None) -> None:

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from . import tracing
 from .errors import PublishFailed
 from .message import Headers, Message
 from .publisher import Publisher
@@ -52,4 +53,8 @@ def dead_letter_headers(message: Message, error: BaseException, attempts: int, g
         "attempts": str(attempts),
         "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
     }
+    # Finds the message's trace in the tracing backend without parsing traceparent.
+    trace_id = tracing.current_trace_id()
+    if trace_id is not None:
+        fields["trace.id"] = trace_id
     return [(HEADER_PREFIX + name, value.encode("utf-8")) for name, value in fields.items()]

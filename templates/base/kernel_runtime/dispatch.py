@@ -2,6 +2,7 @@
 
 import inspect
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -12,15 +13,17 @@ from .concurrent_dispatch import ConcurrentDispatch
 from .errors import CircuitWaiting, Interrupted, KernelFailure
 from .message import Message
 from .metrics import Metrics
-from .processor import ProcessFunction, Processor
+from .processor import ProcessFunction
 from .settings import Settings
 from .shutdown import Shutdown
+from .tracing import HandlesMessages
 from .workers import AsyncLoop, AsyncWorkers, ThreadWorkers
 
 log = logging.getLogger(__name__)
 
 # Room left after draining in-flight work to commit and close before SHUTDOWN_TIMEOUT_S ends the process.
 CLOSE_MARGIN_S = 2.0
+_monotonic = time.monotonic
 
 
 class Dispatch(Protocol):
@@ -33,6 +36,12 @@ class Dispatch(Protocol):
 
     def take(self, raw: Any) -> bool:
         """Accepts one polled message; False when the loop must stop now."""
+
+    def last_taken(self) -> Any | None:
+        """The last polled message handed on, for the time-lag gauge."""
+
+    def oldest_taken_at(self) -> float | None:
+        """time.monotonic() when the oldest unfinished message was taken, for the in-flight age gauge."""
 
     def on_assign(self, partitions: list[Any]) -> None: ...
 
@@ -68,13 +77,23 @@ class SequentialDispatch:
         self._close = close
         self._circuit = circuit
         self._paused = False
+        self._last_taken: Any | None = None
+        self._taken_at: float | None = None
 
     def poll_timeout_s(self) -> float:
         if self._circuit is None or not (self._circuit.is_open or self._paused):
             return self._poll_timeout_s
         return self._hold_for_circuit(self._circuit)
 
+    def last_taken(self) -> Any | None:
+        return self._last_taken
+
+    def oldest_taken_at(self) -> float | None:
+        return self._taken_at
+
     def take(self, raw: Any) -> bool:
+        self._last_taken = raw
+        self._taken_at = _monotonic()
         try:
             self._handle(Message.from_kafka(raw))
         except Interrupted as interrupted:
@@ -83,6 +102,8 @@ class SequentialDispatch:
         except CircuitWaiting:
             self._put_back(raw)
             return True
+        finally:
+            self._taken_at = None
         try:
             self._consumer.store_offsets(message=raw)
         except KafkaException as error:
@@ -139,17 +160,20 @@ class SequentialDispatch:
 
 def create_dispatch(
     consumer: Any,
-    processor: Processor,
+    processor: HandlesMessages,
     process_message: ProcessFunction,
     settings: Settings,
     metrics: Metrics,
     shutdown: Shutdown,
     *,
     poll_timeout_s: float,
+    circuit: Circuit | None,
 ) -> Dispatch:
-    """An `async def process_message` runs on an event loop, a plain one in threads; one at a time stays inline."""
+    """An `async def process_message` runs on an event loop, a plain one in threads; one at a time stays inline.
+
+    `processor` may be wrapped (tracing), so the circuit it shares with the dispatch is passed on its own.
+    """
     loop = AsyncLoop() if inspect.iscoroutinefunction(process_message) else None
-    circuit = processor.circuit
     if settings.max_in_flight == 1:
         if loop is None:
             return SequentialDispatch(consumer, processor.handle, poll_timeout_s=poll_timeout_s, circuit=circuit)

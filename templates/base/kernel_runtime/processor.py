@@ -22,6 +22,7 @@ from .errors import (
 from .message import Message
 from .metrics import Metrics
 from .retry import Backoff
+from .tracing import event
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,7 @@ class Processor:
             attempt, self._max_attempts, message.ref, delay_s, failure,
         )  # fmt: skip
         self._metrics.count_retry()
+        event("retry", {"attempt": attempt, "delay_s": delay_s, "error": repr(failure)})
         return delay_s
 
     async def _stop_during(self, delay_s: float) -> bool:
@@ -210,6 +212,7 @@ class Processor:
     def _without_dead_letters(self, message: Message, failure: RetryableError | SkipMessage, attempt: int) -> Outcome:
         if isinstance(failure, SkipMessage):
             log.warning("Skipping %s (no DLQ_TOPIC set): %s", message.ref, failure)
+            event("skip", {"error": repr(failure)})
             self._metrics.count_message("skipped")
             return Outcome.SKIPPED
         self._metrics.count_message("failed")
@@ -232,6 +235,7 @@ class Processor:
 
     def _dead_lettered(self, dead_letters: DeadLetters, message: Message, error: Exception, attempt: int) -> Outcome:
         log.warning("Sent %s to %s after %d attempt(s): %s", message.ref, dead_letters.topic, attempt, error)
+        event("dead_letter", {"topic": dead_letters.topic, "attempts": attempt, "error": repr(error)})
         self._metrics.count_message("dead_lettered")
         return Outcome.DEAD_LETTERED
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException
 
+from . import tracing
 from .errors import PublishFailed, RetryableError, SkipMessage
 from .message import Headers
 
@@ -47,8 +48,11 @@ class Publisher:
             else:
                 acknowledged.set_exception(_classify(topic, error))
 
+        def produce(carried: Headers) -> None:
+            self._producer.produce(topic, value=value, key=key, headers=carried, on_delivery=on_delivery)
+
         try:
-            self._producer.produce(topic, value=value, key=key, headers=headers or [], on_delivery=on_delivery)
+            tracing.outgoing(topic, headers, produce)
         except BufferError as error:
             raise RetryableError(f"producer queue is full: {error}") from error
         except KafkaException as error:

@@ -25,6 +25,7 @@ from .retry import Backoff
 from .service import Runtime, Service
 from .settings import Settings, load_settings
 from .shutdown import Shutdown
+from .tracing import Tracing
 
 log = logging.getLogger(__name__)
 
@@ -120,9 +121,12 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
         circuit=circuit,
         waits_for_circuit=settings.max_in_flight > 1,
     )
+    tracing = Tracing.start(settings.kernel_name, settings.group, os.environ)
+    handler = tracing.wrap(processor) if tracing else processor
     dispatch = create_dispatch(
-        consumer, processor, process_message, settings, metrics, shutdown, poll_timeout_s=POLL_TIMEOUT_S
+        consumer, handler, process_message, settings, metrics, shutdown, poll_timeout_s=POLL_TIMEOUT_S, circuit=circuit
     )
+    metrics.lag.follow(dispatch)
     loop = ConsumerLoop(consumer, dispatch, topic=settings.topic, watch=watch, metrics=metrics, shutdown=shutdown)
     runtime = Runtime(settings, publisher)
     health: HealthServer | None = None
@@ -144,6 +148,8 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
     finally:
         shutdown.start_deadline()
         _close(opened, publisher, health)
+        if tracing:
+            tracing.close()
 
 
 def circuit_settings(settings: Settings) -> CircuitSettings:

@@ -311,7 +311,16 @@ def run_loop(
     topic = messages[0].topic if messages else "topic"
     environ = {"KAFKA_BOOTSTRAP_SERVERS": "fake:9092", "MAX_IN_FLIGHT": str(max_in_flight), "ORDERING": ordering}
     settings = load_settings("test-kernel", topic, environ)
-    dispatch = create_dispatch(consumer, processor, process_message, settings, metrics, shutdown, poll_timeout_s=0.05)
+    dispatch = create_dispatch(
+        consumer,
+        processor,
+        process_message,
+        settings,
+        metrics,
+        shutdown,
+        poll_timeout_s=0.05,
+        circuit=processor.circuit,
+    )
     watch = BrokerWatch("fake:9092", timeout_s=5.0)
     loop = ConsumerLoop(consumer, dispatch, topic=topic, watch=watch, metrics=metrics, shutdown=shutdown)
     failure = None

@@ -48,10 +48,21 @@ def test_metrics_in_prometheus_text_format(server):
     status, body = get(health, "/metrics")
 
     assert status == 200
-    assert 'clustera_kernel_messages_total{result="processed"} 1' in body
-    assert 'clustera_kernel_messages_total{result="dead_lettered"} 1' in body
-    assert 'clustera_kernel_processing_seconds_bucket{le="0.025"} 1' in body
-    assert 'clustera_kernel_consumer_lag{topic="t",partition="0"} 7' in body
+    assert 'clustera_kernel_messages_total{result="processed"} 1.0' in body
+    assert 'clustera_kernel_messages_total{result="dead_lettered"} 1.0' in body
+    assert 'clustera_kernel_processing_seconds_bucket{le="0.025"} 1.0' in body
+    assert 'clustera_kernel_consumer_lag{partition="0",topic="t"} 7.0' in body
+    assert "clustera_kernel_time_lag_seconds 0.0" in body
+    assert "clustera_kernel_oldest_in_flight_seconds 0.0" in body
+
+
+def test_metrics_include_the_process_cpu_and_memory(server):
+    health, _metrics, _readiness = server
+
+    _status, body = get(health, "/metrics")
+
+    assert "# TYPE process_cpu_seconds_total counter" in body
+    assert "process_resident_memory_bytes " in body
 
 
 def test_not_ready_with_the_reason_while_a_reason_is_given():
