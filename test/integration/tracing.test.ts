@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JaegerServer, startJaeger } from '../../src/infra/jaeger.js';
+import { ensureJaeger, type JaegerServer, startJaeger } from '../../src/infra/jaeger.js';
 import { resolveUvEnvironment } from '../../src/infra/uv-env.js';
 import { removeDir } from '../helpers/cli.js';
 import { type FakeService, startFakeLlm } from '../setup/fake-services.js';
@@ -96,7 +96,8 @@ describe.skipIf(!infraAvailable())('tracing across kernels on a real broker and 
   const running: KernelProcess[] = [];
 
   beforeAll(async () => {
-    jaeger = await startJaeger();
+    // On a fresh machine the build provision started in the background may still be running: wait for its binary.
+    jaeger = await startJaeger(await ensureJaeger());
     llm = await startFakeLlm();
     kafka = kafkaClient(requireInfra().kafka.bootstrapServers);
     [ai, basic] = await Promise.all([generateAndInstallKernel('ai'), generateAndInstallKernel('basic')]);
@@ -109,7 +110,7 @@ describe.skipIf(!infraAvailable())('tracing across kernels on a real broker and 
       });
       expect(synced.exitCode, synced.all).toBe(0);
     }
-  }, 600_000);
+  }, 45 * 60_000);
 
   afterAll(async () => {
     await Promise.all(running.map((kernel) => kernel.stop()));
