@@ -24,6 +24,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/setup/global-setup.ts'],
+          // Most of their time is spent waiting (outages, backoff, a broker's rebalance): three files share the broker at once.
+          maxWorkers: 3,
           // Real brokers, databases and `uv sync` are slow on 2 cores, above all on a cold cache.
           testTimeout: 180_000,
           hookTimeout: 180_000,

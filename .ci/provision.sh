@@ -3,6 +3,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The CLI's own build first: the launchers below come from dist/infra, and the slowest step of a fresh machine (the
+# Jaeger build) can then start before everything else.
+[ -d node_modules/kafkajs ] || npm ci --no-audit --no-fund
+npm run --silent build
+
+# The trace backend of the tracing tests: Jaeger built once from its Go module, cached. On a fresh machine the build
+# takes minutes, so it runs in the background at the lowest priority beside the test suite; the tracing test waits for
+# it (src/infra/jaeger.ts holds a lock, so nothing builds it twice). Its log: <cache>/jaeger-build.log.
+jaeger_log="${CLUSTERA_KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/create-clustera-kernel}/jaeger-build.log"
+mkdir -p "$(dirname "$jaeger_log")"
+nohup node --input-type=module -e '
+  const { ensureJaeger, jaegerBinary, JAEGER_VERSION } = await import("./dist/infra/jaeger.js");
+  const { existsSync } = await import("node:fs");
+  const started = Date.now();
+  const cached = existsSync(jaegerBinary());
+  const binary = await ensureJaeger();
+  console.log(`provision: Jaeger ${JAEGER_VERSION} ready in ${binary} (${cached ? "cached" : "built"}, ${Date.now() - started} ms)`);
+' >"$jaeger_log" 2>&1 &
+echo "provision: Jaeger builds in the background if it is not cached (log: $jaeger_log)"
+
 export DEBIAN_FRONTEND=noninteractive
 missing=()
 apt_updated=0
@@ -77,6 +97,10 @@ if command -v go >/dev/null 2>&1; then
     go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
   fi
   [ -x "$go_bin/actionlint" ] || missing+=("actionlint (go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12)")
+  # KEDA's ScaledObject CRD, which the e2e suite validates every kernel's keda-scaledobject.yaml against
+  # (version as in test/helpers/keda-crd.ts); Go keeps the module in its cache.
+  (cd / && GOFLAGS=-mod=mod go mod download github.com/kedacore/keda/v2@v2.18.0) ||
+    missing+=("KEDA's CRD (go mod download github.com/kedacore/keda/v2@v2.18.0)")
 else
   missing+=("go (builds actionlint)")
 fi
@@ -96,22 +120,6 @@ fi
 
 # The Kafka jars are fetched once (over HTTPS with pinned checksums when a repository is named, else with Maven);
 # the test setup then starts the broker offline.
-[ -d node_modules/kafkajs ] || npm ci --no-audit --no-fund
-npm run --silent build
-# The trace backend of the tracing tests: Jaeger built once from its Go module, cached. On a fresh machine the build
-# takes minutes, so it runs in the background at the lowest priority beside the test suite; the tracing test waits for
-# it (src/infra/jaeger.ts holds a lock, so nothing builds it twice). Its log: <cache>/jaeger-build.log.
-jaeger_log="${CLUSTERA_KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/create-clustera-kernel}/jaeger-build.log"
-mkdir -p "$(dirname "$jaeger_log")"
-nohup node --input-type=module -e '
-  const { ensureJaeger, jaegerBinary, JAEGER_VERSION } = await import("./dist/infra/jaeger.js");
-  const { existsSync } = await import("node:fs");
-  const started = Date.now();
-  const cached = existsSync(jaegerBinary());
-  const binary = await ensureJaeger();
-  console.log(`provision: Jaeger ${JAEGER_VERSION} ready in ${binary} (${cached ? "cached" : "built"}, ${Date.now() - started} ms)`);
-' >"$jaeger_log" 2>&1 &
-echo "provision: Jaeger builds in the background if it is not cached (log: $jaeger_log)"
 node --input-type=module -e '
   const { ensureKafkaJars } = await import("./dist/infra/kafka-jars.js");
   const { kafkaVersion } = await import("./dist/infra/kafka-version.js");
