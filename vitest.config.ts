@@ -7,6 +7,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Groups run one after another: quick checks first, the real broker last (and a fresh machine's Jaeger build
+          // gets the longest head start before the tracing test needs it).
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 60_000,
         },
@@ -15,6 +18,7 @@ export default defineConfig({
         test: {
           // The built CLI as a user runs it, and the tools it drives: uv sync, npm pack, hadolint, actionlint.
           name: 'cli',
+          sequence: { groupOrder: 1 },
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 60_000,
         },
@@ -22,6 +26,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 2 },
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/setup/global-setup.ts'],
           // Most of their time is spent waiting (outages, backoff, a broker's rebalance): three files share the broker at once.
