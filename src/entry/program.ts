@@ -75,7 +75,7 @@ export function buildProgram(
     .option('--local', "ignore .env: local stand-ins for the kind's services, a local broker unless --bootstrap-server")
     .option(
       '--outage <seconds>',
-      "take the kind's local stand-in down for the first <seconds> (PostgreSQL stopped, the API and model answer 503) and check the kernel's circuit opens and closes with nothing dead-lettered",
+      "take the kind's local stand-in down for <seconds> once the kernel is ready, as the messages arrive (PostgreSQL stopped, the API and model answer 503) and check the kernel's circuit opens and closes with nothing dead-lettered",
     )
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--debug', 'print stack traces')

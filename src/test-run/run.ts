@@ -224,21 +224,6 @@ export async function runTestRun(
       if (!options.keepTopic) await admin.deleteGroups([group]);
     });
     const circuit = watchCircuit();
-    let outageOver: Promise<void> | undefined;
-    if (options.outageS !== undefined && services.beginOutage !== undefined) {
-      const outageS = options.outageS;
-      progress.step(`Taking the stand-in dependency down for the first ${outageS} s`);
-      const outageStarted = Date.now();
-      const { back } = await services.beginOutage(outageS * 1000);
-      result.outage = { seconds: outageS, backAfterS: null, circuit: circuit.seen };
-      const outage = result.outage;
-      outageOver = back.then(() => {
-        outage.backAfterS = (Date.now() - outageStarted) / 1000;
-        progress.step(`The stand-in dependency is back after ${outage.backAfterS.toFixed(1)} s`);
-      });
-      // A failed run must not leave an unhandled rejection behind; the checks below report the outcome.
-      outageOver.catch(() => undefined);
-    }
     const kernelProcess = startKernel(kernel.dir, kernelEnv, (line) => {
       circuit.see(line);
       progress.logLine(line);
@@ -251,6 +236,22 @@ export async function runTestRun(
     if (!(await waitForReady(healthPort, Date.now() + options.timeoutMs, alive)) && !alive()) {
       result.kernelExitCode = await kernelProcess.exited;
       throw new FailureError(`The kernel exited with code ${result.kernelExitCode} before it was ready.`);
+    }
+    // The outage starts once the kernel is ready, so it meets the messages rather than the kernel's start-up.
+    let outageOver: Promise<void> | undefined;
+    if (options.outageS !== undefined && services.beginOutage !== undefined) {
+      const outageS = options.outageS;
+      progress.step(`Taking the stand-in dependency down for ${outageS} s`);
+      const outageStarted = Date.now();
+      const { back } = await services.beginOutage(outageS * 1000);
+      result.outage = { seconds: outageS, backAfterS: null, circuit: circuit.seen };
+      const outage = result.outage;
+      outageOver = back.then(() => {
+        outage.backAfterS = (Date.now() - outageStarted) / 1000;
+        progress.step(`The stand-in dependency is back after ${outage.backAfterS.toFixed(1)} s`);
+      });
+      // A failed run must not leave an unhandled rejection behind; the checks below report the outcome.
+      outageOver.catch(() => undefined);
     }
     progress.step(`Producing ${options.messages} messages to ${topic}`);
     const delays = new CommitDelays((await topicSpan(admin, topic)).end);
