@@ -1,5 +1,6 @@
 // /metrics on a real broker while the http kernel is paused on a full window (its API stops answering): per-partition
-// lag equals end offset minus committed, as librdkafka's statistics report it, and the time lag keeps growing.
+// lag equals end offset minus committed (librdkafka's figure, and the broker's end offset for a paused partition,
+// which librdkafka stops refreshing), and the time lag keeps growing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/infra/free-port.js';
 import { removeDir } from '../helpers/cli.js';
@@ -80,7 +81,11 @@ describe.skipIf(!infraAvailable())('lag metrics on a real broker', () => {
     await waitForCommittedToEnd(kafka, run.group, run.topic, 60_000, () => !running.hasExited());
 
     stalled = true;
-    await produce(kafka, run.topic, messages(STALLED, ANSWERED));
+    // In two halves, a pause apart: the kernel has paused every partition (a full window) before the second half
+    // lands, so librdkafka never fetches it and its own end offsets stay at the first half.
+    await produce(kafka, run.topic, messages(STALLED / 2, ANSWERED));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await produce(kafka, run.topic, messages(STALLED / 2, ANSWERED + STALLED / 2));
     // Two statistics intervals: librdkafka has seen the new end offsets and the (unchanged) committed ones.
     await new Promise((resolve) => setTimeout(resolve, 2 * STATISTICS_INTERVAL_MS + 1000));
 

@@ -124,6 +124,10 @@ class ConcurrentDispatch:
         with self._lock:
             return next(iter(self._held_since.values()), None)
 
+    def paused_partitions(self) -> set[PartitionKey]:
+        with self._lock:
+            return self._paused | self._held_by_circuit
+
     def take(self, raw: Any) -> bool:
         if self._stop.is_set():
             # Polled after a stop request: left unprocessed and uncommitted, so it is redelivered.

@@ -68,10 +68,13 @@ class ConsumerLoop:
         poll_timeout_s = self._dispatch.poll_timeout_s
         take = self._dispatch.take
         watch = self._watch
+        lag = self._metrics.lag
         while not stopped():
             raw = poll(poll_timeout_s())
             if watch.needs_attention:
                 watch.check(self._probe)
+            if lag.needs_refresh:
+                lag.refresh_paused()
             if raw is None:
                 continue
             error = raw.error()

@@ -43,6 +43,9 @@ class Dispatch(Protocol):
     def oldest_taken_at(self) -> float | None:
         """time.monotonic() when the oldest unfinished message was taken, for the in-flight age gauge."""
 
+    def paused_partitions(self) -> set[tuple[str, int]]:
+        """Partitions not being fetched now (backpressure or an open circuit), for the lag gauge."""
+
     def on_assign(self, partitions: list[Any]) -> None: ...
 
     def on_revoke(self, partitions: list[Any]) -> None: ...
@@ -77,6 +80,7 @@ class SequentialDispatch:
         self._close = close
         self._circuit = circuit
         self._paused = False
+        self._paused_keys: set[tuple[str, int]] = set()
         self._last_taken: Any | None = None
         self._taken_at: float | None = None
 
@@ -90,6 +94,9 @@ class SequentialDispatch:
 
     def oldest_taken_at(self) -> float | None:
         return self._taken_at
+
+    def paused_partitions(self) -> set[tuple[str, int]]:
+        return set(self._paused_keys)
 
     def take(self, raw: Any) -> bool:
         self._last_taken = raw
@@ -142,7 +149,9 @@ class SequentialDispatch:
                 self._consumer.resume(assignment)
         except KafkaException as error:
             log.warning("Could not %s partitions for the circuit: %s", "pause" if paused else "resume", error)
+            assignment = []
         self._paused = paused
+        self._paused_keys = {(p.topic, p.partition) for p in assignment} if paused else set()
 
     def on_assign(self, partitions: list[Any]) -> None:
         pass

@@ -69,7 +69,8 @@ class KernelCollector(Collector):
         )
         offset_lag = GaugeMetricFamily(
             f"{PREFIX}_consumer_lag",
-            "Messages behind the end of each assigned partition (end offset minus committed, from librdkafka).",
+            "Messages behind the end of each assigned partition: end offset minus committed (from librdkafka;"
+            " a paused partition's end offset is asked of the broker when scraped: librdkafka stops refreshing it).",
             labels=PARTITION_LABELS,
         )
         for (topic, partition), behind in sorted(lag.offset_lag().items()):

@@ -5,7 +5,7 @@ import threading
 import time
 from typing import Any, Protocol
 
-from confluent_kafka import TIMESTAMP_NOT_AVAILABLE
+from confluent_kafka import TIMESTAMP_NOT_AVAILABLE, KafkaException, TopicPartition
 
 PartitionKey = tuple[str, int]
 
@@ -19,6 +19,31 @@ class TakenMessages(Protocol):
     def oldest_taken_at(self) -> float | None:
         """time.monotonic() when the oldest message still in flight was taken, None when none is."""
 
+    def paused_partitions(self) -> set[PartitionKey]:
+        """Partitions the consumer does not fetch now."""
+
+
+class HighWatermarks(Protocol):
+    def high(self, topic: str, partition: int) -> int | None:
+        """The partition's end offset as the broker has it now, None when it cannot be asked."""
+
+
+class BrokerWatermarks:
+    """Asks the partition's leader: only for paused partitions, whose end offset librdkafka stops refreshing."""
+
+    def __init__(self, consumer: Any, timeout_s: float = 0.25) -> None:
+        self._consumer = consumer
+        self._timeout_s = timeout_s
+
+    def high(self, topic: str, partition: int) -> int | None:
+        try:
+            _low, high = self._consumer.get_watermark_offsets(
+                TopicPartition(topic, partition), timeout=self._timeout_s, cached=False
+            )
+        except KafkaException:
+            return None
+        return int(high)
+
 
 class ConsumerLag:
     """Fed by librdkafka's statistics (no extra broker queries); time-based gauges are computed when scraped."""
@@ -28,9 +53,12 @@ class ConsumerLag:
         self._offset_lag: dict[PartitionKey, int] = {}
         self._committed: dict[PartitionKey, int] = {}
         self._taken: TakenMessages | None = None
+        self._watermarks: HighWatermarks | None = None
+        self.needs_refresh = False
 
-    def follow(self, taken: TakenMessages) -> None:
+    def follow(self, taken: TakenMessages, watermarks: HighWatermarks | None = None) -> None:
         self._taken = taken
+        self._watermarks = watermarks
 
     def record_statistics(self, statistics_json: str) -> None:
         """librdkafka's stats_cb: `consumer_lag` is the partition's end offset minus the group's committed offset."""
@@ -45,6 +73,26 @@ class ConsumerLag:
         with self._lock:
             self._offset_lag = lag
             self._committed = committed
+        # Checked by the poll loop after this callback returns: the broker is asked from that thread only.
+        taken, watermarks = self._taken, self._watermarks
+        self.needs_refresh = taken is not None and watermarks is not None and bool(taken.paused_partitions())
+
+    def refresh_paused(self) -> None:
+        """A paused partition's end offset is asked of the broker: librdkafka stops refreshing the one it reports."""
+        self.needs_refresh = False
+        if self._taken is None or self._watermarks is None:
+            return
+        with self._lock:
+            committed = dict(self._committed)
+        fresh = {}
+        for key in self._taken.paused_partitions() & committed.keys():
+            high = self._watermarks.high(*key)
+            if high is None:
+                # The poll loop waits on this: one unanswered partition is enough to try again next interval.
+                break
+            fresh[key] = max(0, high - committed[key])
+        with self._lock:
+            self._offset_lag.update(fresh)
 
     def offset_lag(self) -> dict[PartitionKey, int]:
         with self._lock:

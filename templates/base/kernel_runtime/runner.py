@@ -17,6 +17,7 @@ from .env import dotenv_path, load_dotenv_beneath
 from .errors import ConfigError, KernelFailure
 from .health_server import HealthServer
 from .kafka_config import consumer_config, describe_security, producer_config
+from .lag import BrokerWatermarks
 from .logs import configure_logging
 from .metrics import Metrics
 from .processor import ProcessFunction, Processor
@@ -126,7 +127,7 @@ def serve(settings: Settings, process_message: ProcessFunction, services: list[S
     dispatch = create_dispatch(
         consumer, handler, process_message, settings, metrics, shutdown, poll_timeout_s=POLL_TIMEOUT_S, circuit=circuit
     )
-    metrics.lag.follow(dispatch)
+    metrics.lag.follow(dispatch, BrokerWatermarks(consumer))
     loop = ConsumerLoop(consumer, dispatch, topic=settings.topic, watch=watch, metrics=metrics, shutdown=shutdown)
     runtime = Runtime(settings, publisher)
     health: HealthServer | None = None

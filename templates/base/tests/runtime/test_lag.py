@@ -24,6 +24,9 @@ class Taken:
     def oldest_taken_at(self) -> float | None:
         return self._taken_at
 
+    def paused_partitions(self) -> set[tuple[str, int]]:
+        return set()
+
 
 def statistics(**lag_by_partition: int) -> str:
     partitions = {
@@ -67,3 +70,52 @@ def test_oldest_in_flight_age_counts_from_when_it_was_taken():
     lag.follow(Taken(None, time.monotonic() - 4))
 
     assert 4 <= lag.oldest_in_flight_s() < 10
+
+
+class PausedTaken(Taken):
+    def __init__(self, paused: set[tuple[str, int]]) -> None:
+        super().__init__(None, None)
+        self._paused = paused
+
+    def paused_partitions(self) -> set[tuple[str, int]]:
+        return self._paused
+
+
+class Watermarks:
+    def __init__(self, high: dict[tuple[str, int], int | None]) -> None:
+        self._high = high
+        self.asked: list[tuple[str, int]] = []
+
+    def high(self, topic: str, partition: int) -> int | None:
+        self.asked.append((topic, partition))
+        return self._high.get((topic, partition))
+
+
+def test_a_paused_partition_takes_its_end_offset_from_the_broker_not_the_stale_statistics():
+    # librdkafka stops refreshing a paused partition's high watermark: its own lag would stay frozen.
+    lag = ConsumerLag()
+    watermarks = Watermarks({("orders", 0): 140})
+    lag.follow(PausedTaken({("orders", 0)}), watermarks)
+    lag.record_statistics(statistics(p0=12, p1=3))
+    assert lag.needs_refresh
+    assert watermarks.asked == []  # never from the statistics callback: the poll loop asks, after it returns
+
+    lag.refresh_paused()
+
+    # committed is 112 on p0: 140 - 112; p1 is fetched, so librdkafka's own figure is current.
+    assert lag.offset_lag() == {("orders", 0): 28, ("orders", 1): 3}
+    assert watermarks.asked == [("orders", 0)]
+    assert not lag.needs_refresh
+
+
+def test_nothing_is_asked_while_no_partition_is_paused_or_when_the_broker_does_not_answer():
+    idle = ConsumerLag()
+    idle.follow(PausedTaken(set()), Watermarks({}))
+    idle.record_statistics(statistics(p0=12))
+    assert not idle.needs_refresh
+
+    unanswered = ConsumerLag()
+    unanswered.follow(PausedTaken({("orders", 0), ("orders", 1)}), Watermarks({}))
+    unanswered.record_statistics(statistics(p0=12, p1=3))
+    unanswered.refresh_paused()
+    assert unanswered.offset_lag() == {("orders", 0): 12, ("orders", 1): 3}
