@@ -14,7 +14,7 @@ import { startKafkaBroker } from '../dist/infra/kafka-broker.js';
 import { resolveUvEnvironment } from '../dist/infra/uv-env.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const HELPER = join(ROOT, 'bench', 'http-concurrency.py');
+const HELPER = join(ROOT, 'bench', 'kernel_bench.py');
 // BENCH_RESULTS: write elsewhere, as the shell scripts allow.
 const RESULTS = process.env.BENCH_RESULTS || join(ROOT, 'bench', 'RESULTS.md');
 const SECTION = 'http-concurrency';

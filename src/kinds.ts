@@ -265,9 +265,9 @@ export const KINDS: Kind[] = [
   {
     name: 'http',
     label: 'HTTP',
-    description: 'Forward every message as JSON to an HTTP API (httpx, retries, Idempotency-Key)',
-    dependencies: ['httpx>=0.27,<1'],
-    tracingDependencies: ['opentelemetry-instrumentation-httpx>=0.51b0,<1'],
+    description: 'Forward every message as JSON to an HTTP API (aiohttp, retries, Idempotency-Key)',
+    dependencies: ['aiohttp>=3.11,<4'],
+    tracingDependencies: ['opentelemetry-instrumentation-aiohttp-client>=0.51b0,<1'],
     env: [
       {
         name: 'API_BASE_URL',
@@ -287,7 +287,7 @@ export const KINDS: Kind[] = [
       {
         name: 'MAX_IN_FLIGHT',
         description: 'Requests in flight at once; about the API rate limit (per second) x its response time (seconds)',
-        example: '32',
+        example: '64',
         required: false,
       },
     ],
@@ -297,8 +297,11 @@ export const KINDS: Kind[] = [
     name: 'ai',
     label: 'AI',
     description: 'Ask an OpenAI-compatible model about every message and produce the answer to OUTPUT_TOPIC',
-    dependencies: ['httpx>=0.27,<1'],
-    tracingDependencies: ['opentelemetry-instrumentation-httpx>=0.51b0,<1'],
+    dependencies: ['openai[aiohttp]>=2.8,<4', 'aiohttp>=3.11,<4'],
+    tracingDependencies: [
+      'opentelemetry-instrumentation-openai-v2>=2.0b0,<3',
+      'opentelemetry-instrumentation-aiohttp-client>=0.51b0,<1',
+    ],
     env: [
       {
         name: 'OPENAI_API_KEY',

@@ -67,5 +67,5 @@ _set_topic, _set_partition, _set_offset, _set_key, _set_value, _set_timestamp, _
 
 
 def _reject_constant(name: str) -> Any:
-    # Python accepts NaN and Infinity, but no JSON consumer downstream (httpx, PostgreSQL, an API) does.
+    # Python accepts NaN and Infinity, but no JSON consumer downstream (an HTTP API, PostgreSQL, a model) does.
     raise SkipMessage(f"value is not strict JSON: it contains {name}")

@@ -1,7 +1,8 @@
 """OpenTelemetry tracing through Kafka headers: off unless OTEL_EXPORTER_OTLP_*ENDPOINT is set, and free when off.
 
 Kernels depend on opentelemetry-api only. With an endpoint set, the SDK and the OTLP exporter (the `tracing`
-dependency group) are loaded, and the official instrumentations of httpx and psycopg when they are installed.
+dependency group) are loaded, and the official instrumentations of aiohttp, httpx, openai and psycopg when
+installed.
 Each message gets a consumer span continuing the producer's W3C `traceparent`/`tracestate`; every message the
 kernel produces carries the current context onward.
 """
@@ -24,7 +25,9 @@ TRACER_NAME = "kernel_runtime"
 PROPAGATION_HEADERS = frozenset({"traceparent", "tracestate"})
 # Instrumentor classes by module; each is used only when its package (in the `tracing` group) is installed.
 INSTRUMENTATIONS = {
+    "opentelemetry.instrumentation.aiohttp_client": "AioHttpClientInstrumentor",
     "opentelemetry.instrumentation.httpx": "HTTPXClientInstrumentor",
+    "opentelemetry.instrumentation.openai_v2": "OpenAIInstrumentor",
     "opentelemetry.instrumentation.psycopg": "PsycopgInstrumentor",
 }
 

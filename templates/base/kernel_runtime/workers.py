@@ -13,6 +13,8 @@ log = logging.getLogger(__name__)
 
 Done = Callable[[BaseException | None], None]
 T = TypeVar("T")
+# A callback that blocks the loop can delay its stop; past this the process exits anyway (daemon thread).
+LOOP_STOP_TIMEOUT_S = 2.0
 
 
 class Workers(Protocol):
@@ -68,7 +70,9 @@ class AsyncLoop:
         asyncio.run_coroutine_threadsafe(coroutine, self._loop)
 
     def close(self) -> None:
+        """Stops the loop and waits for its thread, so services can close their clients on it afterwards."""
         self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(LOOP_STOP_TIMEOUT_S)
 
 
 class AsyncWorkers:

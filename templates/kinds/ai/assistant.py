@@ -1,7 +1,8 @@
-"""The model client: one OpenAI-compatible chat completion per message, and where its answers go.
+"""The model client: one chat completion per message through the official openai SDK, and where answers go.
 
-Requests go through one keep-alive httpx client (thread-safe, shared by the runtime's worker threads); a full
-SDK would add tens of megabytes of memory for one endpoint.
+`AsyncOpenAI` on aiohttp (`DefaultAioHttpClient`): process_message is `async def`, so MAX_IN_FLIGHT requests share
+one event loop and one connection pool. The SDK's own retries are off: the runtime retries with its backoff, counts
+attempts towards MAX_ATTEMPTS, and its circuit sees every failure.
 
 Errors map to the runtime's contract: rate limits (429), timeouts, connection errors and 5xx are failures of the
 model API itself (DependencyUnavailable: retried honouring Retry-After, and many in a row open the circuit); a
@@ -9,19 +10,22 @@ request the API rejects as invalid (400, 422) is skipped; any other error status
 kernel, because every following message would fail the same way.
 """
 
+import asyncio
 import json
+from collections.abc import Mapping
 from typing import Any
 
-import httpx
+import openai
+from openai.types.chat import ChatCompletionMessageParam
 
 from kernel_runtime import DependencyUnavailable, Env, Message, Publisher, Runtime, Service, SkipMessage
 
-COMPLETIONS_PATH = "/chat/completions"
-RETRYABLE_STATUSES = frozenset({429})
 REJECTED_STATUSES = frozenset({400, 422})
 MAX_BODY_IN_ERRORS = 300
 # The name the circuit's log lines, /readyz and metrics use for the model API.
 DEPENDENCY = "model-api"
+# How long closing waits for the client's connections to shut.
+CLOSE_TIMEOUT_S = 5.0
 
 
 class ModelApiError(RuntimeError):
@@ -29,10 +33,9 @@ class ModelApiError(RuntimeError):
 
 
 class Assistant(Service):
-    def __init__(self, transport: httpx.BaseTransport | None = None) -> None:
-        """`transport` lets tests answer requests in-process (httpx.MockTransport)."""
-        self._transport = transport
-        self._client: httpx.Client | None = None
+    def __init__(self) -> None:
+        self._client: openai.AsyncOpenAI | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._publisher: Publisher | None = None
         self.model = "gpt-4o-mini"
 
@@ -47,68 +50,75 @@ class Assistant(Service):
         self._timeout_s = env.seconds("AI_TIMEOUT_S", 45.0)
         self.system_prompt = env.text("SYSTEM_PROMPT", "You are a helpful assistant.") or ""
 
-    def open(self, runtime: Runtime) -> None:
-        self._publisher = runtime.publisher
-        # One kept-alive connection per message in flight, so concurrent requests never reconnect.
-        connections = runtime.settings.max_in_flight
-        # No retries here: the runtime retries with its own backoff and counts attempts towards MAX_ATTEMPTS.
-        self._client = httpx.Client(
-            base_url=self._base_url or "",
-            headers={"Authorization": f"Bearer {self._api_key}"},
-            timeout=self._timeout_s,
-            transport=self._transport,
-            follow_redirects=True,
-            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-        )
+    def open(self, runtime: Runtime | None = None) -> None:
+        self._publisher = runtime.publisher if runtime is not None else None
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        loop = self._loop
+        if self._client is None or loop is None or loop.is_closed():
+            return
+        if loop.is_running():
+            asyncio.run_coroutine_threadsafe(self.aclose(), loop).result(CLOSE_TIMEOUT_S)
+        else:
+            loop.run_until_complete(self.aclose())
 
-    def ask(self, text: str) -> str:
+    async def aclose(self) -> None:
+        """Closes the client on the loop it was made on (close() does this from another thread)."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
+
+    async def ask(self, text: str) -> str:
         """The model's answer to `text`."""
-        if self._client is None:
-            raise RuntimeError("Assistant.open() must run before ask()")
-        messages: list[dict[str, str]] = [{"role": "user", "content": text}]
+        messages: list[ChatCompletionMessageParam] = [{"role": "user", "content": text}]
         if self.system_prompt:
             messages.insert(0, {"role": "system", "content": self.system_prompt})
+        client = self._client_of_this_loop()
         try:
-            response = self._client.post(COMPLETIONS_PATH, json={"model": self.model, "messages": messages})
-        except httpx.TransportError as error:
+            completion = await client.chat.completions.create(model=self.model, messages=messages)
+        except openai.APIStatusError as error:
+            raise contract_error(error.status_code, error.response.headers, error.response.text) from error
+        except openai.APIConnectionError as error:
             # Timeouts and connection errors alike: the API may answer on the next attempt.
             raise DependencyUnavailable(f"model API: {error!r}", dependency=DEPENDENCY) from error
-        return answer_of(response)
+        except openai.APIResponseValidationError as error:
+            raise ModelApiError(f"model API answered with a body that is not a chat completion: {error}") from error
+        if not completion.choices:
+            raise SkipMessage("model returned no answer")
+        return completion.choices[0].message.content or ""
 
-    def publish_result(self, message: Message, result: dict[str, Any]) -> None:
-        """Produce `result` as JSON to OUTPUT_TOPIC (same key as the input) and wait for Kafka's acknowledgement."""
+    async def publish_result(self, message: Message, result: dict[str, Any]) -> None:
+        """Produce `result` as JSON to OUTPUT_TOPIC (same key as the input) once Kafka acknowledged it."""
         if self._publisher is None:
             raise RuntimeError("Assistant.open() must run before publish_result()")
-        self._publisher.publish(self.output_topic, json.dumps(result).encode("utf-8"), key=message.key)
+        await self._publisher.publish_async(self.output_topic, json.dumps(result).encode("utf-8"), key=message.key)
+
+    def _client_of_this_loop(self) -> openai.AsyncOpenAI:
+        """The client lives on the loop that runs process_message; made there on first use, as aiohttp requires."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            self._loop = loop
+            self._client = openai.AsyncOpenAI(
+                api_key=self._api_key,
+                base_url=self._base_url,
+                timeout=self._timeout_s,
+                max_retries=0,
+                http_client=openai.DefaultAioHttpClient(),
+            )
+        return self._client
 
 
-def answer_of(response: httpx.Response) -> str:
-    """The first choice's content of a chat completion, or the runtime error its status calls for."""
-    status = response.status_code
-    if not response.is_success:
-        summary = f"model API answered {status}: {response.text[:MAX_BODY_IN_ERRORS]}"
-        if status in RETRYABLE_STATUSES or status >= 500:
-            raise DependencyUnavailable(summary, dependency=DEPENDENCY, retry_after=retry_after_seconds(response))
-        if status in REJECTED_STATUSES:
-            raise SkipMessage(f"model API rejected the request: {summary}")
-        raise ModelApiError(f"{summary} (check OPENAI_API_KEY, OPENAI_BASE_URL and MODEL_NAME)")
-    try:
-        completion = response.json()
-    except ValueError as error:
-        summary = f"model API answered {status} with a body that is not JSON"
-        raise ModelApiError(f"{summary} (check OPENAI_BASE_URL)") from error
-    choices = completion.get("choices") if isinstance(completion, dict) else None
-    if not choices:
-        raise SkipMessage("model returned no answer")
-    content = (choices[0].get("message") or {}).get("content")
-    return content if isinstance(content, str) else ""
+def contract_error(status: int, headers: Mapping[str, str], body: str) -> Exception:
+    """The runtime error an error status calls for."""
+    summary = f"model API answered {status}: {body[:MAX_BODY_IN_ERRORS]}"
+    if status == 429 or status >= 500:
+        return DependencyUnavailable(summary, dependency=DEPENDENCY, retry_after=retry_after_seconds(headers))
+    if status in REJECTED_STATUSES:
+        return SkipMessage(f"model API rejected the request: {summary}")
+    return ModelApiError(f"{summary} (check OPENAI_API_KEY, OPENAI_BASE_URL and MODEL_NAME)")
 
 
-def retry_after_seconds(response: httpx.Response) -> float | None:
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     """Retry-After in seconds; the HTTP-date form is rare for APIs and falls back to the runtime's backoff."""
-    value = response.headers.get("retry-after", "").strip()
+    value = headers.get("retry-after", "").strip()
     return float(value) if value.isdigit() else None

@@ -1,5 +1,5 @@
 // kafkajs helpers for the kernel tests: topics, producing a workload, reading topics back, and offsets.
-import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { type Admin, Kafka, logLevel, type IHeaders } from 'kafkajs';
 
 export interface WorkloadMessage {
   key: string;
@@ -25,10 +25,37 @@ export async function createTopics(kafka: Kafka, topics: { topic: string; partit
   try {
     await admin.createTopics({
       topics: topics.map(({ topic, partitions }) => ({ topic, numPartitions: partitions })),
-      waitForLeaders: true,
     });
+    await waitForLeaders(admin, topics, 30_000);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Every partition has a leader. kafkajs's own waitForLeaders gives up on the first "does not host this
+ * topic-partition", which a loaded broker answers while its metadata catches up with the creation.
+ */
+async function waitForLeaders(
+  admin: Admin,
+  topics: { topic: string; partitions: number }[],
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: topics.map(({ topic }) => topic) });
+      const ready = topics.every(({ topic, partitions }) => {
+        const found = metadata.topics.find((t) => t.name === topic)?.partitions ?? [];
+        return found.length === partitions && found.every((p) => p.leader >= 0);
+      });
+      if (ready) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.map((t) => t.topic)} have no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

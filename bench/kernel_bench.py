@@ -1,12 +1,14 @@
-"""Helpers for bench/http-concurrency.mjs, run with a generated kernel's own Python (it has confluent-kafka).
+"""Helpers for the kernel benchmarks (bench/*.mjs), run with a generated kernel's own Python (it has confluent-kafka).
 
   produce BOOTSTRAP TOPIC COUNT KEYS      COUNT small JSON messages, keys user-0..KEYS-1 repeating
   bare                                    the reference: a bare poll loop storing each offset after its message
   noop KERNEL_DIR                         the kernel runtime with a process_message that does nothing
+  sleep KERNEL_DIR SECONDS                the runtime with an `async def process_message` that only sleeps
   measure BOOTSTRAP TOPIC GROUP -- CMD..  runs CMD, reports its committed rate as one JSON line, stops it
 
 The rate is taken between the first and the last commit the group makes, so start-up and the group join
-are left out for every consumer alike.
+are left out for every consumer alike; `spawn_rate` counts from the spawn instead. `cpu_s` is the consumer
+process's CPU time between the first and the last commit.
 """
 
 import json
@@ -63,22 +65,43 @@ def noop(kernel_dir: str) -> None:
     run("bench-noop", "bench-noop", lambda message: None)
 
 
+def sleep(kernel_dir: str, seconds: float) -> None:
+    import asyncio
+
+    sys.path.insert(0, kernel_dir)
+    from kernel_runtime import Message, run  # the generated kernel's runtime, imported from its directory
+
+    async def process_message(message: Message) -> None:
+        await asyncio.sleep(seconds)
+
+    run("bench-sleep", "bench-sleep", process_message)
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a live process, from /proc (Linux)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(bootstrap: str, topic: str, group: str, command: list[str]) -> None:
     reader = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": False})
     metadata = reader.list_topics(topic, timeout=10).topics[topic]
     partitions = [TopicPartition(topic, p) for p in sorted(metadata.partitions)]
     total = sum(reader.get_watermark_offsets(tp, timeout=10)[1] for tp in partitions)
     env = {**os.environ, "COMMIT_INTERVAL_MS": str(COMMIT_INTERVAL_MS), "LOG_LEVEL": "WARNING"}
+    spawned = time.monotonic()
     child = subprocess.Popen(command, env=env)
-    first: tuple[float, int] | None = None
+    first: tuple[float, int, float] | None = None
     try:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and child.poll() is None:
             committed = sum(max(tp.offset, 0) for tp in reader.committed(partitions, timeout=10))
             now = time.monotonic()
             if first is None and committed > 0:
-                first = (now, committed)
+                first = (now, committed, cpu_seconds(child.pid))
             if committed >= total:
+                cpu_s = cpu_seconds(child.pid) - first[2]
                 break
             time.sleep(SAMPLE_INTERVAL_S)
         else:
@@ -89,7 +112,15 @@ def measure(bootstrap: str, topic: str, group: str, command: list[str]) -> None:
         reader.close()
     assert first is not None
     seconds = now - first[0]
-    print(json.dumps({"messages": committed - first[1], "seconds": round(seconds, 3), "rate": (committed - first[1]) / seconds}))
+    messages = committed - first[1]
+    result = {
+        "messages": messages,
+        "seconds": round(seconds, 3),
+        "rate": messages / seconds,
+        "spawn_rate": committed / (now - spawned),
+        "cpu_s": round(cpu_s, 3),
+    }
+    print(json.dumps(result))
 
 
 def main() -> None:
@@ -100,6 +131,8 @@ def main() -> None:
         bare()
     elif command == "noop":
         noop(args[0])
+    elif command == "sleep":
+        sleep(args[0], float(args[1]))
     elif command == "measure":
         separator = args.index("--")
         measure(*args[:3], command=args[separator + 1 :])
