@@ -13,6 +13,7 @@ def main() -> None:
     parser.add_argument("--topic", required=True)
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--partitions", type=int, default=3)
+    parser.add_argument("--distinct-keys", action="store_true", help="every message its own key (default: 1,000 keys repeating)")
     args = parser.parse_args()
 
     admin = AdminClient({"bootstrap.servers": args.bootstrap})
@@ -23,7 +24,7 @@ def main() -> None:
         value = json.dumps({"n": n, "event": "bench"}).encode()
         while True:
             try:
-                producer.produce(args.topic, value=value, key=str(n % 1000).encode(), partition=n % args.partitions)
+                producer.produce(args.topic, value=value, key=str(n if args.distinct_keys else n % 1000).encode(), partition=n % args.partitions)
                 break
             except BufferError:
                 producer.poll(0.05)

@@ -116,7 +116,9 @@ export async function runTestRun(
     samplesFrom: samples.from,
     messages: { produced: 0, processed: 0, deadLettered: 0 },
     wallSeconds: 0,
-    messagesPerSecond: 0,
+    brokerStartSeconds: null,
+    kernelSeconds: null,
+    messagesPerSecond: null,
     latency: { processingSeconds: null, produceToCommitSeconds: null },
     standIns: [],
     effect: { label: '', count: null, expected: 0 },
@@ -151,6 +153,7 @@ export async function runTestRun(
         route: local.route,
         brokers: 1,
       };
+      result.brokerStartSeconds = local.startupMs / 1000;
       progress.step(
         `Local Kafka ${local.version} (${local.route}) ready at ${local.bootstrapServers} in ${(local.startupMs / 1000).toFixed(1)} s`,
       );
@@ -255,15 +258,20 @@ export async function runTestRun(
     }
     progress.step(`Producing ${options.messages} messages to ${topic}`);
     const delays = new CommitDelays((await topicSpan(admin, topic)).end);
-    await produceMessages(kafka, topic, buildMessages(samples, options.messages, runId), async (sentAt) =>
-      delays.produced(sentAt, (await topicSpan(admin, topic)).end),
-    );
+    // The kernel's rate starts here: it is assigned and polling, so it consumes the first message as it lands.
+    let firstSentAt: number | undefined;
+    await produceMessages(kafka, topic, buildMessages(samples, options.messages, runId), async (sentAt) => {
+      firstSentAt ??= sentAt;
+      delays.produced(sentAt, (await topicSpan(admin, topic)).end);
+    });
     result.messages.produced = options.messages;
 
     // 5. Done when the group has committed every partition to its end.
-    const offsets = await waitForCommitted(admin, group, topic, Date.now() + options.timeoutMs, alive, (polled) =>
-      delays.polled(polled),
-    );
+    let lastPollAt = Date.now();
+    const offsets = await waitForCommitted(admin, group, topic, Date.now() + options.timeoutMs, alive, (polled) => {
+      lastPollAt = Date.now();
+      delays.polled(polled);
+    });
     const delaySeconds = delays.delaysSeconds();
     if (delaySeconds.length > 0) result.latency.produceToCommitSeconds = percentiles(delaySeconds);
     const exposition = await scrapeMetrics(healthPort);
@@ -280,6 +288,10 @@ export async function runTestRun(
       );
     }
     const committedAll = result.messages.processed === total;
+    if (committedAll && firstSentAt !== undefined) {
+      result.kernelSeconds = Math.max(lastPollAt - firstSentAt, 1) / 1000;
+      result.messagesPerSecond = result.messages.processed / result.kernelSeconds;
+    }
     checks.push({
       name: 'committed offsets reached the end offsets',
       ok: committedAll,
@@ -321,7 +333,6 @@ export async function runTestRun(
     if (result.ok) result.logTail = null;
     await cleanup.run();
     result.wallSeconds = (Date.now() - started) / 1000;
-    result.messagesPerSecond = result.wallSeconds > 0 ? result.messages.processed / result.wallSeconds : 0;
     result.exitCode = result.ok ? 0 : 1;
   }
   return result;

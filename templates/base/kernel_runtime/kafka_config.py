@@ -11,6 +11,9 @@ from .settings import Settings
 STATISTICS_INTERVAL_MS = 5000
 # Publisher.ACK_TIMEOUT_S waits slightly longer than this before giving up on an acknowledgement.
 DELIVERY_TIMEOUT_MS = 30_000
+# A partition resumed after backpressure is fetched only once the fetch in flight returns, which the broker holds up
+# to this long when nothing new arrives (librdkafka's 500 idled a 4-in-flight database kernel; 50 was worse again).
+FETCH_WAIT_MAX_MS = 100
 
 
 def security_config(settings: Settings) -> dict[str, Any]:
@@ -61,6 +64,7 @@ def consumer_config(
         "auto.commit.interval.ms": settings.commit_interval_ms,
         # How long the group waits for a silent consumer (a frozen host) before its partitions move on.
         "session.timeout.ms": settings.session_timeout_ms,
+        "fetch.wait.max.ms": FETCH_WAIT_MAX_MS,
         "error_cb": on_error,
         "logger": logging.getLogger(LIBRDKAFKA_LOGGER),
         "log.connection.close": False,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kernel_runtime import Message
-from kernel_runtime.concurrent_dispatch import ConcurrentDispatch, buffer_limit
+from kernel_runtime.concurrent_dispatch import MIN_BUFFER, ConcurrentDispatch, buffer_limit
 from kernel_runtime.errors import ProcessingFailed
 from kernel_runtime.metrics import Metrics
 from kernel_runtime.shutdown import Shutdown
@@ -152,6 +152,12 @@ def test_a_long_run_from_one_partition_does_not_keep_the_others_waiting():
     assert timeline.most_at_once == 3
     assert_sequential_in_offset_order(timeline.by("partition"))
     assert run.consumer.committed == ends_of(messages)
+
+
+def test_small_windows_still_buffer_min_buffer_messages_per_partition():
+    # A resume waits for librdkafka's fetch in flight: half of MIN_BUFFER keeps the workers busy meanwhile.
+    assert buffer_limit(1) == buffer_limit(4) == MIN_BUFFER
+    assert buffer_limit(MIN_BUFFER) == 4 * MIN_BUFFER
 
 
 def test_a_partition_holding_too_many_waiting_messages_is_paused_alone_and_resumed_once_half_started():

@@ -117,6 +117,7 @@ def test_offsets_are_stored_after_processing_and_committed_in_the_background():
     assert config["enable.auto.commit"] is True
     assert config["auto.commit.interval.ms"] == 250
     assert config["session.timeout.ms"] == 6000
+    assert config["fetch.wait.max.ms"] == 100, "a partition resumed after backpressure is fetched soon"
 
 
 def test_dead_letter_topic_must_differ_from_the_consumed_topic():
