@@ -7,16 +7,17 @@ class PartitionOffsets:
     """Offsets taken from one partition, in the order Kafka delivered them (increasing, possibly with gaps).
 
     It also counts the partition's messages by state, changed only through its methods: `active` (taken and not yet
-    settled: running or waiting), and of those `waiting` (not started yet).
+    settled: running or waiting), and of those `waiting` (not started yet) with their `waiting_bytes`.
     """
 
-    __slots__ = ("_active", "_done", "_pending", "_waiting", "safe")
+    __slots__ = ("_active", "_done", "_pending", "_waiting", "_waiting_bytes", "safe")
 
     def __init__(self) -> None:
         self._pending: deque[int] = deque()
         self._done: set[int] = set()
         self._active = 0
         self._waiting = 0
+        self._waiting_bytes = 0
         # The next offset to consume: everything below it is finished. None until the first message finishes.
         self.safe: int | None = None
 
@@ -31,30 +32,38 @@ class PartitionOffsets:
         return self._waiting
 
     @property
+    def waiting_bytes(self) -> int:
+        """The waiting messages' key and value sizes: what bounds memory when messages are large."""
+        return self._waiting_bytes
+
+    @property
     def gap(self) -> int:
         """Finished messages that cannot be committed yet because an earlier one is still unfinished."""
         return len(self._done)
 
-    def take(self, offset: int, *, waiting: bool) -> None:
-        """A message was taken: it starts now, or (`waiting`) later."""
+    def take(self, offset: int, *, waiting: bool, size: int = 0) -> None:
+        """A message of `size` bytes was taken: it starts now, or (`waiting`) later."""
         self._pending.append(offset)
         self._active += 1
         if waiting:
             self._waiting += 1
+            self._waiting_bytes += size
 
-    def start(self) -> None:
-        """A waiting message started running."""
+    def start(self, size: int = 0) -> None:
+        """A waiting message of `size` bytes started running."""
         self._waiting -= 1
+        self._waiting_bytes -= size
 
     def settle(self, offset: int, *, finished: bool) -> bool:
         """A running message ended, `finished` or not; True when the committable offset moved forward."""
         self._active -= 1
         return self._finish(offset) if finished else False
 
-    def drop_waiting(self) -> None:
-        """A waiting message will not run: it stays uncommitted and is redelivered."""
+    def drop_waiting(self, size: int = 0) -> None:
+        """A waiting message of `size` bytes will not run: it stays uncommitted and is redelivered."""
         self._active -= 1
         self._waiting -= 1
+        self._waiting_bytes -= size
 
     def _finish(self, offset: int) -> bool:
         self._done.add(offset)

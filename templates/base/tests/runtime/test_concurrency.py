@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kernel_runtime import Message
-from kernel_runtime.concurrent_dispatch import MIN_BUFFER, ConcurrentDispatch, buffer_limit
+from kernel_runtime.concurrent_dispatch import (
+    BUFFER_PER_SLOT,
+    MAX_WAITING_BYTES,
+    MIN_BUFFER,
+    ConcurrentDispatch,
+    buffer_limit,
+)
 from kernel_runtime.errors import ProcessingFailed
 from kernel_runtime.metrics import Metrics
 from kernel_runtime.shutdown import Shutdown
@@ -155,9 +161,27 @@ def test_a_long_run_from_one_partition_does_not_keep_the_others_waiting():
 
 
 def test_small_windows_still_buffer_min_buffer_messages_per_partition():
-    # A resume waits for librdkafka's fetch in flight: half of MIN_BUFFER keeps the workers busy meanwhile.
+    # A pause drops librdkafka's prefetched messages and a resume waits for a new fetch: pausing must stay rare.
     assert buffer_limit(1) == buffer_limit(4) == MIN_BUFFER
-    assert buffer_limit(MIN_BUFFER) == 4 * MIN_BUFFER
+    assert buffer_limit(MIN_BUFFER) == BUFFER_PER_SLOT * MIN_BUFFER
+
+
+def test_large_waiting_messages_pause_their_partition_before_the_count_does():
+    size = MAX_WAITING_BYTES // 8
+    messages = [Message(TOPIC, 0, offset, key=b"a", value=b"x" * size) for offset in range(12)]
+    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
+    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
+    dispatch = ConcurrentDispatch(
+        consumer, ManualWorkers(), max_in_flight=1, ordering="partition", metrics=Metrics(),
+        stop=threading.Event(), poll_timeout_s=0.0, wait_timeout_s=0.0,
+    )  # fmt: skip
+
+    while (raw := consumer.poll(0)) is not None:
+        dispatch.take(raw)
+    dispatch.poll_timeout_s()
+
+    # One runs; 11 wait, holding 11/8 of the byte bound, while far fewer than MIN_BUFFER messages wait.
+    assert consumer.paused == {(TOPIC, 0)}
 
 
 def test_a_partition_holding_too_many_waiting_messages_is_paused_alone_and_resumed_once_half_started():
@@ -345,7 +369,7 @@ def test_stop_request_finishes_the_messages_already_taken_and_commits_them_witho
 
     def slow(message: Message) -> bool:
         # Key "-0" is slow, so later offsets of key "-1" finish while earlier "-0" ones still wait behind their key.
-        time.sleep(0.05 if message.key and message.key.endswith(b"-0") else 0.002)
+        time.sleep(0.004 if message.key and message.key.endswith(b"-0") else 0.001)
         with lock:
             finished.append(message)
             if len(finished) >= 6:
