@@ -287,7 +287,7 @@ export const KINDS: Kind[] = [
       {
         name: 'MAX_IN_FLIGHT',
         description: 'Requests in flight at once; about the API rate limit (per second) x its response time (seconds)',
-        example: '64',
+        example: '128',
         required: false,
       },
     ],
@@ -334,7 +334,7 @@ export const KINDS: Kind[] = [
       {
         name: 'MAX_IN_FLIGHT',
         description: 'Model requests in flight at once; keep it under the concurrency or rate limit of the model API',
-        example: '8',
+        example: '64',
         required: false,
       },
     ],
