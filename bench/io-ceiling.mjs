@@ -179,7 +179,7 @@ async function main() {
       '',
       `${rounds} round(s), medians. ${PARTITIONS} partitions, every key distinct, the kind's default ORDERING. Stand-ins answer`,
       'every request after 20 ms (http) and 200 ms (ai, a chat completion). "first→last" counts between the',
-      "group's first and last commit; \"spawn→last\" from the kernel's spawn (start-up included). CPU is the kernel",
+      'group\'s first and last commit; "spawn→last" from the kernel\'s spawn (start-up included). CPU is the kernel',
       `process's, between first and last commit. Messages: ${fmt(MAX_MESSAGES)}, or ${SECONDS_AT_CEILING} s worth at the ceiling when fewer.`,
       'The sleep-only kernel is the same runtime with `async def process_message` awaiting `asyncio.sleep` for the',
       "same latency: the runtime's own ceiling.",
