@@ -190,7 +190,7 @@ async function main() {
         const kernel = median(row.kernel.map((r) => r.rate));
         const sleep = median(row.sleep.map((r) => r.rate));
         const ceiling = (row.inFlight * 1000) / row.latencyMs;
-        return `| ${row.kind} | ${row.inFlight} | ${fmt(row.count)} | ${fmt(ceiling)} | ${fmt(kernel)} | ${fmt(median(row.kernel.map((r) => r.spawn_rate)))} | ${median(row.kernel.map(perThousand)).toFixed(2)} | ${fmt(sleep)} | ${(kernel / sleep).toFixed(2)}× |`;
+        return `| ${row.kind} | ${row.inFlight} | ${row.count.toLocaleString('en-US')} | ${fmt(ceiling)} | ${fmt(kernel)} | ${fmt(median(row.kernel.map((r) => r.spawn_rate)))} | ${median(row.kernel.map(perThousand)).toFixed(2)} | ${fmt(sleep)} | ${(kernel / sleep).toFixed(2)}× |`;
       }),
     ].join('\n'),
   );
