@@ -179,6 +179,8 @@ class ConcurrentDispatch:
         with self._lock:
             if self._failure is not None or self._circuit.is_open:
                 self._discard_waiting_locked(keys)
+            else:
+                self._discard_waiting_past_started_locked(keys)
             settled = self._changed.wait_for(lambda: self._active_locked(keys) == 0, self._wait_timeout_s)
             if not settled:
                 self._discard_waiting_locked(keys)
@@ -201,10 +203,15 @@ class ConcurrentDispatch:
         self._circuit.forget(keys)
 
     def drain(self) -> None:
-        """After a stop request every message already taken may finish (bounded); after a failure only running ones."""
+        """After a stop request the running messages finish, and the waiting ones a finished one is behind (bounded).
+
+        After a failure only the running ones finish.
+        """
         with self._lock:
             if self._failure is not None:
                 self._discard_waiting_locked(None)
+            else:
+                self._discard_waiting_past_started_locked(None)
             settled = self._changed.wait_for(lambda: self._held == 0, self._wait_timeout_s)
             if not settled:
                 self._discard_waiting_locked(None)
@@ -319,6 +326,43 @@ class ConcurrentDispatch:
         for lane, behind in self._lanes.items():
             if keys is None or (lane[0], lane[1]) in keys:
                 self._drop_all_locked(behind)
+        self._changed.notify_all()
+
+    def _discard_waiting_past_started_locked(self, keys: set[PartitionKey] | None) -> None:
+        """Drops the waiting messages after the last started one of their partition: nothing later ran, so they
+        are redelivered without repeating anything. Those before it still run, or a finished message would be
+        redelivered too. The buffer holds up to buffer_limit() messages a partition: a stop must not run them all.
+        """
+        waiting_by_partition: dict[PartitionKey, set[int]] = {}
+        behind_lanes = [taken for behind in self._lanes.values() for taken in behind]
+        for taken in [*self._ready, *behind_lanes]:
+            waiting_by_partition.setdefault(taken.partition, set()).add(taken.message.offset)
+        last_started = {
+            key: self._partitions[key].highest_started(offsets)
+            for key, offsets in waiting_by_partition.items()
+            if (keys is None or key in keys) and key in self._partitions
+        }
+
+        def droppable(taken: _Taken) -> bool:
+            return taken.partition in last_started and taken.message.offset > last_started[taken.partition]
+
+        kept: deque[_Taken] = deque()
+        for taken in self._ready:
+            if not droppable(taken):
+                kept.append(taken)
+                continue
+            self._drop_all_locked(deque([taken]))
+            if taken.lane is not None:
+                # Everything behind it in its lane comes later in the partition: dropped with it.
+                self._drop_all_locked(self._lanes.pop(taken.lane))
+        self._ready = kept
+        for behind in self._lanes.values():
+            dropped = deque(taken for taken in behind if droppable(taken))
+            if dropped:
+                self._drop_all_locked(dropped)
+                kept_behind = [taken for taken in behind if not droppable(taken)]
+                behind.clear()
+                behind.extend(kept_behind)
         self._changed.notify_all()
 
     def _active_locked(self, keys: set[PartitionKey]) -> int:

@@ -65,6 +65,13 @@ class PartitionOffsets:
         self._waiting -= 1
         self._waiting_bytes -= size
 
+    def highest_started(self, waiting: set[int]) -> int:
+        """The highest uncommitted offset that started (running or finished), given the waiting ones; -1 if none."""
+        for offset in reversed(self._pending):
+            if offset not in waiting:
+                return offset
+        return -1
+
     def _finish(self, offset: int) -> bool:
         self._done.add(offset)
         moved = False

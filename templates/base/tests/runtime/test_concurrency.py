@@ -268,14 +268,16 @@ def test_revoke_waits_for_running_messages_and_commits_them_before_release():
     assert run.consumer.committed[(TOPIC, 0)] == 2
 
 
-def test_revoke_finishes_the_messages_waiting_behind_a_key_before_release():
+def test_revoke_finishes_the_running_message_and_hands_the_waiting_ones_over_unprocessed():
     # One key per partition: under ORDERING=key each partition's messages run one after another.
     messages = keyed_messages(12, keys=1)
     shutdown = Shutdown(5.0, enforce_deadline=False)
     consumer = FakeConsumer(messages, on_idle=stop_once_stored(messages, shutdown))
     consumer.rebalance_at = {13: ("revoke", [(TOPIC, 1)])}
+    processed: list[Message] = []
 
     def slow(message: Message) -> bool:
+        processed.append(message)
         time.sleep(0.05)
         return True
 
@@ -283,7 +285,34 @@ def test_revoke_finishes_the_messages_waiting_behind_a_key_before_release():
 
     assert run.failure is None
     assert consumer.committed_at_revoke is not None
-    assert consumer.committed_at_revoke[(TOPIC, 1)] == 4, "all four taken from partition 1, not only the running one"
+    committed = consumer.committed_at_revoke[(TOPIC, 1)]
+    # Waiting messages after the running one are not started: the next owner gets them, and nothing twice.
+    assert 1 <= committed < 4
+    assert sorted(m.offset for m in processed if m.partition == 1) == list(range(committed))
+
+
+def test_a_stop_drops_waiting_messages_after_the_last_started_one_but_runs_those_before_it():
+    # Key "-0" is slow and key "-1" fast, so later "-1" offsets finish while earlier "-0" ones wait: those must
+    # run (or the finished ones would be redelivered); the waiting ones after every started one need not.
+    messages = keyed_messages(3 * 400, keys=2)
+    shutdown = Shutdown(5.0, enforce_deadline=False)
+    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
+    finished: list[Message] = []
+    lock = threading.Lock()
+
+    def slow(message: Message) -> bool:
+        time.sleep(0.02 if message.key and message.key.endswith(b"-0") else 0.001)
+        with lock:
+            finished.append(message)
+            if len(finished) == 40:
+                shutdown.request("Received SIGTERM")
+        return True
+
+    run = run_loop(slow, messages, max_in_flight=4, consumer=consumer, shutdown=shutdown)
+
+    assert run.failure is None
+    assert len(finished) < len(messages) // 2, "the buffered messages after the last started one were not run"
+    finished_prefix_is_committed(finished, run.consumer.committed)
 
 
 def test_a_paused_partition_is_resumed_before_it_is_revoked():
