@@ -27,9 +27,7 @@ export function checkKernel(dirArg: string | undefined): CheckResult {
   const { dir, manifest } = loadKernel(dirArg);
   const version = generatorVersion();
   const answers = resolveAnswers(manifest.answers);
-  const rendered = new Map(
-    renderPlan(answers, version).files.map((f) => [f.path, hashContents(f.contents)]),
-  );
+  const rendered = new Map(renderPlan(answers, version).files.map((f) => [f.path, hashContents(f.contents)]));
   const files: CheckResult['files'] = [];
   for (const [path, hash] of rendered) {
     const recorded = manifest.files[path];

@@ -14,14 +14,16 @@ export interface SchemaSource {
 
 /** The recorded answer: a file directly under schemas/, named so it is safe in Python, TOML, YAML and Markdown. */
 const KERNEL_PATH = /^schemas\/[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*\.(json|avsc)$/;
+// Long enough for any sensible name, short enough that generated docstrings and comments stay within ruff's 120.
+const KERNEL_PATH_MAX = 64;
 const JSON_SCHEMA_DRAFTS = [
   'http://json-schema.org/draft-07/schema',
   'https://json-schema.org/draft/2020-12/schema',
 ] as const;
 
 export function validateSchemaPath(value: string): string | undefined {
-  if (KERNEL_PATH.test(value)) return undefined;
-  return `Schema ${quote(value)} must be a .json or .avsc file directly under schemas/ (letters, digits, ".", "_", "-").`;
+  if (KERNEL_PATH.test(value) && value.length <= KERNEL_PATH_MAX) return undefined;
+  return `Schema ${quote(value)} must be a .json or .avsc file directly under schemas/ (letters, digits, ".", "_", "-"; at most ${KERNEL_PATH_MAX} characters).`;
 }
 
 export function readSchemaFile(path: string): SchemaSource {
@@ -38,7 +40,10 @@ export function readSchemaFile(path: string): SchemaSource {
     throw new UsageError(`The schema file ${quote(path)} is not JSON; give a JSON Schema or an Avro schema (.avsc).`);
   }
   const format = recogniseSchema(data, path);
-  return { kernelPath: kernelPathFor(path, format), format, contents };
+  const kernelPath = kernelPathFor(path, format);
+  const problem = validateSchemaPath(kernelPath);
+  if (problem) throw new UsageError(`${problem} Rename ${quote(path)} and try again.`);
+  return { kernelPath, format, contents };
 }
 
 function recogniseSchema(data: unknown, path: string): SchemaFormat {
