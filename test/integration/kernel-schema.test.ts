@@ -1,6 +1,6 @@
 // A basic kernel with a JSON Schema on the real broker: valid values reach process_message; values that break the
 // schema, are not JSON or not UTF-8 never do, land in the DLQ with the reason in dlq.schema.failure, and all commit.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
@@ -10,6 +10,7 @@ import { produce, readTopic, type WorkloadMessage } from './harness/kafka.js';
 import { kernelEnv } from './harness/kernel-env.js';
 import type { KernelProcess } from './harness/kernel-process.js';
 import { useKernelSuite } from './harness/kernel-suite.js';
+import { copyKernel, testRun } from './harness/test-run.js';
 
 const SCHEMA = join(REPO_ROOT, 'test', 'fixtures', 'schemas', 'order.schema.json');
 const TOTAL = 200;
@@ -81,5 +82,34 @@ describe.skipIf(!sharedInfra())('basic kernel with a JSON Schema on a real broke
     );
 
     expect(await kernel.stop()).toBe(0);
+  });
+
+  it('test-run --invalid 10: the samples pass the schema, exactly the 10 invalid values are dead-lettered with their reason', async () => {
+    const servers = suite.infra.kafka.bootstrapServers;
+    const run = await testRun(suite.project.dir, [
+      '--bootstrap-server',
+      servers,
+      '--messages',
+      '40',
+      '--invalid',
+      '10',
+    ]);
+
+    expect(run.exitCode, `${run.result.error}\n${run.result.logTail}`).toBe(0);
+    expect(run.result.messages).toMatchObject({ produced: 50, processed: 50, deadLettered: 10 });
+    expect(run.result.messages.invalid).toEqual({ produced: 10, deadLettered: 10 });
+    expect(run.result.samplesFrom).toBe('tests/sample_messages.jsonl, checked against schemas/order.schema.json');
+  });
+
+  it('test-run refuses a sample that breaks the schema with exit 2, before producing anything', async () => {
+    const dir = copyKernel(suite.project.dir, `${suite.project.dir}-bad-sample`);
+    appendFileSync(join(dir, 'tests', 'sample_messages.jsonl'), '{"id": "not-a-uuid"}\n');
+    const run = await testRun(dir, ['--bootstrap-server', suite.infra.kafka.bootstrapServers]);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.result.error).toMatch(
+      /^tests\/sample_messages\.jsonl line \d+ breaks the schema: .*; nothing was produced\.$/,
+    );
+    expect(run.result.messages.produced).toBe(0);
   });
 });
