@@ -18,7 +18,7 @@ import type { TestRunOptions } from './options.js';
 import type { Progress } from './progress.js';
 import { readDeadLetters } from './dead-letters.js';
 import { buildMessages, readSamples, SAMPLE_MESSAGES_FILE } from './sample-messages.js';
-import { schemaValues, type SchemaValues } from './schema-values.js';
+import { SampleRejected, schemaValues, type SchemaValues } from './schema-values.js';
 import { brokerSettings, dotEnvBeneath, lookupIn, type BrokerSettings } from './settings.js';
 import type { Check, TestRunResult } from './summary.js';
 import {
@@ -331,7 +331,7 @@ export async function runTestRun(
   } catch (error) {
     result.ok = false;
     result.error = messageOf(error);
-    badInput = error instanceof UsageError;
+    badInput = error instanceof SampleRejected;
   } finally {
     if (running && (!result.ok || running.hasExited()))
       result.logTail = running.tail(LOG_TAIL_LINES) || '(the kernel printed nothing)';

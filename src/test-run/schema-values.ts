@@ -11,11 +11,14 @@ export interface SchemaValues {
 
 const EXIT_BAD_SAMPLE = 2;
 
+/** A sample that breaks the schema: bad input, so test-run exits 2 (other failures of a run exit 1, as before). */
+export class SampleRejected extends UsageError {}
+
 export async function schemaValues(kernelDir: string, invalid: number, env: NodeJS.ProcessEnv): Promise<SchemaValues> {
   const args = ['run', '--no-sync', 'python', '-m', 'kernel_runtime.test_run_values', '--invalid', String(invalid)];
   const run = await execa('uv', args, { cwd: kernelDir, env, reject: false, stdin: 'ignore' });
   const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
-  if (run.exitCode === EXIT_BAD_SAMPLE) throw new UsageError(`${lastLine(run.stderr)}; nothing was produced.`);
+  if (run.exitCode === EXIT_BAD_SAMPLE) throw new SampleRejected(`${lastLine(run.stderr)}; nothing was produced.`);
   if (run.exitCode !== 0)
     throw new FailureError(`The kernel could not prepare its sample values: ${lastLine(run.stderr) || run.exitCode}.`);
   const values: SchemaValues = { valid: [], invalid: [] };
