@@ -30,6 +30,8 @@ export const BASE_DEPENDENCIES = [
   'opentelemetry-api>=1.30,<2',
   'prometheus-client>=0.20,<1',
   'python-dotenv>=1.0,<2',
+  // kernel_runtime.Message's type parameter defaults to Any (PEP 696), which typing only has from Python 3.13.
+  'typing-extensions>=4.12,<5',
 ];
 
 /** The `tracing` dependency group: the OpenTelemetry SDK and OTLP exporter, loaded only when an endpoint is set. */

@@ -5,6 +5,7 @@ import { renderPlan } from '../render/plan.js';
 import { filesWithConflictMarkers } from '../update/conflict-markers.js';
 import { readDiskFiles } from '../update/disk-files.js';
 import { loadKernel, resolveAnswers } from '../update/load-kernel.js';
+import { formatStaleModel, staleModel, type StaleModel } from '../update/model-freshness.js';
 
 export type TemplateChange = 'changed' | 'added' | 'removed';
 
@@ -18,14 +19,15 @@ export interface CheckResult {
   files: { path: string; change: TemplateChange }[];
   /** Kernel files that still hold conflict blocks, e.g. from a conflicted update. */
   conflicted: string[];
+  /** The schema's model, when it no longer matches the schema file. */
+  staleModel?: StaleModel;
 }
 
 export function checkKernel(dirArg: string | undefined): CheckResult {
   const { dir, manifest } = loadKernel(dirArg);
   const version = generatorVersion();
-  const rendered = new Map(
-    renderPlan(resolveAnswers(manifest.answers), version).files.map((f) => [f.path, hashContents(f.contents)]),
-  );
+  const answers = resolveAnswers(manifest.answers);
+  const rendered = new Map(renderPlan(answers, version).files.map((f) => [f.path, hashContents(f.contents)]));
   const files: CheckResult['files'] = [];
   for (const [path, hash] of rendered) {
     const recorded = manifest.files[path];
@@ -35,6 +37,7 @@ export function checkKernel(dirArg: string | undefined): CheckResult {
   for (const path of Object.keys(manifest.files)) if (!rendered.has(path)) files.push({ path, change: 'removed' });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const conflicted = filesWithConflictMarkers(readDiskFiles(dir, Object.keys(manifest.files)));
+  const stale = staleModel(dir, answers);
   return {
     ok: true,
     command: 'check',
@@ -44,17 +47,19 @@ export function checkKernel(dirArg: string | undefined): CheckResult {
     currentVersion: version,
     files,
     conflicted,
+    ...(stale ? { staleModel: stale } : {}),
   };
 }
 
 /** Current templates and no conflict left: what CI can rely on. */
 export function checkPassed(result: CheckResult): boolean {
-  return result.current && result.conflicted.length === 0;
+  return result.current && result.conflicted.length === 0 && result.staleModel === undefined;
 }
 
 export function formatCheck(result: CheckResult): string {
   const conflicts = result.conflicted.length > 0 ? `\n${formatConflicts(result.conflicted)}` : '';
-  return formatTemplateState(result) + conflicts;
+  const model = result.staleModel ? `\n${formatStaleModel(result.staleModel)}` : '';
+  return formatTemplateState(result) + conflicts + model;
 }
 
 function formatConflicts(paths: string[]): string {

@@ -8,7 +8,10 @@ import type { ProcessRun } from '../create/run-process.js';
 import { BASE_ENV, findKind, type KindName } from '../kinds.js';
 import { withManifest } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
-import { renderPlan } from '../render/plan.js';
+import { renderPlan, type Plan, type PlannedFile } from '../render/plan.js';
+import { generateModelCommand } from '../create/generate-model-command.js';
+import type { SchemaSource } from '../create/schema-file.js';
+import { MODEL_PATH, SAMPLES_PATH } from '../schema-formats.js';
 import type { Prompter } from '../output/prompter.js';
 import type { Reporter } from '../output/reporter.js';
 import type { CreateFlagValues } from '../create/create-flags.js';
@@ -56,37 +59,46 @@ export async function createKernel(
 
   const plan = withManifest(renderPlan(inputs.answers, generatorVersion()));
   const state = assertTargetWritable(plan, inputs.targetDir, options.force === true);
+  const { schemaSource } = inputs;
   const result: CreateResult = {
     ok: true,
     command: 'create',
     directory: inputs.targetDir,
     answers: inputs.answers,
     dryRun: options.dryRun === true,
-    files: plan.files.map((f) => f.path),
+    files: [
+      ...plan.files.map((f) => f.path),
+      ...(schemaSource ? [schemaSource.kernelPath, MODEL_PATH, SAMPLES_PATH] : []),
+    ],
     commands: [],
     testRun: inputs.testRun,
     warnings,
   };
 
   if (options.dryRun) {
-    result.plannedCommands = plannedCommands(inputs.install, inputs.git, inputs.testRun);
+    result.plannedCommands = [
+      ...(schemaSource ? [generateModelCommand(schemaSource)] : []),
+      ...plannedCommands(inputs.install, inputs.git, inputs.testRun),
+    ];
     const commands =
       result.plannedCommands.length > 0 ? result.plannedCommands.map((c) => `  ${c}`).join('\n') : '  (none)';
     reporter.info(
-      `Dry run: these ${plan.files.length} files would be written (nothing was):\n${drawTree(inputs.targetDir, result.files)}`,
+      `Dry run: these ${result.files.length} files would be written (nothing was):\n${drawTree(inputs.targetDir, result.files)}`,
     );
     reporter.info(`and these commands would run in ${shellPath(inputs.targetDir)}:\n${commands}`);
     return result;
   }
 
+  // The model is generated before anything is written, so a schema the generator refuses leaves nothing behind.
+  const kernelOwned = schemaSource ? await generateKernelModel(plan, schemaSource, io, result) : [];
   try {
-    writePlan(plan, inputs.targetDir, state);
+    writePlan({ ...plan, files: [...plan.files, ...kernelOwned] }, inputs.targetDir, state);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new FailureError(`Could not write the kernel into ${inputs.targetDir} (${reason}); nothing was written.`);
   }
   reporter.success(
-    `Created ${inputs.answers.kind} kernel "${inputs.answers.name}" in ${inputs.targetDir} (${plan.files.length} files).`,
+    `Created ${inputs.answers.kind} kernel "${inputs.answers.name}" in ${inputs.targetDir} (${result.files.length} files).`,
   );
 
   if (inputs.install) {
@@ -123,6 +135,27 @@ export async function createKernel(
 
   reporter.info(nextSteps(inputs.targetDir, inputs.answers.kind, inputs.install && result.ok));
   return result;
+}
+
+async function generateKernelModel(
+  plan: Plan,
+  source: SchemaSource,
+  io: CreateIo,
+  result: CreateResult,
+): Promise<PlannedFile[]> {
+  const { generateModel } = await import('../create/generate-model.js');
+  const files = await io.reporter.task(
+    `Generating the payload model from ${source.kernelPath}`,
+    async () => generateModel(plan, source, await io.uvEnv()),
+    () => `Generated ${MODEL_PATH} from ${source.kernelPath}.`,
+  );
+  result.commands.push({
+    command: generateModelCommand(source),
+    cwd: '(a temporary directory)',
+    ok: true,
+    exitCode: 0,
+  });
+  return files;
 }
 
 async function commitKernel(targetDir: string, name: string, result: CreateResult, reporter: Reporter): Promise<void> {

@@ -7,6 +7,8 @@ export interface Answers {
   topic: string;
   kind: KindName;
   group: string;
+  /** The kernel's schema file, relative to its root (`schemas/order.json`); absent when messages are untyped. */
+  schema?: string;
 }
 
 /** Inputs as a flag or an answers file gives them: unchecked, any of them missing. The directory is an argument, not a flag. */

@@ -32,6 +32,13 @@ export const CREATE_FLAGS = [
   { name: 'kind', type: 'string', description: `kind of kernel: ${KIND_NAMES.join('|')}`, inAnswersFile: true },
   { name: 'group', type: 'string', description: 'consumer group (default: <name>-group)', inAnswersFile: true },
   {
+    name: 'schema',
+    type: 'string',
+    placeholder: '<file>',
+    description: 'schema of the messages: a JSON Schema or Avro file (default: none)',
+    inAnswersFile: true,
+  },
+  {
     name: 'yes',
     type: 'boolean',
     short: 'y',

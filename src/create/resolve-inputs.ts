@@ -4,6 +4,7 @@ import type { Answers, GivenInputs } from './answers.js';
 import { UsageError } from '../errors.js';
 import { KINDS, type KindName } from '../kinds.js';
 import type { Prompter } from '../output/prompter.js';
+import { readSchemaFile, type SchemaSource } from './schema-file.js';
 import { unusableTargetProblem } from './target.js';
 import { validateDirectory, validateGroup, validateKind, validateName, validateTopic } from './validate.js';
 
@@ -26,6 +27,8 @@ export interface CreateInputs extends FollowUps {
   /** Absolute path of the kernel's directory. */
   targetDir: string;
   answers: Answers;
+  /** The schema file given by --schema, the answers file or the question; its kernel path is `answers.schema`. */
+  schemaSource?: SchemaSource;
   /** Values taken by default rather than asked, so `--yes` can say what it chose. */
   defaulted: string[];
 }
@@ -154,13 +157,22 @@ export async function resolveCreateInputs(
   const groupProblem = validateGroup(group);
   if (groupProblem) throw new UsageError(groupProblem);
 
+  const schemaSource = await resolveSchema(flags.schema ?? file.schema, context);
+
   const install = await resolveInstall(flags.install ?? file.install, context);
   const testRun = await resolveTestRun(flags.testRun ?? file.testRun, install, context);
   const git = flags.git ?? file.git ?? true;
 
   return {
     targetDir: resolve(directory),
-    answers: { name, topic, kind: kind as KindName, group },
+    answers: {
+      name,
+      topic,
+      kind: kind as KindName,
+      group,
+      ...(schemaSource ? { schema: schemaSource.kernelPath } : {}),
+    },
+    ...(schemaSource ? { schemaSource } : {}),
     install,
     git,
     testRun,
@@ -195,6 +207,27 @@ async function resolveDirectory(given: string | undefined, context: ResolveConte
     );
   }
   return resolveValue(spec, context);
+}
+
+// Asked only in a terminal, empty meaning none: most kernels start untyped, and --yes never invents a schema.
+async function resolveSchema(given: string | undefined, context: ResolveContext): Promise<SchemaSource | undefined> {
+  if (given !== undefined) return given === '' ? undefined : readSchemaFile(given);
+  if (!context.prompter) return undefined;
+  const problemOf = (value: string) => {
+    if (value.trim() === '') return undefined;
+    try {
+      readSchemaFile(value.trim());
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const answer = await context.prompter.text({
+    message: 'Schema of the messages (a JSON Schema or Avro file; empty for none)',
+    defaultValue: '',
+    validate: problemOf,
+  });
+  return answer.trim() === '' ? undefined : readSchemaFile(answer.trim());
 }
 
 async function resolveInstall(given: boolean | undefined, context: ResolveContext): Promise<boolean> {

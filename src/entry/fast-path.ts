@@ -17,7 +17,7 @@ function helpFitsOutput(): boolean {
   return HELP !== '' && (!isTerminal(1) || process.stdout.columns === 80);
 }
 
-/** Only what this file holds: no prompts, no fancy output, no uv, git or test-run (those load execa and kafkajs). */
+/** Only what this file holds: no prompts, no fancy output, no uv, git, test-run or model generation (execa, kafkajs). */
 function createNeedsNothingElse({ options }: FastCreate): boolean {
   // The flags first: most command lines are settled by them, without reading a file.
   if (
@@ -25,13 +25,16 @@ function createNeedsNothingElse({ options }: FastCreate): boolean {
     usesFancyOutput(options) ||
     options.install === true ||
     options.git === true ||
-    options.testRun === true
+    options.testRun === true ||
+    // A schema's model is generated with uv; --dry-run only lists it.
+    (options.schema !== undefined && options.dryRun !== true)
   )
     return false;
   const file = answersFileOrUndefined(options.answers);
   if (!file) return false;
   const { install, git, testRun } = followUpsWithoutAsking(options, file);
-  return !install && !git && !testRun;
+  const generatesModel = file.schema !== undefined && options.schema === undefined && options.dryRun !== true;
+  return !install && !git && !testRun && !generatesModel;
 }
 
 /** The answers file as create will read it; undefined when it cannot be read, and the full CLI reports why. */

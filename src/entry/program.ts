@@ -77,6 +77,10 @@ export function buildProgram(
       '--outage <seconds>',
       "take the kind's local stand-in down for <seconds> once the kernel is ready, as the messages arrive (PostgreSQL stopped, the API and model answer 503) and check the kernel's circuit opens and closes with nothing dead-lettered",
     )
+    .option(
+      '--invalid <n>',
+      "a kernel with a schema: also produce <n> values that break it in different ways, and check exactly those are dead-lettered with the schema's reason",
+    )
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--debug', 'print stack traces')
     .addHelpText(

@@ -5,6 +5,7 @@ import { join, posix } from 'node:path';
 import type Handlebars from 'handlebars';
 import type { Answers } from '../create/answers.js';
 import { TEMPLATES_DIR } from '../paths.js';
+import { SAMPLES_PATH } from '../schema-formats.js';
 import { templateEnvironment } from './handlebars-environment.js';
 import { templatePartials } from './partials.js';
 import { TEMPLATE_COMPILER_MODULE, copiedFileSha256, precompiledTemplate } from './precompiled-templates.js';
@@ -79,9 +80,9 @@ function listFiles(root: string, prefix = ''): string[] {
   });
 }
 
-/** The layers a kind is made of, later ones overriding earlier ones file by file. */
-function templateLayers(kind: string): string[] {
-  return ['base', `kinds/${kind}`];
+/** The layers a kernel is made of, later ones overriding earlier ones file by file; a schema adds its own. */
+function templateLayers(answers: Answers): string[] {
+  return ['base', `kinds/${answers.kind}`, ...(answers.schema === undefined ? [] : ['schema'])];
 }
 
 export function renderPlan(answers: Answers, generatorVersion: string, templatesDir = TEMPLATES_DIR): Plan {
@@ -89,11 +90,13 @@ export function renderPlan(answers: Answers, generatorVersion: string, templates
   // Compiling is most of a scaffold's CPU time, so the bundle ships compiled templates and uses them while the source matches.
   const compileTemplate = createRenderer(templatesDir);
   const sources = new Map<string, { layer: string; file: string; source: string }>();
-  for (const layer of templateLayers(answers.kind)) {
+  for (const layer of templateLayers(answers)) {
     const layerDir = join(templatesDir, layer);
     for (const file of listFiles(layerDir))
       sources.set(outputPath(file), { layer, file, source: join(layerDir, file) });
   }
+  // With a schema the samples come from it (generated with the model), not from the kind's table.
+  if (answers.schema !== undefined) sources.delete(SAMPLES_PATH);
   const files = [...sources.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, { layer, file, source }]) => {

@@ -9,6 +9,25 @@ import {
   findKind,
   type EnvVar,
 } from '../kinds.js';
+import {
+  MODEL_PATH,
+  REGENERATE_MODEL_COMMAND,
+  SCHEMA_DEPENDENCIES,
+  SCHEMA_DEV_DEPENDENCIES,
+  SCHEMA_ENV,
+  SCHEMA_FORMATS,
+  SCHEMA_HYPOTHESIS,
+  schemaFormatOf,
+} from '../schema-formats.js';
+
+/** What templates know of a kernel's schema; the model's class is always importable as `Payload`. */
+export interface SchemaContext {
+  file: string;
+  isAvro: boolean;
+  formatLabel: string;
+  model: string;
+  regenerate: string;
+}
 
 export interface TemplateContext {
   name: string;
@@ -30,20 +49,40 @@ export interface TemplateContext {
   baseEnv: (EnvVar & { kernelDefault?: string })[];
   kindEnv: EnvVar[];
   samplePayload: string;
+  /** Absent when the kernel's messages are untyped. */
+  schema?: SchemaContext;
+  /** Top level, as base templates ask it of every kernel and the template compiler does not guard `schema.isAvro`. */
+  schemaIsAvro: boolean;
+  schemaEnv: EnvVar[];
 }
 
 export function buildTemplateContext(answers: Answers, generatorVersion: string): TemplateContext {
   const kind = findKind(answers.kind);
   if (!kind) throw new Error(`unknown kind ${answers.kind}`);
+  const schema = answers.schema === undefined ? undefined : schemaContext(answers.schema);
+  const format = answers.schema === undefined ? undefined : SCHEMA_FORMATS[schemaFormatOf(answers.schema)];
+  const { schema: _schemaFile, ...plainAnswers } = answers;
   return {
-    ...answers,
+    ...plainAnswers,
     kindLabel: kind.label,
     kindDescription: kind.description,
     snakeName: answers.name.replace(/-/g, '_'),
     generatorVersion,
     is: Object.fromEntries(KINDS.map((k) => [k.name, k.name === kind.name])),
-    dependencies: [...BASE_DEPENDENCIES, ...kind.dependencies],
-    devDependencies: DEV_DEPENDENCIES,
+    dependencies: schema
+      ? [
+          ...BASE_DEPENDENCIES.filter((d) => !d.startsWith('confluent-kafka')),
+          ...kind.dependencies,
+          ...SCHEMA_DEPENDENCIES,
+        ].sort()
+      : [...BASE_DEPENDENCIES, ...kind.dependencies],
+    devDependencies: format
+      ? [
+          ...DEV_DEPENDENCIES.map((d) => (d.startsWith('hypothesis') ? SCHEMA_HYPOTHESIS : d)),
+          format.generator,
+          ...SCHEMA_DEV_DEPENDENCIES,
+        ].sort()
+      : DEV_DEPENDENCIES,
     tracingDependencies: [...TRACING_DEPENDENCIES, ...kind.tracingDependencies],
     tracingInstrumentations: kind.tracingDependencies
       .map((d) => d.replace(/^opentelemetry-instrumentation-([a-z0-9]+).*$/, '$1'))
@@ -51,6 +90,20 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     baseEnv: BASE_ENV.map((v) => ({ ...v, kernelDefault: kernelDefaults(answers)[v.name] })),
     kindEnv: kind.env,
     samplePayload: JSON.stringify(kind.samplePayload),
+    ...(schema ? { schema } : {}),
+    schemaIsAvro: schema?.isAvro === true,
+    schemaEnv: schema ? SCHEMA_ENV : [],
+  };
+}
+
+function schemaContext(file: string): SchemaContext {
+  const format = schemaFormatOf(file);
+  return {
+    file,
+    isAvro: format === 'avro',
+    formatLabel: SCHEMA_FORMATS[format].label,
+    model: MODEL_PATH,
+    regenerate: REGENERATE_MODEL_COMMAND,
   };
 }
 

@@ -12,6 +12,8 @@ export interface KernelDir {
   kind: Kind;
   topic: string;
   group: string;
+  /** The kernel's schema file (relative), when its messages are typed. */
+  schema?: string;
 }
 
 export function readKernelDir(directory: string | undefined): KernelDir {
@@ -28,5 +30,13 @@ export function readKernelDir(directory: string | undefined): KernelDir {
   const kind = findKind(answers.kind ?? '');
   if (!kind || !answers.name || !answers.topic)
     throw new UsageError(`${join(dir, MANIFEST_PATH)} does not record the kernel's name, kind and topic.`);
-  return { dir, name: answers.name, kind, topic: answers.topic, group: answers.group ?? `${answers.name}-group` };
+  const group = answers.group ?? `${answers.name}-group`;
+  return {
+    dir,
+    name: answers.name,
+    kind,
+    topic: answers.topic,
+    group,
+    ...(answers.schema ? { schema: answers.schema } : {}),
+  };
 }

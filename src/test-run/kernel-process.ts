@@ -18,7 +18,7 @@ export interface RunningKernel {
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
-function uvEnv(): NodeJS.ProcessEnv {
+export function uvEnv(): NodeJS.ProcessEnv {
   return { ...process.env, ...resolveUvEnvironment(process.env, { forbidPythonDownloads: false }) };
 }
 

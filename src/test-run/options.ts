@@ -9,6 +9,7 @@ export interface TestRunFlags {
   keepTopic?: boolean;
   local?: boolean;
   outage?: string;
+  invalid?: string;
   json?: boolean;
   debug?: boolean;
 }
@@ -22,6 +23,8 @@ export interface TestRunOptions {
   local: boolean;
   /** Seconds the kind's stand-in dependency is down from the kernel's start (--outage). */
   outageS?: number;
+  /** Values that break the kernel's schema, produced besides the samples (--invalid). */
+  invalid: number;
   json: boolean;
 }
 
@@ -53,6 +56,7 @@ export function parseTestRunFlags(flags: TestRunFlags): TestRunOptions {
     keepTopic: Boolean(flags.keepTopic),
     local: Boolean(flags.local),
     ...(flags.outage !== undefined ? { outageS: positiveInteger(flags.outage, '--outage', 0, 3600) } : {}),
+    invalid: flags.invalid === undefined ? 0 : positiveInteger(flags.invalid, '--invalid', 0, 100_000),
     json: Boolean(flags.json),
   };
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
-import { FailureError } from '../errors.js';
+import { FailureError, UsageError } from '../errors.js';
 import { findFreePort } from '../infra/free-port.js';
 import { watchCircuit } from './circuit-watch.js';
 import type { CleanupStack } from './cleanup.js';
@@ -11,12 +11,14 @@ import { readDotEnv } from './dot-env.js';
 import { kafkaFor } from './kafka-client.js';
 import type { KernelDir } from './kernel-dir.js';
 import { processingPercentiles, scrapeMetrics, waitForReady } from './kernel-metrics.js';
-import { ensureInstalled, startKernel, type RunningKernel } from './kernel-process.js';
+import { ensureInstalled, startKernel, uvEnv, type RunningKernel } from './kernel-process.js';
 import { startKindServices } from './kind-services.js';
 import { startLocalBroker } from './local-broker.js';
 import type { TestRunOptions } from './options.js';
 import type { Progress } from './progress.js';
-import { buildMessages, readSamples } from './sample-messages.js';
+import { readDeadLetters } from './dead-letters.js';
+import { buildMessages, readSamples, SAMPLE_MESSAGES_FILE } from './sample-messages.js';
+import { SampleRejected, schemaValues, type SchemaValues } from './schema-values.js';
 import { brokerSettings, dotEnvBeneath, lookupIn, type BrokerSettings } from './settings.js';
 import type { Check, TestRunResult } from './summary.js';
 import {
@@ -94,6 +96,9 @@ export async function runTestRun(
   cleanup: CleanupStack,
 ): Promise<TestRunResult> {
   const started = Date.now();
+  let badInput = false;
+  if (options.invalid > 0 && !kernel.schema)
+    throw new UsageError('--invalid needs a kernel with a schema (create --schema <file>); this one has none.');
   const fileEnv = readDotEnv(join(kernel.dir, '.env'));
   const dotEnv = options.local ? {} : fileEnv;
   const env = options.local ? {} : process.env;
@@ -213,6 +218,13 @@ export async function runTestRun(
     result.environment = typeof install === 'object' ? 'existing' : install === 'installed' ? 'installed' : 'synced';
     if (typeof install === 'object')
       progress.step(`uv sync failed (${install.kept}); running the kernel in its existing environment`);
+    // Checked by the kernel's own model before the kernel starts or anything is produced.
+    let typed: SchemaValues | undefined;
+    if (kernel.schema) {
+      progress.step(`Checking the samples against ${kernel.schema}`);
+      typed = await schemaValues(kernel.dir, options.invalid, uvEnv());
+      result.samplesFrom = `${SAMPLE_MESSAGES_FILE}, checked against ${kernel.schema}`;
+    }
     progress.step(`Running the kernel on ${topic}`);
     Object.assign(kernelEnv, services.env, {
       KAFKA_TOPIC: topic,
@@ -258,13 +270,16 @@ export async function runTestRun(
     }
     progress.step(`Producing ${options.messages} messages to ${topic}`);
     const delays = new CommitDelays((await topicSpan(admin, topic)).end);
+    const messages = typed
+      ? typedMessages(typed, options.messages, runId)
+      : buildMessages(samples, options.messages, runId);
     // The kernel's rate starts here: it is assigned and polling, so it consumes the first message as it lands.
     let firstSentAt: number | undefined;
-    await produceMessages(kafka, topic, buildMessages(samples, options.messages, runId), async (sentAt) => {
+    await produceMessages(kafka, topic, messages, async (sentAt) => {
       firstSentAt ??= sentAt;
       delays.produced(sentAt, (await topicSpan(admin, topic)).end);
     });
-    result.messages.produced = options.messages;
+    result.messages.produced = messages.length;
 
     // 5. Done when the group has committed every partition to its end.
     let lastPollAt = Date.now();
@@ -313,6 +328,7 @@ export async function runTestRun(
     if (outageOver) await outageOver;
     result.messages.deadLettered = await topicCount(admin, dlqTopic);
     if (result.outage) checks.push(...outageChecks(result.outage, result.messages.deadLettered));
+    if (typed && options.invalid > 0) checks.push(await invalidCheck(kafka, dlqTopic, typed, result));
     result.effect.expected = result.messages.processed - result.messages.deadLettered;
     const effect = await services.countEffect(admin);
     result.effect.count = effect ?? null;
@@ -327,13 +343,48 @@ export async function runTestRun(
   } catch (error) {
     result.ok = false;
     result.error = messageOf(error);
+    badInput = error instanceof SampleRejected;
   } finally {
     if (running && (!result.ok || running.hasExited()))
       result.logTail = running.tail(LOG_TAIL_LINES) || '(the kernel printed nothing)';
     if (result.ok) result.logTail = null;
     await cleanup.run();
     result.wallSeconds = (Date.now() - started) / 1000;
-    result.exitCode = result.ok ? 0 : 1;
+    result.exitCode = result.ok ? 0 : badInput ? 2 : 1;
   }
   return result;
+}
+
+const INVALID_KEY_PREFIX = 'test-run-invalid-';
+
+/** The checked samples cycled to `count` messages, then the --invalid values, each with a key that names it. */
+function typedMessages(typed: SchemaValues, count: number, runId: string) {
+  const headers = { 'clustera-test-run': runId };
+  return [
+    ...Array.from({ length: count }, (_, i) => ({
+      key: `test-run-${i}`,
+      value: typed.valid[i % typed.valid.length]!,
+      headers,
+    })),
+    ...typed.invalid.map(({ value }, i) => ({ key: `${INVALID_KEY_PREFIX}${i}`, value, headers })),
+  ];
+}
+
+/** Exactly the invalid values are dead-lettered, each with the schema reason the kernel's model gives. */
+async function invalidCheck(
+  kafka: Parameters<typeof readDeadLetters>[0],
+  dlqTopic: string,
+  typed: SchemaValues,
+  result: TestRunResult,
+): Promise<Check> {
+  const letters = await readDeadLetters(kafka, dlqTopic, result.messages.deadLettered, 15_000);
+  const expected = new Map(typed.invalid.map(({ reason }, i) => [`${INVALID_KEY_PREFIX}${i}`, reason]));
+  const right = letters.filter((letter) => expected.get(letter.key) === letter.schemaFailure);
+  result.messages.invalid = { produced: typed.invalid.length, deadLettered: right.length };
+  const exact = right.length === expected.size && letters.length === expected.size;
+  return {
+    name: 'exactly the invalid values were dead-lettered, with their schema reason',
+    ok: exact,
+    detail: `${right.length} of ${expected.size} invalid with the right dlq.schema.failure; ${letters.length} in the DLQ`,
+  };
 }

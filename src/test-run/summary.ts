@@ -9,6 +9,12 @@ export interface Check {
   detail: string;
 }
 
+/** --invalid: values breaking the kernel's schema, and how many reached the DLQ with the expected schema reason. */
+export interface InvalidCount {
+  produced: number;
+  deadLettered: number;
+}
+
 export interface TestRunResult {
   ok: boolean;
   command: 'test-run';
@@ -28,7 +34,7 @@ export interface TestRunResult {
   dlqTopic: string;
   group: string;
   samplesFrom: string;
-  messages: { produced: number; processed: number; deadLettered: number };
+  messages: { produced: number; processed: number; deadLettered: number; invalid?: InvalidCount };
   /** The whole run: broker start, install, topics, the kernel, cleanup. */
   wallSeconds: number;
   /** Of wallSeconds, starting the local broker; null for a configured one. */
@@ -115,6 +121,11 @@ export function formatSummary(result: TestRunResult): string {
     `  effect     ${result.effect.count === null ? 'not observable from here' : `${result.effect.count} ${result.effect.label} (expected ${result.effect.expected})`}`,
     `  stand-ins  ${result.standIns.length === 0 ? 'none' : result.standIns.map((s) => `${s} [STAND-IN]`).join('; ')}`,
     ...(result.outage ? [`  outage     ${outageLine(result.outage, messages.deadLettered)}`] : []),
+    ...(messages.invalid
+      ? [
+          `  invalid    ${messages.invalid.produced} breaking the schema, ${messages.invalid.deadLettered} dead-lettered with its reason`,
+        ]
+      : []),
     ...result.checks.map((check) => `  ${check.ok ? 'ok  ' : 'FAIL'}       ${check.name}: ${check.detail}`),
   ];
   if (result.logTail) lines.push('--- last lines of the kernel log ---', result.logTail);

@@ -20,7 +20,7 @@ export async function createTopics(admin: Admin, topics: { topic: string; partit
 export async function produceMessages(
   kafka: Kafka,
   topic: string,
-  messages: { key: string; value: string; headers: Record<string, string> }[],
+  messages: { key: string; value: string | Buffer; headers: Record<string, string> }[],
   afterBatch?: (sentAt: number) => Promise<void>,
 ): Promise<void> {
   // Idempotent: a retried send must not put a message in twice, or the counts would not add up.

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { kernelDirectory } from '../render/find-kernel.js';
 import { compareVersions, MANIFEST_PATH, readManifest, type Manifest } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
+import { validateSchemaPath } from '../create/schema-file.js';
 import { quote, validateGroup, validateKind, validateName, validateTopic } from '../create/validate.js';
 
 export interface LoadedKernel {
@@ -12,7 +13,7 @@ export interface LoadedKernel {
   manifest: Manifest;
 }
 
-const ANSWER_CHECKS: Record<keyof Answers, (value: string) => string | undefined> = {
+const ANSWER_CHECKS: Record<Exclude<keyof Answers, 'schema'>, (value: string) => string | undefined> = {
   name: validateName,
   topic: validateTopic,
   kind: validateKind,
@@ -62,6 +63,9 @@ export function resolveAnswers(recorded: Record<string, string>, sets: string[] 
     const problem = check(answers[key]!);
     if (problem) throw new UsageError(problem);
   }
+  // A recorded schema is a path inside the kernel; it flows into Python and Markdown, so it is checked like the rest.
+  const schemaProblem = answers.schema === undefined ? undefined : validateSchemaPath(answers.schema);
+  if (schemaProblem) throw new UsageError(schemaProblem);
   return answers as unknown as Answers;
 }
 

@@ -60,9 +60,12 @@ describe('questions', () => {
     const result = await inTerminal(
       cwd,
       ['ai-bot', '--kind', 'ai', '--topic', 'docs', '--no-git'],
-      [['Install dependencies now', CTRL_C]],
+      [
+        ['Schema of the messages', '\r'],
+        ['Install dependencies now', CTRL_C],
+      ],
     );
-    expect(result.replied, result.output).toBe(1);
+    expect(result.replied, result.output).toBe(2);
     expect(result.output).not.toContain('Kernel name');
     expect(result.exitCode, result.output).toBe(130);
   });

@@ -6,15 +6,15 @@ import { renderPlan } from '../../src/render/plan.js';
 
 export const GOLDEN_DIR = join(import.meta.dirname, '..', 'unit', 'golden');
 
-export function goldenFiles(kind: KindName): Map<string, string> {
-  const plan = withManifest(
-    renderPlan({ name: 'golden-kernel', topic: 'golden.events', kind, group: 'golden-kernel-group' }, '0.0.0-golden'),
-  );
+/** `schema`: the kernel path of a schema file, for the renders of typed kernels. */
+export function goldenFiles(kind: KindName, schema?: string): Map<string, string> {
+  const answers = { name: 'golden-kernel', topic: 'golden.events', kind, group: 'golden-kernel-group' };
+  const plan = withManifest(renderPlan(schema ? { ...answers, schema } : answers, '0.0.0-golden'));
   return new Map(plan.files.map((file) => [`${file.path}${file.executable ? ' (executable)' : ''}`, file.contents]));
 }
 
-export function renderGolden(kind: KindName): string {
-  return formatGolden(goldenFiles(kind));
+export function renderGolden(kind: KindName, schema?: string): string {
+  return formatGolden(goldenFiles(kind, schema));
 }
 
 /** One text of every file, each under a `===== path =====` header. */

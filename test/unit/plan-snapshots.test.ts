@@ -10,6 +10,13 @@ describe('rendered plan of each kind', () => {
     await expect(renderGolden(kind)).toMatchFileSnapshot(`golden/${kind}.txt`);
   });
 
+  it.each([
+    ['basic', 'schemas/order.schema.json', 'basic-json-schema'],
+    ['http', 'schemas/order.avsc', 'http-avro-schema'],
+  ] as const)('%s with %s matches its golden snapshot', async (kind, schema, golden) => {
+    await expect(renderGolden(kind, schema)).toMatchFileSnapshot(`golden/${golden}.txt`);
+  });
+
   it('renders the base into every kind, so a base change reaches all of them', () => {
     const pathsOf = (kind: (typeof KINDS)[number]['name']) =>
       renderPlan({ name: 'x-k', topic: 't', kind, group: 'g' }, '0').files.map((f) => f.path);

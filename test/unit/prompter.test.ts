@@ -34,8 +34,8 @@ describe('clack prompter on mock streams', () => {
     const input = new PassThrough();
     const output = new CapturedOutput();
     const prompter = createClackPrompter({ input, output });
-    // directory (a valid name, so the name is not asked), topic, kind (second choice = database), install? (No)
-    typeKeys(input, [...'sink', ENTER, ...'orders', ENTER, DOWN, ENTER, DOWN, ENTER]);
+    // directory (a valid name, so the name is not asked), topic, kind (second choice = database), schema (none), install? (No)
+    typeKeys(input, [...'sink', ENTER, ...'orders', ENTER, DOWN, ENTER, ENTER, DOWN, ENTER]);
     const inputs = await resolveCreateInputs(undefined, {}, {}, prompter);
     expect(inputs.answers).toEqual({ name: 'sink', topic: 'orders', kind: 'database', group: 'sink-group' });
     expect(inputs.install).toBe(false);

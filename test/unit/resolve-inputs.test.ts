@@ -12,9 +12,11 @@ function scriptedPrompter(answers: Record<string, string | boolean>): Prompter &
   const asked: string[] = [];
   const answer = (message: string) => {
     asked.push(message);
-    const key = Object.keys(answers).find((k) => message.includes(k));
+    // The schema question comes with every interactive create; no schema unless a test says otherwise.
+    const script: Record<string, string | boolean> = { 'Schema of the messages': '', ...answers };
+    const key = Object.keys(script).find((k) => message.includes(k));
     if (key === undefined) throw new Error(`unexpected question: ${message}`);
-    return answers[key]!;
+    return script[key]!;
   };
   return {
     asked,
@@ -34,7 +36,7 @@ describe('resolveCreateInputs', () => {
       Install: false,
     });
     const inputs = await resolveCreateInputs(undefined, {}, {}, prompter);
-    expect(prompter.asked).toHaveLength(5);
+    expect(prompter.asked).toHaveLength(6);
     expect(inputs.targetDir).toBe(resolve('Sink Dir'));
     expect(inputs.answers).toEqual({
       name: 'orders-sink',
@@ -50,7 +52,7 @@ describe('resolveCreateInputs', () => {
     const prompter = scriptedPrompter({ Install: true });
     const inputs = await resolveCreateInputs(
       'k',
-      { name: 'my-kernel', topic: 't1', kind: 'http', group: 'g1', testRun: false },
+      { name: 'my-kernel', topic: 't1', kind: 'http', group: 'g1', schema: '', testRun: false },
       {},
       prompter,
     );
@@ -60,7 +62,12 @@ describe('resolveCreateInputs', () => {
 
   it('offers a test-run only after an install, never as the default, and takes it from --test-run or the answers file', async () => {
     const installed = scriptedPrompter({ Install: true, 'Test-run': true });
-    const chosen = await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http' }, {}, installed);
+    const chosen = await resolveCreateInputs(
+      'k',
+      { name: 'my-kernel', topic: 't1', kind: 'http', schema: '' },
+      {},
+      installed,
+    );
     expect(installed.asked).toEqual([
       'Install dependencies now (uv sync)?',
       'Test-run it now against a Kafka broker (a local one when none is configured)?',
@@ -69,7 +76,8 @@ describe('resolveCreateInputs', () => {
 
     const notInstalled = scriptedPrompter({ Install: false });
     expect(
-      (await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http' }, {}, notInstalled)).testRun,
+      (await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'http', schema: '' }, {}, notInstalled))
+        .testRun,
     ).toBe(false);
     expect(notInstalled.asked).toEqual(['Install dependencies now (uv sync)?']);
 
@@ -84,8 +92,57 @@ describe('resolveCreateInputs', () => {
 
   it('asks nothing at all when install is decided by flag too', async () => {
     const prompter = scriptedPrompter({});
-    await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'ai', install: false }, {}, prompter);
+    const flags = { name: 'my-kernel', topic: 't1', kind: 'ai', schema: '', install: false };
+    await resolveCreateInputs('k', flags, {}, prompter);
     expect(prompter.asked).toEqual([]);
+  });
+
+  it('asks for a schema, reads the file, and keeps it under schemas/ with the extension its format needs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schema-question-'));
+    try {
+      const avro = join(dir, 'order.json');
+      writeFileSync(avro, JSON.stringify({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }] }));
+      const prompter = scriptedPrompter({ 'Schema of the messages': avro, Install: false });
+      const inputs = await resolveCreateInputs('k', { name: 'my-kernel', topic: 't1', kind: 'basic' }, {}, prompter);
+      expect(prompter.asked).toContain('Schema of the messages (a JSON Schema or Avro file; empty for none)');
+      expect(inputs.answers.schema).toBe('schemas/order.avsc');
+      expect(inputs.schemaSource?.format).toBe('avro');
+
+      const flagged = scriptedPrompter({ topic: 't1', Install: false });
+      const byFlag = await resolveCreateInputs('k', { name: 'my-kernel', kind: 'basic', schema: avro }, {}, flagged);
+      expect(flagged.asked).toEqual(['Kafka topic to consume', 'Install dependencies now (uv sync)?']);
+      expect(byFlag.answers.schema).toBe('schemas/order.avsc');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a schema file that is missing, not JSON, or neither a JSON Schema nor an Avro record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schema-refused-'));
+    try {
+      const write = (name: string, text: string) => {
+        writeFileSync(join(dir, name), text);
+        return join(dir, name);
+      };
+      const cases: [string, RegExp][] = [
+        [join(dir, 'missing.json'), /Cannot read the schema file .*missing\.json/],
+        [write('notjson.json', '{ nope'), /is not JSON/],
+        [write('list.json', '[1]'), /must hold one JSON object/],
+        [
+          write('draft4.json', '{"$schema": "http://json-schema.org/draft-04/schema#", "type": "object"}'),
+          /drafts 07 and 2020-12/,
+        ],
+        [write('string.json', '{"type": "string"}'), /neither an Avro record nor a JSON Schema of an object/],
+        [write('record.avsc', '{"type": "record", "name": "X"}'), /Avro record without a "name" or "fields"/],
+      ];
+      for (const [path, message] of cases) {
+        const flags = { kind: 'basic', yes: true, schema: path };
+        await expect(resolveCreateInputs('typed-kernel', flags, {}, undefined)).rejects.toThrow(UsageError);
+        await expect(resolveCreateInputs('typed-kernel', flags, {}, undefined)).rejects.toThrow(message);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes defaults with --yes and says which', async () => {
@@ -126,7 +183,7 @@ describe('resolveCreateInputs', () => {
 
   it('does not ask for the name when the directory argument is a valid one', async () => {
     const prompter = scriptedPrompter({ Install: false });
-    const inputs = await resolveCreateInputs('ai-bot', { kind: 'ai', topic: 'docs' }, {}, prompter);
+    const inputs = await resolveCreateInputs('ai-bot', { kind: 'ai', topic: 'docs', schema: '' }, {}, prompter);
     expect(prompter.asked).toEqual(['Install dependencies now (uv sync)?']);
     expect(inputs.answers.name).toBe('ai-bot');
   });

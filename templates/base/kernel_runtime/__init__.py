@@ -4,7 +4,7 @@ main.py, the kind modules and the tests use only the names exported here; the re
 """
 
 from .env import Env
-from .errors import ConfigError, DependencyUnavailable, RetryableError, SkipMessage
+from .errors import ConfigError, DependencyUnavailable, RetryableError, SchemaViolation, SkipMessage
 from .kafka_config import security_config
 from .message import Message
 from .publisher import Publisher
@@ -22,6 +22,7 @@ __all__ = [
     "Publisher",
     "RetryableError",
     "Runtime",
+    "SchemaViolation",
     "Service",
     "Settings",
     "Shutdown",

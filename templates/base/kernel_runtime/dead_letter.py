@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from . import tracing
-from .errors import PublishFailed
+from .errors import PublishFailed, SchemaViolation
 from .message import Headers, Message
 from .publisher import Publisher
 
@@ -53,6 +53,10 @@ def dead_letter_headers(message: Message, error: BaseException, attempts: int, g
         "attempts": str(attempts),
         "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
     }
+    if isinstance(error, SchemaViolation):
+        # A consumer of the DLQ can tell bad data from a failed dependency without parsing error.message.
+        fields["schema.failure"] = error.reason
+        fields["schema.fields"] = ",".join(error.fields)
     # Finds the message's trace in the tracing backend without parsing traceparent.
     trace_id = tracing.current_trace_id()
     if trace_id is not None:

@@ -30,6 +30,18 @@ class SkipMessage(Exception):
     """The message can never succeed: it is dead-lettered when DLQ_TOPIC is set, else logged and skipped."""
 
 
+class SchemaViolation(SkipMessage):
+    """The value is not UTF-8, not JSON, not Avro, or breaks the kernel's schema: it never reaches process_message.
+
+    reason: not-utf8, not-json, not-avro or schema; fields: the first failing fields, as dotted paths.
+    """
+
+    def __init__(self, reason: str, detail: str, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.fields = fields
+
+
 class ConfigError(Exception):
     """The environment is invalid; carries every problem so the operator can fix them in one go."""
 

@@ -37,6 +37,7 @@ class MetricsSnapshot:
     backpressure_s: float
     circuits: dict[str, bool]
     circuit_openings: dict[str, int]
+    schema_failures: dict[str, int]
 
 
 class KernelCollector(Collector):
@@ -129,6 +130,12 @@ class KernelCollector(Collector):
         for dependency, count in sorted(snapshot.circuit_openings.items()):
             openings.add_metric([dependency], count)
         yield openings
+        schema_failures = CounterMetricFamily(
+            f"{PREFIX}_schema_failures", "Messages refused before process_message, by reason.", labels=["reason"]
+        )
+        for reason, count in sorted(snapshot.schema_failures.items()):
+            schema_failures.add_metric([reason], count)
+        yield schema_failures
 
 
 def kernel_registry(snapshot: Callable[[], MetricsSnapshot], lag: ConsumerLag) -> CollectorRegistry:

@@ -2,18 +2,24 @@
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic
 
 from confluent_kafka import TIMESTAMP_NOT_AVAILABLE
+from typing_extensions import TypeVar
 
 from .errors import SkipMessage
 
 Headers = list[tuple[str, bytes | None]]
+# A plain `Message` is `Message[Any]`: kernels without a schema annotate nothing new.
+PayloadT = TypeVar("PayloadT", default=Any)
 
 
 @dataclass(frozen=True, slots=True)
-class Message:
-    """One Kafka record; `timestamp` is milliseconds since the epoch, or None when the broker gave none."""
+class Message(Generic[PayloadT]):
+    """One Kafka record; `timestamp` is milliseconds since the epoch, or None when the broker gave none.
+
+    With a schema, `payload` is the value decoded and validated as the schema's model (see schema.py); else None.
+    """
 
     topic: str
     partition: int
@@ -22,9 +28,10 @@ class Message:
     value: bytes | None = None
     timestamp: int | None = None
     headers: Headers = field(default_factory=list)
+    payload: PayloadT = None  # type: ignore[assignment]
 
     @classmethod
-    def from_kafka(cls, raw: Any) -> "Message":
+    def from_kafka(cls, raw: Any) -> "Message[Any]":
         timestamp_type, timestamp = raw.timestamp()
         headers = raw.headers()
         message = _new(cls)
@@ -35,6 +42,7 @@ class Message:
         _set_value(message, raw.value())
         _set_timestamp(message, None if timestamp_type == TIMESTAMP_NOT_AVAILABLE else timestamp)
         _set_headers(message, [] if headers is None else headers)
+        _set_payload(message, None)
         return message
 
     @property
@@ -61,9 +69,15 @@ class Message:
 
 # Filling the slots directly: a frozen dataclass's __init__ pays one object.__setattr__ call per field, per message.
 _new = object.__new__
-_set_topic, _set_partition, _set_offset, _set_key, _set_value, _set_timestamp, _set_headers = (
-    getattr(Message, name).__set__ for name in ("topic", "partition", "offset", "key", "value", "timestamp", "headers")
+_FIELDS = ("topic", "partition", "offset", "key", "value", "timestamp", "headers", "payload")
+_set_topic, _set_partition, _set_offset, _set_key, _set_value, _set_timestamp, _set_headers, _set_payload = (
+    getattr(Message, name).__set__ for name in _FIELDS
 )
+
+
+def set_payload(message: Message[Any], payload: object) -> None:
+    """The schema sets the decoded value on the message it was decoded from (the runtime's one write after creation)."""
+    _set_payload(message, payload)
 
 
 def _reject_constant(name: str) -> Any:

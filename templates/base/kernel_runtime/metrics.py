@@ -36,6 +36,7 @@ class Metrics:
         self._backpressure_s = 0.0
         self._circuits: dict[str, bool] = {}
         self._circuit_openings: Counter[str] = Counter()
+        self._schema_failures: Counter[str] = Counter()
         self.lag = ConsumerLag()
         self._registry = kernel_registry(self.snapshot, self.lag)
 
@@ -48,6 +49,11 @@ class Metrics:
         """kind: retryable, dependency, skip or fatal."""
         with self._lock:
             self._errors[kind] += 1
+
+    def count_schema_failure(self, reason: str) -> None:
+        """reason: not-utf8, not-json, not-avro or schema (see errors.SchemaViolation)."""
+        with self._lock:
+            self._schema_failures[reason] += 1
 
     def count_retry(self) -> None:
         with self._lock:
@@ -120,6 +126,7 @@ class Metrics:
                 backpressure_s=self._backpressure_s,
                 circuits=dict(self._circuits),
                 circuit_openings=dict(self._circuit_openings),
+                schema_failures=dict(self._schema_failures),
             )
 
     def render(self) -> str:

@@ -17,6 +17,7 @@ from .errors import (
     ProcessingFailed,
     RetriesExhausted,
     RetryableError,
+    SchemaViolation,
     SkipMessage,
 )
 from .message import Message
@@ -181,6 +182,8 @@ class Processor:
     def _failed_attempt(self, message: Message, error: Exception, started: float) -> RetryableError | SkipMessage:
         self._metrics.observe_duration(_clock() - started)
         if isinstance(error, RetryableError | SkipMessage):
+            if isinstance(error, SchemaViolation):
+                self._metrics.count_schema_failure(error.reason)
             self._metrics.count_error(_error_kind(error))
             return error
         self._metrics.count_error("fatal")

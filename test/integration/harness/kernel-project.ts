@@ -10,10 +10,11 @@ export interface KernelProject {
   root: string;
 }
 
-export async function generateAndInstallKernel(kind: KindName): Promise<KernelProject> {
+/** `createArgs`: more create flags, such as `--schema <file>`. */
+export async function generateAndInstallKernel(kind: KindName, createArgs: string[] = []): Promise<KernelProject> {
   const root = makeTempDir(`cck-it-${kind}-`);
   const name = `it-${kind}`;
-  const dir = await createQuietKernel(root, name, kind);
+  const dir = await createQuietKernel(root, name, kind, createArgs);
   const synced = await execa('uv', ['sync'], { cwd: dir, env: resolveUvEnvironment(), reject: false, all: true });
   if (synced.exitCode !== 0) throw new Error(`uv sync failed:\n${synced.all}`);
   return { dir, name, root };

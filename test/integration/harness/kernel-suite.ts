@@ -21,7 +21,7 @@ export interface KernelSuite {
 }
 
 /** Call inside a describe: registers its hooks and returns accessors valid inside tests. */
-export function useKernelSuite(kind: KindName, prefix: string): KernelSuite {
+export function useKernelSuite(kind: KindName, prefix: string, createArgs: string[] = []): KernelSuite {
   let infra: IntegrationInfra | undefined;
   let kafka: Kafka | undefined;
   let project: KernelProject | undefined;
@@ -34,7 +34,7 @@ export function useKernelSuite(kind: KindName, prefix: string): KernelSuite {
   beforeAll(async () => {
     infra = requireInfra();
     kafka = kafkaClient(infra.kafka.bootstrapServers);
-    project = await generateAndInstallKernel(kind);
+    project = await generateAndInstallKernel(kind, createArgs);
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((kernel) => kernel.stop()));
