@@ -35,7 +35,7 @@ export function formatList(result: ListResult): string {
   if (result.kernels.length === 0) return `No kernels under ${result.root}.`;
   const dash = (value: string | null) => value ?? '-';
   const table = formatTable(
-    ['DIRECTORY', 'NAME', 'KIND', 'TOPIC', 'GROUP', 'OUTPUT TOPIC', 'VERSION', 'STATE'],
+    ['DIRECTORY', 'NAME', 'KIND', 'TOPIC', 'GROUP', 'OUTPUT TOPIC', 'SCHEMA', 'VERSION', 'STATE'],
     result.kernels.map((kernel) => [
       kernel.directory,
       dash(kernel.name),
@@ -43,6 +43,7 @@ export function formatList(result: ListResult): string {
       dash(kernel.topic),
       dash(kernel.group),
       dash(kernel.outputTopic),
+      dash(kernel.schema),
       dash(kernel.recordedVersion),
       STATE_LABELS[kernel.state],
     ]),

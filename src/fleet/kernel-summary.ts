@@ -1,4 +1,4 @@
-// One kernel as list shows it: its recorded answers, its output topic and check's verdict on it.
+// One kernel as list shows it: its recorded answers (schema included), its output topic and check's verdict on it.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type CheckResult, checkKernel } from '../commands/check.js';
@@ -18,6 +18,8 @@ export interface KernelSummary {
   group: string | null;
   /** OUTPUT_TOPIC as the kernel's committed .env.template sets it, for kinds that publish; else null. */
   outputTopic: string | null;
+  /** The schema file of its messages, relative to the kernel (`schemas/order.schema.json`); null when untyped. */
+  schema: string | null;
   recordedVersion: string | null;
   state: KernelState;
   /** Why the kernel cannot be checked, when state is unreadable. */
@@ -55,6 +57,7 @@ export function inspectKernel(root: string, dir: string): InspectedKernel {
     topic: answers.topic ?? null,
     group: answers.group ?? null,
     outputTopic: outputTopicOf(dir, answers.kind),
+    schema: answers.schema ?? null,
     recordedVersion: typeof manifest === 'object' ? manifest.generator.version : null,
     state: 'unreadable',
   };

@@ -26,6 +26,7 @@ interface ListJson {
     topic: string;
     group: string;
     outputTopic: string | null;
+    schema: string | null;
     recordedVersion: string;
     state: string;
   }[];
@@ -107,6 +108,7 @@ describe('a repository of kernels', () => {
         topic: 'orders-answers.in',
         group: 'orders-answers-group',
         outputTopic: 'orders.answers',
+        schema: null,
         recordedVersion: NEW_VERSION,
         state: 'current',
       },
@@ -121,16 +123,17 @@ describe('a repository of kernels', () => {
         topic: `${name}.in`,
         group: `${name}-group`,
         outputTopic: null,
+        schema: null,
         recordedVersion: OLD_VERSION,
         state: 'update-available',
       })),
     ]);
     const table = await cli(['list']);
     expect(table.stdout.split('\n')[0]).toMatch(
-      /^DIRECTORY\s+NAME\s+KIND\s+TOPIC\s+GROUP\s+OUTPUT TOPIC\s+VERSION\s+STATE$/,
+      /^DIRECTORY\s+NAME\s+KIND\s+TOPIC\s+GROUP\s+OUTPUT TOPIC\s+SCHEMA\s+VERSION\s+STATE$/,
     );
     expect(table.stdout).toMatch(
-      /services\/orders-answers\s+orders-answers\s+ai\s+.*orders\.answers\s+0\.2\.0\s+current/,
+      /services\/orders-answers\s+orders-answers\s+ai\s+.*orders\.answers\s+-\s+0\.2\.0\s+current/,
     );
   });
 

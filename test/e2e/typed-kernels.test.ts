@@ -124,6 +124,8 @@ describe('a kernel with a schema, checked', () => {
     expect(readFileSync(join(dir, 'payload_model.py'), 'utf8')).toMatch(/^# schema-sha256: [0-9a-f]{64}$/m);
     const current = await runCli(['check', dir], { cwd });
     expect(current.exitCode, current.stdout + current.stderr).toBe(0);
+    const listed = await runCli(['list', '--json', dir], { cwd });
+    expect(JSON.parse(listed.stdout).kernels[0].schema, 'list names the schema').toBe('schemas/order.schema.json');
 
     appendFileSync(join(dir, 'schemas', 'order.schema.json'), '\n');
     const stale = await runCli(['check', dir], { cwd });
