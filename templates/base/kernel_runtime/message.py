@@ -1,6 +1,7 @@
 """The message handed to process_message: plain attributes instead of librdkafka's accessor methods."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
@@ -75,9 +76,9 @@ _set_topic, _set_partition, _set_offset, _set_key, _set_value, _set_timestamp, _
 )
 
 
-def set_payload(message: Message[Any], payload: object) -> None:
-    """The schema sets the decoded value on the message it was decoded from (the runtime's one write after creation)."""
-    _set_payload(message, payload)
+# The schema sets the decoded value on the message it was decoded from (the runtime's one write after creation);
+# the slot's own setter, so the per-message path makes no extra call.
+set_payload: Callable[[Message[Any], object], None] = _set_payload
 
 
 def _reject_constant(name: str) -> Any:
