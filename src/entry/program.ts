@@ -110,7 +110,11 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
       'update every kernel under dir (default: the git work tree); a failing kernel does not stop the rest',
     )
     .option('--dry-run', 'show a unified diff of every change and write nothing')
-    .option('--set <key=value>', 'change a recorded answer (name, topic, kind, group); repeatable', collect)
+    .option(
+      '--set <key=value>',
+      'change a recorded answer (name, topic, kind, group), or give the kernel a schema: schema=<file>; repeatable',
+      collect,
+    )
     .option('--force', 'update even when the git work tree has uncommitted changes')
     .option('--json', 'print one JSON object describing the result on stdout')
     .option('--debug', 'print stack traces')

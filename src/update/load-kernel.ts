@@ -48,7 +48,7 @@ export function resolveAnswers(recorded: Record<string, string>, sets: string[] 
     const key = eq < 0 ? assignment : assignment.slice(0, eq);
     if (eq < 0 || !(key in ANSWER_CHECKS)) {
       throw new UsageError(
-        `--set ${quote(assignment)} must be key=value with key one of ${Object.keys(ANSWER_CHECKS).join(', ')}.`,
+        `--set ${quote(assignment)} must be key=value with key one of ${Object.keys(ANSWER_CHECKS).join(', ')}, or schema=<file>.`,
       );
     }
     answers[key] = assignment.slice(eq + 1);
