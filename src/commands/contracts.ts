@@ -3,7 +3,7 @@
 import { checkPair, DEFAULT_PAIR_OPTIONS, type PairOptions } from '../contracts/check-pair.js';
 import { readKernelTopics, type OutputVia } from '../contracts/kernel-topics.js';
 import { loadKernelSchema } from '../contracts/load-schema.js';
-import type { FailingInstance } from '../contracts/pair-result.js';
+import { type FailingInstance, shortJson } from '../contracts/pair-result.js';
 import { buildTopicGraph, type TopicPair } from '../contracts/topic-graph.js';
 import { quote } from '../create/validate.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -95,7 +95,7 @@ function reportPair(pair: TopicPair, options: PairOptions): PairReport {
   };
   if (pair.producerSchema === null || pair.consumerSchema === null) {
     const side = pair.producerSchema === null ? 'producer' : 'consumer';
-    const what = pair.via === 'output' && side === 'producer' ? 'an output schema' : 'a schema';
+    const what = pair.via === 'output' && side === 'producer' ? 'output schema' : 'schema';
     return { ...base, result: 'no-schema', instances: 0, reason: `the ${side} declares no ${what}` };
   }
   const producer = loadKernelSchema(pair.producer.path, pair.producerSchema);
@@ -136,7 +136,7 @@ export function formatContracts(result: ContractsResult): string {
   for (const pair of result.pairs)
     if (pair.failure)
       lines.push(
-        `${pair.producer} -> ${pair.consumer}: first failing instance (#${pair.failure.index}, seed ${result.seed}), field ${pair.failure.field}: ${pair.failure.instance}`,
+        `${pair.producer} -> ${pair.consumer}: first failing instance (#${pair.failure.index}, seed ${result.seed}), field ${pair.failure.field}: ${shortJson(pair.failure.instance)}`,
       );
   for (const { directory, topic } of result.consumersWithoutProducer)
     lines.push(`No producer here: ${directory} reads ${topic}.`);

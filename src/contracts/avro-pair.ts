@@ -27,7 +27,7 @@ export function checkAvroPair(
     const instance = avroInstance(producer, options.seed, index);
     const refusal = refusalOf(producer, consumer, instance);
     if (refusal) {
-      const failure: FailingInstance = { index, instance: shortJson(instance), ...refusal };
+      const failure: FailingInstance = { index, instance, ...refusal };
       return {
         result: 'incompatible',
         instances: index + 1,

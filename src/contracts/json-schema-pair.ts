@@ -1,7 +1,7 @@
 // A JSON Schema producer against a JSON Schema consumer: json-schema-faker makes the producer's instances, ajv judges.
 import { generateSync, type GenerateOptions, type JsonSchema } from 'json-schema-faker';
 import { jsonValidator } from './json-schema-validator.js';
-import { type PairVerdict, shortJson } from './pair-result.js';
+import type { PairVerdict } from './pair-result.js';
 
 // Each instance's optional properties: none (what a consumer that requires more misses), all (every optional
 // field's type and enum reach the consumer), or each with even odds (the mixtures in between).
@@ -36,7 +36,7 @@ export function checkJsonSchemaPair(
         result: 'incompatible',
         instances: checked,
         reason: `instance ${index} breaks the consumer's schema at ${refusal.field}: ${refusal.message}`,
-        failure: { index, instance: shortJson(instance), ...refusal },
+        failure: { index, instance, ...refusal },
       };
   }
   if (checked < options.instances)

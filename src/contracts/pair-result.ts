@@ -3,8 +3,8 @@
 export interface FailingInstance {
   /** 0-based position among the generated instances; with the same seed it is generated again. */
   index: number;
-  /** The instance as JSON, shortened to stay readable on one line. */
-  instance: string;
+  /** The instance itself; the table shows it shortened (shortJson), --json whole. */
+  instance: unknown;
   /** Dotted path of the field the consumer refused (`total.currency`); `(value)` for the value itself. */
   field: string;
   message: string;
