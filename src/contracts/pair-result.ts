@@ -18,7 +18,7 @@ export const INSTANCE_TEXT_MAX = 160;
 
 /** JSON on one line, cut with an ellipsis past INSTANCE_TEXT_MAX characters. */
 export function shortJson(value: unknown): string {
-  const text = JSON.stringify(value, (_key, inner) => (typeof inner === 'bigint' ? inner.toString() : inner)) ?? 'null';
+  const text = JSON.stringify(value) ?? 'null';
   return text.length <= INSTANCE_TEXT_MAX ? text : `${text.slice(0, INSTANCE_TEXT_MAX - 1)}…`;
 }
 
