@@ -1,6 +1,8 @@
 // An Avro producer against an Avro consumer. Kernels read Avro with their own schema as the writer's (no resolution),
 // so a value passes only when the consumer's schema accepts it and encodes it to the very bytes the producer sends.
-import avro, { type Type } from 'avsc';
+import type avro from 'avsc';
+import type { Type } from 'avsc';
+import { Type as AvroType } from 'avsc/lib/types.js';
 import { avroValue, type NullChoice } from './avro-values.js';
 import { type FailingInstance, fieldName, type PairVerdict, shortJson } from './pair-result.js';
 import { seededRandom } from './seeded-random.js';
@@ -9,7 +11,7 @@ import { seededRandom } from './seeded-random.js';
 const NULLS: NullChoice[] = ['always', 'never', 'either', 'either'];
 
 export function avroType(schema: unknown): Type {
-  return avro.Type.forSchema(schema as avro.Schema);
+  return AvroType.forSchema(schema as avro.Schema);
 }
 
 export function avroInstance(type: Type, seed: number, index: number): unknown {
