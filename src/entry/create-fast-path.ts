@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { attributeName, CREATE_FLAGS, type CreateFlag } from '../create/create-flags.js';
 import type { GlobalOptions } from './command-runner.js';
 
-const SUBCOMMANDS = new Set(['kinds', 'list', 'test-run', 'update', 'check', 'help']);
+const SUBCOMMANDS = new Set(['kinds', 'list', 'contracts', 'test-run', 'update', 'check', 'help']);
 
 export interface FastCreate {
   directory: string | undefined;

@@ -55,6 +55,7 @@ export function buildProgram(
 
   registerUpdateCommands(program, run);
   registerListCommand(program, run);
+  registerContractsCommand(program, run);
 
   // test-run loads kafkajs and the infrastructure modules only when it runs.
   program
@@ -189,6 +190,46 @@ function registerListCommand(program: Command, run: { exitCode: number }): void 
         // The table is the result: --json carries it instead of repeating it on stderr.
         if (!options.json) reporter.info(formatList(result));
         return { value: result, exitCode: EXIT.ok };
+      });
+    });
+}
+
+const CONTRACTS_HELP = `
+For every topic one kernel here produces and another consumes: OUTPUT_TOPIC (its values described by the
+manifest's outputSchema) and DLQ_TOPIC (dead-lettered values are the kernel's own input values, so its input
+schema; an empty DLQ_TOPIC means no DLQ, as in the runtime). Both sides need a schema; a pair where one has
+none is listed, not checked. 256 instances per pair come from the producer's schema, seeded (--seed replays
+them): a quarter with no optional field, a quarter with all, half with each at even odds.
+  JSON Schema (draft 07, 2020-12): json-schema-faker generates, ajv (with ajv-formats) validates.
+  Avro: values drawn from avsc's parsed type; the consumer must accept each (avsc isValid) and encode it to
+  the same bytes, since kernels decode Avro with their own schema.
+  An Avro producer with a JSON Schema consumer, or the reverse, is incompatible.
+Also lists consumers whose topic no kernel here produces and outputs no kernel here reads.
+Exit codes: 0 every checked pair compatible; 1 an incompatible pair (its first failing instance and field
+are shown); 2 a schema or manifest that cannot be read, or a bad root.
+
+Examples:
+  $ create-clustera-kernel contracts
+  $ create-clustera-kernel contracts services --json
+  $ create-clustera-kernel contracts --seed 7`;
+
+// contracts loads its schema libraries (ajv, json-schema-faker, avsc) only when it runs.
+function registerContractsCommand(program: Command, run: { exitCode: number }): void {
+  program
+    .command('contracts')
+    .description('check that every kernel here accepts what the kernels feeding its topic may send (by their schemas)')
+    .argument('[root]', 'where to look (default: the git work tree, else the current directory)')
+    .option('--seed <n>', 'seed of the generated instances (default: 1)')
+    .option('--json', 'print one JSON object with an entry per pair')
+    .option('--debug', 'print stack traces')
+    .addHelpText('after', CONTRACTS_HELP)
+    .action(async (root: string | undefined, options: { seed?: string; json?: boolean; debug?: boolean }) => {
+      run.exitCode = await runGuarded('contracts', options, async (reporter) => {
+        const { checkContracts, formatContracts } = await import('../commands/contracts.js');
+        const result = await checkContracts(root, options.seed);
+        // The table is the result: --json carries it instead of repeating it on stderr.
+        if (!options.json) reporter.info(formatContracts(result));
+        return { value: result, exitCode: result.exitCode };
       });
     });
 }

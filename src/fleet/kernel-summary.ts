@@ -1,11 +1,9 @@
 // One kernel as list shows it: its recorded answers (schema included), its output topic and check's verdict on it.
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { type CheckResult, checkKernel } from '../commands/check.js';
 import { errorMessage } from '../output/json-output.js';
 import { readManifest } from '../render/manifest.js';
-import { findKind } from '../kinds.js';
-import { parseDotEnv } from '../test-run/dot-env.js';
+import { outputTopicOf } from './env-template.js';
 
 export type KernelState = 'current' | 'update-available' | 'conflicted' | 'unreadable';
 
@@ -35,16 +33,6 @@ export interface InspectedKernel {
 export function stateOf(check: CheckResult): KernelState {
   if (check.conflicted.length > 0) return 'conflicted';
   return check.current ? 'current' : 'update-available';
-}
-
-// .env is not read: it holds secrets, differs per machine and is never committed; .env.template is the kernel's record.
-function outputTopicOf(dir: string, kind: string | undefined): string | null {
-  if (!findKind(kind ?? '')?.env.some((variable) => variable.name === 'OUTPUT_TOPIC')) return null;
-  try {
-    return parseDotEnv(readFileSync(join(dir, '.env.template'), 'utf8')).OUTPUT_TOPIC || null;
-  } catch {
-    return null;
-  }
 }
 
 export function inspectKernel(root: string, dir: string): InspectedKernel {

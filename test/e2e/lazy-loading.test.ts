@@ -17,6 +17,10 @@ const HEAVY = {
   execa: 'node_modules/execa/',
   prompts: 'node_modules/@clack/prompts/',
   infra: 'src/infra/',
+  // contracts' schema libraries: about 400 KB that only that command needs.
+  ajv: 'node_modules/ajv/',
+  schemaFaker: 'node_modules/json-schema-faker/',
+  avsc: 'node_modules/avsc/',
 };
 type Heavy = keyof typeof HEAVY;
 
@@ -80,6 +84,16 @@ describe('lazy loading (built CLI)', () => {
     expect(files.pg, 'pg').not.toContain(main);
   });
 
+  it('keeps the schema libraries of contracts in its own lazy chunk', async () => {
+    const main = pathToFileURL(join(DIST, 'cli.js')).href;
+    for (const name of ['ajv', 'schemaFaker', 'avsc'] as const) {
+      expect(files[name].length, name).toBeGreaterThan(0);
+      expect(files[name], name).not.toContain(main);
+    }
+    const list = await modulesLoadedBy(['list']);
+    expect(heavyLoaded(list, files).filter((name) => ['ajv', 'schemaFaker', 'avsc'].includes(name))).toEqual([]);
+  });
+
   // runCli pipes stdout, as CI does; on a terminal create loads the prompt library for its styled lines and spinner.
   it.each([
     ['--help', ['--help']],
@@ -91,7 +105,7 @@ describe('lazy loading (built CLI)', () => {
       'create --dry-run --json',
       ['dry-kernel', '--kind', 'ai', '--yes', '--no-install', '--no-git', '--dry-run', '--json'],
     ],
-  ])('%s loads none of kafkajs, pg, execa, the prompts or src/infra', async (_label, args) => {
+  ])('%s loads none of kafkajs, pg, execa, the prompts, src/infra or the schema libraries', async (_label, args) => {
     expect(heavyLoaded(await modulesLoadedBy(args), files)).toEqual([]);
   });
 

@@ -68,4 +68,11 @@ describe('create fast path', () => {
       expect(parseCreateFastPath([...args])).toBeUndefined();
     },
   );
+
+  // A subcommand the fast path does not know would be created as a kernel of that name.
+  it('leaves every subcommand of the program to commander', () => {
+    const names = buildProgram({ exitCode: 0 }).commands.map((command) => command.name());
+    expect(names).toContain('contracts');
+    for (const name of names) expect(parseCreateFastPath([name]), name).toBeUndefined();
+  });
 });
