@@ -22,6 +22,8 @@ export interface Kind {
   env: EnvVar[];
   /** A representative message value, used by generated tests and `test-run`. */
   samplePayload: Record<string, unknown>;
+  /** Its tests/test_process_message.py handles a schema itself, so the schema layer's generic one is not used. */
+  testsHandleSchema?: boolean;
 }
 
 /** Requirements of every kernel, whatever its kind. */
@@ -263,6 +265,7 @@ export const KINDS: Kind[] = [
       },
     ],
     samplePayload: { id: 'order-1', customer: 'c-42', total: 19.99 },
+    testsHandleSchema: true,
   },
   {
     name: 'http',
@@ -294,6 +297,7 @@ export const KINDS: Kind[] = [
       },
     ],
     samplePayload: { id: 'evt-1', type: 'user.signed_up', user: 'u-7' },
+    testsHandleSchema: true,
   },
   {
     name: 'ai',

@@ -5,6 +5,7 @@ import { join, posix } from 'node:path';
 import type Handlebars from 'handlebars';
 import type { Answers } from '../create/answers.js';
 import { TEMPLATES_DIR } from '../paths.js';
+import { findKind } from '../kinds.js';
 import { SAMPLES_PATH } from '../schema-formats.js';
 import { templateEnvironment } from './handlebars-environment.js';
 import { templatePartials } from './partials.js';
@@ -27,6 +28,8 @@ export interface Plan {
 }
 
 const TEMPLATE_SUFFIX = '.hbs';
+// The kind's tests of process_message; the schema layer has a generic typed version of them.
+const KIND_TESTS_PATH = 'tests/test_process_message.py';
 // npm drops dotfiles such as .gitignore from published packages, so templates spell them `dot-<name>`.
 const DOT_PREFIX = 'dot-';
 
@@ -90,10 +93,15 @@ export function renderPlan(answers: Answers, generatorVersion: string, templates
   // Compiling is most of a scaffold's CPU time, so the bundle ships compiled templates and uses them while the source matches.
   const compileTemplate = createRenderer(templatesDir);
   const sources = new Map<string, { layer: string; file: string; source: string }>();
+  // A kind whose own tests handle a schema keeps them: they test its client, which the schema's generic ones stub.
+  const keepsKindTests = findKind(answers.kind)?.testsHandleSchema === true;
   for (const layer of templateLayers(answers)) {
     const layerDir = join(templatesDir, layer);
-    for (const file of listFiles(layerDir))
-      sources.set(outputPath(file), { layer, file, source: join(layerDir, file) });
+    for (const file of listFiles(layerDir)) {
+      const path = outputPath(file);
+      if (layer === 'schema' && path === KIND_TESTS_PATH && keepsKindTests) continue;
+      sources.set(path, { layer, file, source: join(layerDir, file) });
+    }
   }
   // With a schema the samples come from it (generated with the model), not from the kind's table.
   if (answers.schema !== undefined) sources.delete(SAMPLES_PATH);
