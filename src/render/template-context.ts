@@ -10,6 +10,7 @@ import {
   type EnvVar,
 } from '../kinds.js';
 import {
+  ANSWER_MODEL_PATH,
   MODEL_PATH,
   REGENERATE_MODEL_COMMAND,
   SCHEMA_DEPENDENCIES,
@@ -54,6 +55,8 @@ export interface TemplateContext {
   /** Top level, as base templates ask it of every kernel and the template compiler does not guard `schema.isAvro`. */
   schemaIsAvro: boolean;
   schemaEnv: EnvVar[];
+  /** ai only: what the answers published to OUTPUT_TOPIC must satisfy; absent when they are untyped. */
+  outputSchema?: SchemaContext;
 }
 
 export function buildTemplateContext(answers: Answers, generatorVersion: string): TemplateContext {
@@ -61,7 +64,13 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
   if (!kind) throw new Error(`unknown kind ${answers.kind}`);
   const schema = answers.schema === undefined ? undefined : schemaContext(answers.schema);
   const format = answers.schema === undefined ? undefined : SCHEMA_FORMATS[schemaFormatOf(answers.schema)];
-  const { schema: _schemaFile, ...plainAnswers } = answers;
+  const outputSchema =
+    answers.outputSchema === undefined ? undefined : schemaContext(answers.outputSchema, ANSWER_MODEL_PATH);
+  // The answer's generator joins the payload's when its format differs.
+  const outputGenerator =
+    answers.outputSchema === undefined ? undefined : SCHEMA_FORMATS[schemaFormatOf(answers.outputSchema)].generator;
+  const generators = [...new Set([format?.generator, outputGenerator].filter((g): g is string => g !== undefined))];
+  const { schema: _schemaFile, outputSchema: _outputSchemaFile, ...plainAnswers } = answers;
   return {
     ...plainAnswers,
     kindLabel: kind.label,
@@ -79,7 +88,7 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     devDependencies: format
       ? [
           ...DEV_DEPENDENCIES.map((d) => (d.startsWith('hypothesis') ? SCHEMA_HYPOTHESIS : d)),
-          format.generator,
+          ...generators,
           ...SCHEMA_DEV_DEPENDENCIES,
         ].sort()
       : DEV_DEPENDENCIES,
@@ -93,16 +102,17 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     ...(schema ? { schema } : {}),
     schemaIsAvro: schema?.isAvro === true,
     schemaEnv: schema ? SCHEMA_ENV : [],
+    ...(outputSchema ? { outputSchema } : {}),
   };
 }
 
-function schemaContext(file: string): SchemaContext {
+function schemaContext(file: string, model = MODEL_PATH): SchemaContext {
   const format = schemaFormatOf(file);
   return {
     file,
     isAvro: format === 'avro',
     formatLabel: SCHEMA_FORMATS[format].label,
-    model: MODEL_PATH,
+    model,
     regenerate: REGENERATE_MODEL_COMMAND,
   };
 }
