@@ -39,6 +39,13 @@ export const CREATE_FLAGS = [
     inAnswersFile: true,
   },
   {
+    name: 'output-schema',
+    type: 'string',
+    placeholder: '<file>',
+    description: 'ai kind, with --schema: schema of the answers published to OUTPUT_TOPIC (default: none)',
+    inAnswersFile: true,
+  },
+  {
     name: 'yes',
     type: 'boolean',
     short: 'y',

@@ -1,5 +1,5 @@
 // Flags vs prompts vs defaults: a value given by flag is never asked, and nobody is asked without a terminal.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -234,6 +234,97 @@ describe('resolveCreateInputs', () => {
     await expect(resolveCreateInputs('My_Dir', { kind: 'basic' }, {}, undefined)).rejects.toThrow(
       /Pass --name to choose another/,
     );
+  });
+
+  describe('the output schema', () => {
+    const record = (name: string) => JSON.stringify({ type: 'record', name, fields: [{ name: 'id', type: 'string' }] });
+    const withSchemas = async (work: (dir: string) => Promise<void>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'output-schema-'));
+      try {
+        writeFileSync(join(dir, 'order.avsc'), record('Order'));
+        writeFileSync(join(dir, 'verdict.avsc'), record('Verdict'));
+        mkdirSync(join(dir, 'other'));
+        writeFileSync(join(dir, 'other', 'order.avsc'), record('Order'));
+        await work(dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it('is recorded as outputSchema beside the schema, from a flag or an answers file', () =>
+      withSchemas(async (dir) => {
+        const flags = { kind: 'ai', yes: true, schema: join(dir, 'order.avsc') };
+        const byFlag = await resolveCreateInputs(
+          'out-kernel',
+          { ...flags, outputSchema: join(dir, 'verdict.avsc') },
+          {},
+          undefined,
+        );
+        expect(byFlag.answers).toMatchObject({ schema: 'schemas/order.avsc', outputSchema: 'schemas/verdict.avsc' });
+        expect(byFlag.outputSchemaSource?.format).toBe('avro');
+        const byFile = await resolveCreateInputs(
+          'out-kernel',
+          flags,
+          { outputSchema: join(dir, 'verdict.avsc') },
+          undefined,
+        );
+        expect(byFile.answers.outputSchema).toBe('schemas/verdict.avsc');
+      }));
+
+    it.each([
+      ['http', 'verdict.avsc', /^--output-schema is for ai kernels/],
+      ['ai', '', /^--output-schema needs --schema too/],
+      ['ai', 'other/order.avsc', /would both be schemas\/order\.avsc; rename one/],
+    ])('refuses it for kind %s with the schema %j', (kind, schemaFile, message) =>
+      withSchemas(async (dir) => {
+        const schema = schemaFile && join(dir, schemaFile);
+        const flags = { yes: true, kind, schema, outputSchema: join(dir, 'order.avsc') };
+        const refused = resolveCreateInputs('out-kernel', flags, {}, undefined);
+        await expect(refused).rejects.toThrow(UsageError);
+        await expect(refused).rejects.toThrow(message);
+      }),
+    );
+
+    it('is asked only for an ai kernel with a schema, and a name the schema already has is refused', () =>
+      withSchemas(async (dir) => {
+        const question = 'Schema of the answers published to OUTPUT_TOPIC (a JSON Schema or Avro file; empty for none)';
+        const prompter = scriptedPrompter({
+          'Schema of the messages': join(dir, 'order.avsc'),
+          'Schema of the answers': join(dir, 'verdict.avsc'),
+          Install: false,
+        });
+        const inputs = await resolveCreateInputs(
+          'out-kernel',
+          { name: 'my-kernel', topic: 't1', kind: 'ai' },
+          {},
+          prompter,
+        );
+        expect(prompter.asked).toContain(question);
+        expect(inputs.answers.outputSchema).toBe('schemas/verdict.avsc');
+
+        const basic = scriptedPrompter({ 'Schema of the messages': join(dir, 'order.avsc'), Install: false });
+        await resolveCreateInputs('out-kernel', { name: 'my-kernel', topic: 't1', kind: 'basic' }, {}, basic);
+        expect(basic.asked).not.toContain(question);
+
+        const validations: (string | undefined)[] = [];
+        const colliding: Prompter = {
+          ...scriptedPrompter({ Install: false }),
+          text: async ({ message, validate }) => {
+            if (message.startsWith('Schema of the messages')) return join(dir, 'order.avsc');
+            validations.push(validate?.(join(dir, 'other', 'order.avsc')), validate?.(''));
+            return '';
+          },
+        };
+        const untyped = await resolveCreateInputs(
+          'out-kernel',
+          { name: 'my-kernel', topic: 't1', kind: 'ai' },
+          {},
+          colliding,
+        );
+        expect(validations[0]).toMatch(/would both be schemas\/order\.avsc/);
+        expect(validations[1]).toBeUndefined();
+        expect(untyped.answers.outputSchema).toBeUndefined();
+      }));
   });
 
   // The fast path decides from followUpsWithoutAsking whether create may run without uv, git or test-run.
