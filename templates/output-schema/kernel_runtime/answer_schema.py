@@ -100,7 +100,7 @@ def rejection(error: ValidationError) -> AnswerRejected:
     errors = error.errors(include_url=False)
     if errors and errors[0]["type"] == "json_invalid":
         return AnswerRejected("not-json", f"the reply is not JSON: {errors[0]['msg']}")
-    fields = tuple(".".join(str(part) for part in e["loc"]) or "(value)" for e in errors[:MAX_FIELDS])
+    fields = tuple(".".join(str(part) for part in e["loc"]) or "(value)" for e in errors[:MAX_FIELDS]) or ("(value)",)
     first = errors[0]["msg"] if errors else str(error)
     detail = f"{len(errors)} field(s) break the output schema, first {fields[0]}: {first} (fields: {', '.join(fields)})"
     return AnswerRejected("schema", detail, fields)
