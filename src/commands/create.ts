@@ -79,7 +79,7 @@ export async function createKernel(
 
   if (options.dryRun) {
     result.plannedCommands = [
-      ...(schemaSource ? [generateModelCommand(schemaSources)] : []),
+      ...(schemaSources.length > 0 ? [generateModelCommand(schemaSources)] : []),
       ...plannedCommands(inputs.install, inputs.git, inputs.testRun),
     ];
     const commands =
@@ -92,7 +92,8 @@ export async function createKernel(
   }
 
   // The model is generated before anything is written, so a schema the generator refuses leaves nothing behind.
-  const kernelOwned = schemaSource ? await generateKernelModel(plan, schemaSource, outputSchemaSource, io, result) : [];
+  const kernelOwned =
+    schemaSources.length > 0 ? await generateKernelModel(plan, schemaSource, outputSchemaSource, io, result) : [];
   try {
     writePlan({ ...plan, files: [...plan.files, ...kernelOwned] }, inputs.targetDir, state);
   } catch (error) {
@@ -141,21 +142,23 @@ export async function createKernel(
 
 async function generateKernelModel(
   plan: Plan,
-  source: SchemaSource,
+  source: SchemaSource | undefined,
   answerSource: SchemaSource | undefined,
   io: CreateIo,
   result: CreateResult,
 ): Promise<PlannedFile[]> {
   const { generateModel } = await import('../create/generate-model.js');
-  const answer = answerSource ? ` and the answer model from ${answerSource.kernelPath}` : '';
-  const answerDone = answerSource ? ` and ${ANSWER_MODEL_PATH} from ${answerSource.kernelPath}` : '';
+  const models = [
+    ...(source ? [{ model: MODEL_PATH, what: 'payload', from: source.kernelPath }] : []),
+    ...(answerSource ? [{ model: ANSWER_MODEL_PATH, what: 'answer', from: answerSource.kernelPath }] : []),
+  ];
   const files = await io.reporter.task(
-    `Generating the payload model from ${source.kernelPath}${answer}`,
+    `Generating the ${models.map((m) => `${m.what} model from ${m.from}`).join(' and the ')}`,
     async () => generateModel(plan, source, await io.uvEnv(), answerSource),
-    () => `Generated ${MODEL_PATH} from ${source.kernelPath}${answerDone}.`,
+    () => `Generated ${models.map((m) => `${m.model} from ${m.from}`).join(' and ')}.`,
   );
   result.commands.push({
-    command: generateModelCommand(answerSource ? [source, answerSource] : [source]),
+    command: generateModelCommand([source, answerSource].filter((s): s is SchemaSource => s !== undefined)),
     cwd: '(a temporary directory)',
     ok: true,
     exitCode: 0,

@@ -42,7 +42,7 @@ export const CREATE_FLAGS = [
     name: 'output-schema',
     type: 'string',
     placeholder: '<file>',
-    description: 'ai kind, with --schema: schema of the answers published to OUTPUT_TOPIC (default: none)',
+    description: 'ai kind: schema of the answers published to OUTPUT_TOPIC, a JSON Schema or Avro file (default: none)',
     inAnswersFile: true,
   },
   {

@@ -15,12 +15,12 @@ const FILES_THE_SCRIPT_READS = [GENERATOR_SCRIPT, 'pyproject.toml', '.python-ver
 /** The schema files, the models and samples generated from them: kernel-owned files, outside the manifest's rendered set. */
 export async function generateModel(
   plan: Plan,
-  source: SchemaSource,
+  source: SchemaSource | undefined,
   env: NodeJS.ProcessEnv,
   answerSource?: SchemaSource,
 ): Promise<PlannedFile[]> {
   const work = mkdtempSync(join(tmpdir(), 'clustera-model-'));
-  const sources = answerSource ? [source, answerSource] : [source];
+  const sources = [source, answerSource].filter((s): s is SchemaSource => s !== undefined);
   try {
     for (const file of plan.files.filter((f) => FILES_THE_SCRIPT_READS.includes(f.path)))
       writeInto(work, file.path, file.contents);
@@ -33,7 +33,8 @@ export async function generateModel(
         `Could not generate the model from ${from} (${lastLine || `exit ${run.exitCode}`}); nothing was written. Check the schema, or that uv can reach its package index.`,
       );
     }
-    const generated = [MODEL_PATH, ...(answerSource ? [ANSWER_MODEL_PATH] : []), SAMPLES_PATH];
+    // Samples come from the message schema; without one the kind's samples stay.
+    const generated = [...(source ? [MODEL_PATH, SAMPLES_PATH] : []), ...(answerSource ? [ANSWER_MODEL_PATH] : [])];
     return [
       ...sources.map((schema) => ({ path: schema.kernelPath, contents: schema.contents, executable: false })),
       ...generated.map((path) => ({ path, contents: readFileSync(join(work, path), 'utf8'), executable: false })),

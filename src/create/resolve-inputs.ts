@@ -226,7 +226,7 @@ async function resolveSchema(given: string | undefined, context: ResolveContext)
   return askSchemaFile(context.prompter, 'Schema of the messages (a JSON Schema or Avro file; empty for none)');
 }
 
-// Only an ai kernel publishes answers; its answer model is generated beside the payload's, so both schemas are needed.
+// Only an ai kernel publishes answers, so only it is asked; typed answers do not need typed messages.
 async function resolveOutputSchema(
   given: string | undefined,
   kind: KindName,
@@ -238,10 +238,9 @@ async function resolveOutputSchema(
       throw new UsageError(
         '--output-schema is for ai kernels (it types what they publish); drop it or pass --kind ai.',
       );
-    if (!input) throw new UsageError('--output-schema needs --schema too: pass the schema of the messages as well.');
     return distinctFrom(input, readSchemaFile(given));
   }
-  if (given !== undefined || !context.prompter || kind !== 'ai' || !input) return undefined;
+  if (given !== undefined || !context.prompter || kind !== 'ai') return undefined;
   const message = 'Schema of the answers published to OUTPUT_TOPIC (a JSON Schema or Avro file; empty for none)';
   const source = await askSchemaFile(context.prompter, message, (value) => outputSchemaProblem(input, value));
   return source && distinctFrom(input, source);
@@ -266,7 +265,7 @@ function schemaProblem(value: string): string | undefined {
   }
 }
 
-function outputSchemaProblem(input: SchemaSource, value: string): string | undefined {
+function outputSchemaProblem(input: SchemaSource | undefined, value: string): string | undefined {
   if (value.trim() === '') return undefined;
   try {
     distinctFrom(input, readSchemaFile(value.trim()));
@@ -277,8 +276,8 @@ function outputSchemaProblem(input: SchemaSource, value: string): string | undef
 }
 
 /** Both files live under schemas/, so two of the same name would overwrite each other. */
-function distinctFrom(input: SchemaSource, output: SchemaSource): SchemaSource {
-  if (output.kernelPath === input.kernelPath)
+function distinctFrom(input: SchemaSource | undefined, output: SchemaSource): SchemaSource {
+  if (output.kernelPath === input?.kernelPath)
     throw new UsageError(
       `The message schema and the output schema would both be ${input.kernelPath}; rename one of the files.`,
     );

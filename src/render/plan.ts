@@ -85,6 +85,8 @@ function templateLayers(answers: Answers): string[] {
   return [
     'base',
     `kinds/${answers.kind}`,
+    // The script that generates the models, from either schema.
+    ...(answers.schema === undefined && answers.outputSchema === undefined ? [] : ['models']),
     ...(answers.schema === undefined ? [] : ['schema']),
     ...(answers.outputSchema === undefined ? [] : ['output-schema']),
   ];

@@ -57,6 +57,8 @@ export interface TemplateContext {
   schemaEnv: EnvVar[];
   /** ai only: what the answers published to OUTPUT_TOPIC must satisfy; absent when they are untyped. */
   outputSchema?: SchemaContext;
+  /** Whether a model is generated from a JSON Schema (the generator's script then needs a temporary directory). */
+  modelsFromJsonSchema: boolean;
 }
 
 export function buildTemplateContext(answers: Answers, generatorVersion: string): TemplateContext {
@@ -78,20 +80,23 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     snakeName: answers.name.replace(/-/g, '_'),
     generatorVersion,
     is: Object.fromEntries(KINDS.map((k) => [k.name, k.name === kind.name])),
-    dependencies: schema
-      ? [
-          ...BASE_DEPENDENCIES.filter((d) => !d.startsWith('confluent-kafka')),
-          ...kind.dependencies,
-          ...SCHEMA_DEPENDENCIES,
-        ].sort()
-      : [...BASE_DEPENDENCIES, ...kind.dependencies],
-    devDependencies: format
-      ? [
-          ...DEV_DEPENDENCIES.map((d) => (d.startsWith('hypothesis') ? SCHEMA_HYPOTHESIS : d)),
-          ...generators,
-          ...SCHEMA_DEV_DEPENDENCIES,
-        ].sort()
-      : DEV_DEPENDENCIES,
+    // Either schema brings pydantic and the Avro and JSON Schema libraries (the output side encodes with fastavro).
+    dependencies:
+      schema || outputSchema
+        ? [
+            ...BASE_DEPENDENCIES.filter((d) => !d.startsWith('confluent-kafka')),
+            ...kind.dependencies,
+            ...SCHEMA_DEPENDENCIES,
+          ].sort()
+        : [...BASE_DEPENDENCIES, ...kind.dependencies],
+    devDependencies:
+      generators.length > 0
+        ? [
+            ...DEV_DEPENDENCIES.map((d) => (d.startsWith('hypothesis') ? SCHEMA_HYPOTHESIS : d)),
+            ...generators,
+            ...SCHEMA_DEV_DEPENDENCIES,
+          ].sort()
+        : DEV_DEPENDENCIES,
     tracingDependencies: [...TRACING_DEPENDENCIES, ...kind.tracingDependencies],
     tracingInstrumentations: kind.tracingDependencies
       .map((d) => d.replace(/^opentelemetry-instrumentation-([a-z0-9]+).*$/, '$1'))
@@ -103,6 +108,7 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     schemaIsAvro: schema?.isAvro === true,
     schemaEnv: schema ? SCHEMA_ENV : [],
     ...(outputSchema ? { outputSchema } : {}),
+    modelsFromJsonSchema: [schema, outputSchema].some((context) => context !== undefined && !context.isAvro),
   };
 }
 

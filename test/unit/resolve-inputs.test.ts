@@ -12,8 +12,12 @@ function scriptedPrompter(answers: Record<string, string | boolean>): Prompter &
   const asked: string[] = [];
   const answer = (message: string) => {
     asked.push(message);
-    // The schema question comes with every interactive create; no schema unless a test says otherwise.
-    const script: Record<string, string | boolean> = { 'Schema of the messages': '', ...answers };
+    // The schema questions come with every interactive create (answers: ai only); none unless a test says otherwise.
+    const script: Record<string, string | boolean> = {
+      'Schema of the messages': '',
+      'Schema of the answers': '',
+      ...answers,
+    };
     const key = Object.keys(script).find((k) => message.includes(k));
     if (key === undefined) throw new Error(`unexpected question: ${message}`);
     return script[key]!;
@@ -92,7 +96,7 @@ describe('resolveCreateInputs', () => {
 
   it('asks nothing at all when install is decided by flag too', async () => {
     const prompter = scriptedPrompter({});
-    const flags = { name: 'my-kernel', topic: 't1', kind: 'ai', schema: '', install: false };
+    const flags = { name: 'my-kernel', topic: 't1', kind: 'ai', schema: '', outputSchema: '', install: false };
     await resolveCreateInputs('k', flags, {}, prompter);
     expect(prompter.asked).toEqual([]);
   });
@@ -183,7 +187,8 @@ describe('resolveCreateInputs', () => {
 
   it('does not ask for the name when the directory argument is a valid one', async () => {
     const prompter = scriptedPrompter({ Install: false });
-    const inputs = await resolveCreateInputs('ai-bot', { kind: 'ai', topic: 'docs', schema: '' }, {}, prompter);
+    const flags = { kind: 'ai', topic: 'docs', schema: '', outputSchema: '' };
+    const inputs = await resolveCreateInputs('ai-bot', flags, {}, prompter);
     expect(prompter.asked).toEqual(['Install dependencies now (uv sync)?']);
     expect(inputs.answers.name).toBe('ai-bot');
   });
@@ -269,11 +274,14 @@ describe('resolveCreateInputs', () => {
           undefined,
         );
         expect(byFile.answers.outputSchema).toBe('schemas/verdict.avsc');
+        const alone = { kind: 'ai', yes: true, outputSchema: join(dir, 'order.avsc') };
+        const untypedMessages = await resolveCreateInputs('out-kernel', alone, {}, undefined);
+        expect(untypedMessages.answers).toMatchObject({ outputSchema: 'schemas/order.avsc' });
+        expect(untypedMessages.answers.schema).toBeUndefined();
       }));
 
     it.each([
       ['http', 'verdict.avsc', /^--output-schema is for ai kernels/],
-      ['ai', '', /^--output-schema needs --schema too/],
       ['ai', 'other/order.avsc', /would both be schemas\/order\.avsc; rename one/],
     ])('refuses it for kind %s with the schema %j', (kind, schemaFile, message) =>
       withSchemas(async (dir) => {
@@ -285,7 +293,7 @@ describe('resolveCreateInputs', () => {
       }),
     );
 
-    it('is asked only for an ai kernel with a schema, and a name the schema already has is refused', () =>
+    it('is asked only for an ai kernel, with or without a schema, and a name the schema already has is refused', () =>
       withSchemas(async (dir) => {
         const question = 'Schema of the answers published to OUTPUT_TOPIC (a JSON Schema or Avro file; empty for none)';
         const prompter = scriptedPrompter({
@@ -301,6 +309,16 @@ describe('resolveCreateInputs', () => {
         );
         expect(prompter.asked).toContain(question);
         expect(inputs.answers.outputSchema).toBe('schemas/verdict.avsc');
+
+        const answersOnly = scriptedPrompter({ 'Schema of the answers': join(dir, 'verdict.avsc'), Install: false });
+        const typedAnswers = await resolveCreateInputs(
+          'out-kernel',
+          { name: 'my-kernel', topic: 't1', kind: 'ai' },
+          {},
+          answersOnly,
+        );
+        expect(typedAnswers.answers).toMatchObject({ outputSchema: 'schemas/verdict.avsc' });
+        expect(typedAnswers.answers.schema).toBeUndefined();
 
         const basic = scriptedPrompter({ 'Schema of the messages': join(dir, 'order.avsc'), Install: false });
         await resolveCreateInputs('out-kernel', { name: 'my-kernel', topic: 't1', kind: 'basic' }, {}, basic);
