@@ -242,37 +242,34 @@ async function resolveOutputSchema(
   }
   if (given !== undefined || !context.prompter || kind !== 'ai') return undefined;
   const message = 'Schema of the answers published to OUTPUT_TOPIC (a JSON Schema or Avro file; empty for none)';
-  const source = await askSchemaFile(context.prompter, message, (value) => outputSchemaProblem(input, value));
+  const source = await askSchemaFile(
+    context.prompter,
+    message,
+    refusal((path) => distinctFrom(input, readSchemaFile(path))),
+  );
   return source && distinctFrom(input, source);
 }
 
 async function askSchemaFile(
   prompter: Prompter,
   message: string,
-  validate: (value: string) => string | undefined = schemaProblem,
+  validate: (value: string) => string | undefined = refusal(readSchemaFile),
 ): Promise<SchemaSource | undefined> {
   const answer = await prompter.text({ message, defaultValue: '', validate });
   return answer.trim() === '' ? undefined : readSchemaFile(answer.trim());
 }
 
-function schemaProblem(value: string): string | undefined {
-  if (value.trim() === '') return undefined;
-  try {
-    readSchemaFile(value.trim());
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-function outputSchemaProblem(input: SchemaSource | undefined, value: string): string | undefined {
-  if (value.trim() === '') return undefined;
-  try {
-    distinctFrom(input, readSchemaFile(value.trim()));
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+/** A question's check: why `read` refuses the answer, or nothing (an empty answer means none). */
+function refusal(read: (path: string) => unknown): (value: string) => string | undefined {
+  return (value) => {
+    if (value.trim() === '') return undefined;
+    try {
+      read(value.trim());
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
 }
 
 /** Both files live under schemas/, so two of the same name would overwrite each other. */
