@@ -24,6 +24,8 @@ export const SCHEMA_HYPOTHESIS = 'hypothesis>=6.100,<6.170.10';
 export const SCHEMA_DEPENDENCIES = ['confluent-kafka[avro,json,schemaregistry]>=2.6,<3', 'pydantic[email]>=2.7,<3'];
 
 export const MODEL_PATH = 'payload_model.py';
+/** The model of an ai kernel's answers, generated from its output schema by the same script. */
+export const ANSWER_MODEL_PATH = 'answer_model.py';
 /** Generated with the model when create runs, so a kernel with a schema does not get its kind's sample. */
 export const SAMPLES_PATH = 'tests/sample_messages.jsonl';
 export const REGENERATE_MODEL_COMMAND = 'uv run python schemas/generate_model.py';

@@ -11,7 +11,7 @@ import { generatorVersion } from '../paths.js';
 import { renderPlan, type Plan, type PlannedFile } from '../render/plan.js';
 import { generateModelCommand } from '../create/generate-model-command.js';
 import type { SchemaSource } from '../create/schema-file.js';
-import { MODEL_PATH, SAMPLES_PATH } from '../schema-formats.js';
+import { ANSWER_MODEL_PATH, MODEL_PATH, SAMPLES_PATH } from '../schema-formats.js';
 import type { Prompter } from '../output/prompter.js';
 import type { Reporter } from '../output/reporter.js';
 import type { CreateFlagValues } from '../create/create-flags.js';
@@ -59,7 +59,8 @@ export async function createKernel(
 
   const plan = withManifest(renderPlan(inputs.answers, generatorVersion()));
   const state = assertTargetWritable(plan, inputs.targetDir, options.force === true);
-  const { schemaSource } = inputs;
+  const { schemaSource, outputSchemaSource } = inputs;
+  const schemaSources = [schemaSource, outputSchemaSource].filter((s): s is SchemaSource => s !== undefined);
   const result: CreateResult = {
     ok: true,
     command: 'create',
@@ -69,6 +70,7 @@ export async function createKernel(
     files: [
       ...plan.files.map((f) => f.path),
       ...(schemaSource ? [schemaSource.kernelPath, MODEL_PATH, SAMPLES_PATH] : []),
+      ...(outputSchemaSource ? [outputSchemaSource.kernelPath, ANSWER_MODEL_PATH] : []),
     ],
     commands: [],
     testRun: inputs.testRun,
@@ -77,7 +79,7 @@ export async function createKernel(
 
   if (options.dryRun) {
     result.plannedCommands = [
-      ...(schemaSource ? [generateModelCommand(schemaSource)] : []),
+      ...(schemaSources.length > 0 ? [generateModelCommand(schemaSources)] : []),
       ...plannedCommands(inputs.install, inputs.git, inputs.testRun),
     ];
     const commands =
@@ -90,7 +92,8 @@ export async function createKernel(
   }
 
   // The model is generated before anything is written, so a schema the generator refuses leaves nothing behind.
-  const kernelOwned = schemaSource ? await generateKernelModel(plan, schemaSource, io, result) : [];
+  const kernelOwned =
+    schemaSources.length > 0 ? await generateKernelModel(plan, schemaSource, outputSchemaSource, io, result) : [];
   try {
     writePlan({ ...plan, files: [...plan.files, ...kernelOwned] }, inputs.targetDir, state);
   } catch (error) {
@@ -139,18 +142,23 @@ export async function createKernel(
 
 async function generateKernelModel(
   plan: Plan,
-  source: SchemaSource,
+  source: SchemaSource | undefined,
+  answerSource: SchemaSource | undefined,
   io: CreateIo,
   result: CreateResult,
 ): Promise<PlannedFile[]> {
   const { generateModel } = await import('../create/generate-model.js');
+  const models = [
+    ...(source ? [{ model: MODEL_PATH, what: 'payload', from: source.kernelPath }] : []),
+    ...(answerSource ? [{ model: ANSWER_MODEL_PATH, what: 'answer', from: answerSource.kernelPath }] : []),
+  ];
   const files = await io.reporter.task(
-    `Generating the payload model from ${source.kernelPath}`,
-    async () => generateModel(plan, source, await io.uvEnv()),
-    () => `Generated ${MODEL_PATH} from ${source.kernelPath}.`,
+    `Generating the ${models.map((m) => `${m.what} model from ${m.from}`).join(' and the ')}`,
+    async () => generateModel(plan, source, await io.uvEnv(), answerSource),
+    () => `Generated ${models.map((m) => `${m.model} from ${m.from}`).join(' and ')}.`,
   );
   result.commands.push({
-    command: generateModelCommand(source),
+    command: generateModelCommand([source, answerSource].filter((s): s is SchemaSource => s !== undefined)),
     cwd: '(a temporary directory)',
     ok: true,
     exitCode: 0,

@@ -9,6 +9,8 @@ export interface Answers {
   group: string;
   /** The kernel's schema file, relative to its root (`schemas/order.json`); absent when messages are untyped. */
   schema?: string;
+  /** ai only: the schema of what it publishes to OUTPUT_TOPIC (`schemas/answer.json`); absent when untyped. */
+  outputSchema?: string;
 }
 
 /** Inputs as a flag or an answers file gives them: unchecked, any of them missing. The directory is an argument, not a flag. */

@@ -39,6 +39,13 @@ export const CREATE_FLAGS = [
     inAnswersFile: true,
   },
   {
+    name: 'output-schema',
+    type: 'string',
+    placeholder: '<file>',
+    description: 'ai kind: schema of the answers published to OUTPUT_TOPIC, a JSON Schema or Avro file (default: none)',
+    inAnswersFile: true,
+  },
+  {
     name: 'yes',
     type: 'boolean',
     short: 'y',

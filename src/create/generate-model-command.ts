@@ -1,15 +1,16 @@
-// The command that generates a kernel's model at create time; apart from generate-model.ts so --dry-run loads no execa.
+// The command that generates a kernel's models at create time; apart from generate-model.ts so --dry-run loads no execa.
 import { DEV_DEPENDENCIES } from '../kinds.js';
 import { SCHEMA_DEPENDENCIES, SCHEMA_DEV_DEPENDENCIES, SCHEMA_FORMATS, SCHEMA_HYPOTHESIS } from '../schema-formats.js';
 import type { SchemaSource } from './schema-file.js';
 
 export const GENERATOR_SCRIPT = 'schemas/generate_model.py';
 
-/** uv's arguments: the generator, ruff and the sample generator (the kernel's pinned ranges) in an environment of their own. */
-export function generateModelArgs(source: SchemaSource): string[] {
+/** uv's arguments: each schema's generator, ruff and the sample generator (the kernel's pinned ranges) in an environment of their own. */
+export function generateModelArgs(sources: readonly SchemaSource[]): string[] {
   const pydantic = SCHEMA_DEPENDENCIES.filter((d) => d.startsWith('pydantic'));
+  const generators = [...new Set(sources.map((source) => SCHEMA_FORMATS[source.format].generator))];
   const tools = [
-    SCHEMA_FORMATS[source.format].generator,
+    ...generators,
     ...DEV_DEPENDENCIES.filter((d) => d.startsWith('ruff')),
     SCHEMA_HYPOTHESIS,
     ...SCHEMA_DEV_DEPENDENCIES,
@@ -19,7 +20,7 @@ export function generateModelArgs(source: SchemaSource): string[] {
 }
 
 /** The command as --dry-run and --json show it, quoted for a shell. */
-export function generateModelCommand(source: SchemaSource): string {
-  const quoted = generateModelArgs(source).map((arg) => (/^[A-Za-z0-9._/-]+$/.test(arg) ? arg : `'${arg}'`));
+export function generateModelCommand(sources: readonly SchemaSource[]): string {
+  const quoted = generateModelArgs(sources).map((arg) => (/^[A-Za-z0-9._/-]+$/.test(arg) ? arg : `'${arg}'`));
   return ['uv', ...quoted].join(' ');
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FailureError } from '../errors.js';
 import type { PlannedFile, Plan } from '../render/plan.js';
-import { MODEL_PATH, SAMPLES_PATH } from '../schema-formats.js';
+import { ANSWER_MODEL_PATH, MODEL_PATH, SAMPLES_PATH } from '../schema-formats.js';
 import { GENERATOR_SCRIPT, generateModelArgs } from './generate-model-command.js';
 import { runProcess } from './run-process.js';
 import type { SchemaSource } from './schema-file.js';
@@ -12,24 +12,32 @@ import type { SchemaSource } from './schema-file.js';
 // The script formats its output with the kernel's ruff settings, so it needs the kernel's pyproject.toml.
 const FILES_THE_SCRIPT_READS = [GENERATOR_SCRIPT, 'pyproject.toml', '.python-version'];
 
-/** The schema file, the model and samples generated from it: kernel-owned files, outside the manifest's rendered set. */
-export async function generateModel(plan: Plan, source: SchemaSource, env: NodeJS.ProcessEnv): Promise<PlannedFile[]> {
+/** The schema files, the models and samples generated from them: kernel-owned files, outside the manifest's rendered set. */
+export async function generateModel(
+  plan: Plan,
+  source: SchemaSource | undefined,
+  env: NodeJS.ProcessEnv,
+  answerSource?: SchemaSource,
+): Promise<PlannedFile[]> {
   const work = mkdtempSync(join(tmpdir(), 'clustera-model-'));
+  const sources = [source, answerSource].filter((s): s is SchemaSource => s !== undefined);
   try {
     for (const file of plan.files.filter((f) => FILES_THE_SCRIPT_READS.includes(f.path)))
       writeInto(work, file.path, file.contents);
-    writeInto(work, source.kernelPath, source.contents);
-    const run = await runProcess('uv', generateModelArgs(source), work, env);
+    for (const schema of sources) writeInto(work, schema.kernelPath, schema.contents);
+    const run = await runProcess('uv', generateModelArgs(sources), work, env);
     if (!run.ok) {
       const lastLine = (run.outputTail ?? '').trim().split('\n').at(-1) ?? '';
+      const from = sources.map((s) => s.kernelPath).join(' and ');
       throw new FailureError(
-        `Could not generate the model from ${source.kernelPath} (${lastLine || `exit ${run.exitCode}`}); nothing was written. Check the schema, or that uv can reach its package index.`,
+        `Could not generate the model from ${from} (${lastLine || `exit ${run.exitCode}`}); nothing was written. Check the schema, or that uv can reach its package index.`,
       );
     }
+    // Samples come from the message schema; without one the kind's samples stay.
+    const generated = [...(source ? [MODEL_PATH, SAMPLES_PATH] : []), ...(answerSource ? [ANSWER_MODEL_PATH] : [])];
     return [
-      { path: source.kernelPath, contents: source.contents, executable: false },
-      { path: MODEL_PATH, contents: readFileSync(join(work, MODEL_PATH), 'utf8'), executable: false },
-      { path: SAMPLES_PATH, contents: readFileSync(join(work, SAMPLES_PATH), 'utf8'), executable: false },
+      ...sources.map((schema) => ({ path: schema.kernelPath, contents: schema.contents, executable: false })),
+      ...generated.map((path) => ({ path, contents: readFileSync(join(work, path), 'utf8'), executable: false })),
     ];
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -29,6 +29,8 @@ export interface CreateInputs extends FollowUps {
   answers: Answers;
   /** The schema file given by --schema, the answers file or the question; its kernel path is `answers.schema`. */
   schemaSource?: SchemaSource;
+  /** The ai kind's answer schema (--output-schema); its kernel path is `answers.outputSchema`. */
+  outputSchemaSource?: SchemaSource;
   /** Values taken by default rather than asked, so `--yes` can say what it chose. */
   defaulted: string[];
 }
@@ -158,6 +160,12 @@ export async function resolveCreateInputs(
   if (groupProblem) throw new UsageError(groupProblem);
 
   const schemaSource = await resolveSchema(flags.schema ?? file.schema, context);
+  const outputSchemaSource = await resolveOutputSchema(
+    flags.outputSchema ?? file.outputSchema,
+    kind as KindName,
+    schemaSource,
+    context,
+  );
 
   const install = await resolveInstall(flags.install ?? file.install, context);
   const testRun = await resolveTestRun(flags.testRun ?? file.testRun, install, context);
@@ -171,8 +179,10 @@ export async function resolveCreateInputs(
       kind: kind as KindName,
       group,
       ...(schemaSource ? { schema: schemaSource.kernelPath } : {}),
+      ...(outputSchemaSource ? { outputSchema: outputSchemaSource.kernelPath } : {}),
     },
     ...(schemaSource ? { schemaSource } : {}),
+    ...(outputSchemaSource ? { outputSchemaSource } : {}),
     install,
     git,
     testRun,
@@ -213,21 +223,62 @@ async function resolveDirectory(given: string | undefined, context: ResolveConte
 async function resolveSchema(given: string | undefined, context: ResolveContext): Promise<SchemaSource | undefined> {
   if (given !== undefined) return given === '' ? undefined : readSchemaFile(given);
   if (!context.prompter) return undefined;
-  const problemOf = (value: string) => {
+  return askSchemaFile(context.prompter, 'Schema of the messages (a JSON Schema or Avro file; empty for none)');
+}
+
+// Only an ai kernel publishes answers, so only it is asked; typed answers do not need typed messages.
+async function resolveOutputSchema(
+  given: string | undefined,
+  kind: KindName,
+  input: SchemaSource | undefined,
+  context: ResolveContext,
+): Promise<SchemaSource | undefined> {
+  if (given !== undefined && given !== '') {
+    if (kind !== 'ai')
+      throw new UsageError(
+        '--output-schema is for ai kernels (it types what they publish); drop it or pass --kind ai.',
+      );
+    return distinctFrom(input, readSchemaFile(given));
+  }
+  if (given !== undefined || !context.prompter || kind !== 'ai') return undefined;
+  const message = 'Schema of the answers published to OUTPUT_TOPIC (a JSON Schema or Avro file; empty for none)';
+  const source = await askSchemaFile(
+    context.prompter,
+    message,
+    refusal((path) => distinctFrom(input, readSchemaFile(path))),
+  );
+  return source && distinctFrom(input, source);
+}
+
+async function askSchemaFile(
+  prompter: Prompter,
+  message: string,
+  validate: (value: string) => string | undefined = refusal(readSchemaFile),
+): Promise<SchemaSource | undefined> {
+  const answer = await prompter.text({ message, defaultValue: '', validate });
+  return answer.trim() === '' ? undefined : readSchemaFile(answer.trim());
+}
+
+/** A question's check: why `read` refuses the answer, or nothing (an empty answer means none). */
+function refusal(read: (path: string) => unknown): (value: string) => string | undefined {
+  return (value) => {
     if (value.trim() === '') return undefined;
     try {
-      readSchemaFile(value.trim());
+      read(value.trim());
       return undefined;
     } catch (error) {
       return (error as Error).message;
     }
   };
-  const answer = await context.prompter.text({
-    message: 'Schema of the messages (a JSON Schema or Avro file; empty for none)',
-    defaultValue: '',
-    validate: problemOf,
-  });
-  return answer.trim() === '' ? undefined : readSchemaFile(answer.trim());
+}
+
+/** Both files live under schemas/, so two of the same name would overwrite each other. */
+function distinctFrom(input: SchemaSource | undefined, output: SchemaSource): SchemaSource {
+  if (output.kernelPath === input?.kernelPath)
+    throw new UsageError(
+      `The message schema and the output schema would both be ${input.kernelPath}; rename one of the files.`,
+    );
+  return output;
 }
 
 async function resolveInstall(given: boolean | undefined, context: ResolveContext): Promise<boolean> {

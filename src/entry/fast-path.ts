@@ -27,13 +27,16 @@ function createNeedsNothingElse({ options }: FastCreate): boolean {
     options.git === true ||
     options.testRun === true ||
     // A schema's model is generated with uv; --dry-run only lists it.
-    (options.schema !== undefined && options.dryRun !== true)
+    ((options.schema !== undefined || options.outputSchema !== undefined) && options.dryRun !== true)
   )
     return false;
   const file = answersFileOrUndefined(options.answers);
   if (!file) return false;
   const { install, git, testRun } = followUpsWithoutAsking(options, file);
-  const generatesModel = file.schema !== undefined && options.schema === undefined && options.dryRun !== true;
+  const generatesModel =
+    ((file.schema !== undefined && options.schema === undefined) ||
+      (file.outputSchema !== undefined && options.outputSchema === undefined)) &&
+    options.dryRun !== true;
   return !install && !git && !testRun && !generatesModel;
 }
 

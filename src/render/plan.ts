@@ -83,9 +83,16 @@ function listFiles(root: string, prefix = ''): string[] {
   });
 }
 
-/** The layers a kernel is made of, later ones overriding earlier ones file by file; a schema adds its own. */
+/** The layers a kernel is made of, later ones overriding earlier ones file by file; each schema adds its own. */
 function templateLayers(answers: Answers): string[] {
-  return ['base', `kinds/${answers.kind}`, ...(answers.schema === undefined ? [] : ['schema'])];
+  return [
+    'base',
+    `kinds/${answers.kind}`,
+    // The script that generates the models, from either schema.
+    ...(answers.schema === undefined && answers.outputSchema === undefined ? [] : ['models']),
+    ...(answers.schema === undefined ? [] : ['schema']),
+    ...(answers.outputSchema === undefined ? [] : ['output-schema']),
+  ];
 }
 
 export function renderPlan(answers: Answers, generatorVersion: string, templatesDir = TEMPLATES_DIR): Plan {

@@ -10,6 +10,7 @@ import {
   type EnvVar,
 } from '../kinds.js';
 import {
+  ANSWER_MODEL_PATH,
   MODEL_PATH,
   REGENERATE_MODEL_COMMAND,
   SCHEMA_DEPENDENCIES,
@@ -54,6 +55,10 @@ export interface TemplateContext {
   /** Top level, as base templates ask it of every kernel and the template compiler does not guard `schema.isAvro`. */
   schemaIsAvro: boolean;
   schemaEnv: EnvVar[];
+  /** ai only: what the answers published to OUTPUT_TOPIC must satisfy; absent when they are untyped. */
+  outputSchema?: SchemaContext;
+  /** Whether a model is generated from a JSON Schema (the generator's script then needs a temporary directory). */
+  modelsFromJsonSchema: boolean;
 }
 
 export function buildTemplateContext(answers: Answers, generatorVersion: string): TemplateContext {
@@ -61,7 +66,13 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
   if (!kind) throw new Error(`unknown kind ${answers.kind}`);
   const schema = answers.schema === undefined ? undefined : schemaContext(answers.schema);
   const format = answers.schema === undefined ? undefined : SCHEMA_FORMATS[schemaFormatOf(answers.schema)];
-  const { schema: _schemaFile, ...plainAnswers } = answers;
+  const outputSchema =
+    answers.outputSchema === undefined ? undefined : schemaContext(answers.outputSchema, ANSWER_MODEL_PATH);
+  // The answer's generator joins the payload's when its format differs.
+  const outputGenerator =
+    answers.outputSchema === undefined ? undefined : SCHEMA_FORMATS[schemaFormatOf(answers.outputSchema)].generator;
+  const generators = [...new Set([format?.generator, outputGenerator].filter((g): g is string => g !== undefined))];
+  const { schema: _schemaFile, outputSchema: _outputSchemaFile, ...plainAnswers } = answers;
   return {
     ...plainAnswers,
     kindLabel: kind.label,
@@ -69,20 +80,23 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     snakeName: answers.name.replace(/-/g, '_'),
     generatorVersion,
     is: Object.fromEntries(KINDS.map((k) => [k.name, k.name === kind.name])),
-    dependencies: schema
-      ? [
-          ...BASE_DEPENDENCIES.filter((d) => !d.startsWith('confluent-kafka')),
-          ...kind.dependencies,
-          ...SCHEMA_DEPENDENCIES,
-        ].sort()
-      : [...BASE_DEPENDENCIES, ...kind.dependencies],
-    devDependencies: format
-      ? [
-          ...DEV_DEPENDENCIES.map((d) => (d.startsWith('hypothesis') ? SCHEMA_HYPOTHESIS : d)),
-          format.generator,
-          ...SCHEMA_DEV_DEPENDENCIES,
-        ].sort()
-      : DEV_DEPENDENCIES,
+    // Either schema brings pydantic and the Avro and JSON Schema libraries (the output side encodes with fastavro).
+    dependencies:
+      schema || outputSchema
+        ? [
+            ...BASE_DEPENDENCIES.filter((d) => !d.startsWith('confluent-kafka')),
+            ...kind.dependencies,
+            ...SCHEMA_DEPENDENCIES,
+          ].sort()
+        : [...BASE_DEPENDENCIES, ...kind.dependencies],
+    devDependencies:
+      generators.length > 0
+        ? [
+            ...DEV_DEPENDENCIES.map((d) => (d.startsWith('hypothesis') ? SCHEMA_HYPOTHESIS : d)),
+            ...generators,
+            ...SCHEMA_DEV_DEPENDENCIES,
+          ].sort()
+        : DEV_DEPENDENCIES,
     tracingDependencies: [...TRACING_DEPENDENCIES, ...kind.tracingDependencies],
     tracingInstrumentations: kind.tracingDependencies
       .map((d) => d.replace(/^opentelemetry-instrumentation-([a-z0-9]+).*$/, '$1'))
@@ -93,16 +107,18 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     ...(schema ? { schema } : {}),
     schemaIsAvro: schema?.isAvro === true,
     schemaEnv: schema ? SCHEMA_ENV : [],
+    ...(outputSchema ? { outputSchema } : {}),
+    modelsFromJsonSchema: [schema, outputSchema].some((context) => context !== undefined && !context.isAvro),
   };
 }
 
-function schemaContext(file: string): SchemaContext {
+function schemaContext(file: string, model = MODEL_PATH): SchemaContext {
   const format = schemaFormatOf(file);
   return {
     file,
     isAvro: format === 'avro',
     formatLabel: SCHEMA_FORMATS[format].label,
-    model: MODEL_PATH,
+    model,
     regenerate: REGENERATE_MODEL_COMMAND,
   };
 }

@@ -1,11 +1,20 @@
-// The ai kind's stand-in model: an OpenAI-compatible chat completions API that echoes the last user message.
+// The ai kind's stand-in model: an OpenAI-compatible chat completions API that echoes the last user message, or,
+// asked for structured output, answers JSON its schema accepts.
 import { OUTAGE_MESSAGE, type Outage } from './outage.js';
 import { startRecordingServer, type RecordedRequest, type RecordingServer, type Reply } from './recording-server.js';
+import { schemaInstance } from './schema-instance.js';
 
 interface ChatRequest {
   model?: string;
   messages?: { role: string; content: string }[];
+  response_format?: { type?: string; json_schema?: { schema?: unknown } };
 }
+
+/** The reply to a request for JSON following `schema` (the `json_schema` response format). */
+export type StructuredReply = (lastUserMessage: string, schema: unknown) => string;
+
+/** What the stand-in answers by default: the simplest value the schema accepts, its strings echoing the message. */
+export const structuredEcho: StructuredReply = (text, schema) => JSON.stringify(schemaInstance(schema, text));
 
 /** An error in the shape OpenAI-compatible APIs use. */
 export function modelError(status: number, message: string, headers?: Record<string, string>): Reply {
@@ -34,8 +43,12 @@ function chatCompletion(request: ChatRequest, content: string, serial: number): 
   };
 }
 
-/** Answers POST /v1/chat/completions with `reply(last user message)`; base URL for clients: `${url}/v1`. */
-export function chatResponder(reply: (lastUserMessage: string) => string): (recorded: RecordedRequest) => Reply {
+/** Answers POST /v1/chat/completions with `reply(last user message)`, or `structured` when asked for a JSON Schema's
+ * JSON; base URL for clients: `${url}/v1`. */
+export function chatResponder(
+  reply: (lastUserMessage: string) => string,
+  structured: StructuredReply = structuredEcho,
+): (recorded: RecordedRequest) => Reply {
   let serial = 0;
   return (recorded) => {
     if (recorded.method !== 'POST' || recorded.path.split('?')[0] !== '/v1/chat/completions')
@@ -48,7 +61,10 @@ export function chatResponder(reply: (lastUserMessage: string) => string): (reco
     }
     const lastUser = [...(request.messages ?? [])].reverse().find((message) => message.role === 'user');
     serial += 1;
-    return { status: 200, body: chatCompletion(request, reply(lastUser?.content ?? ''), serial) };
+    const text = lastUser?.content ?? '';
+    const format = request.response_format;
+    const content = format?.type === 'json_schema' ? structured(text, format.json_schema?.schema) : reply(text);
+    return { status: 200, body: chatCompletion(request, content, serial) };
   };
 }
 
@@ -56,7 +72,8 @@ export function chatResponder(reply: (lastUserMessage: string) => string): (reco
 export function startEchoModel(
   reply: (lastUserMessage: string) => string = (text) => `echo: ${text}`,
   outage?: Outage,
+  structured: StructuredReply = structuredEcho,
 ): Promise<RecordingServer> {
-  const respond = chatResponder(reply);
+  const respond = chatResponder(reply, structured);
   return startRecordingServer((recorded) => (outage?.down ? modelError(503, OUTAGE_MESSAGE) : respond(recorded)));
 }

@@ -13,7 +13,10 @@ export interface LoadedKernel {
   manifest: Manifest;
 }
 
-const ANSWER_CHECKS: Record<Exclude<keyof Answers, 'schema'>, (value: string) => string | undefined> = {
+const ANSWER_CHECKS: Record<
+  Exclude<keyof Answers, 'schema' | 'outputSchema'>,
+  (value: string) => string | undefined
+> = {
   name: validateName,
   topic: validateTopic,
   kind: validateKind,
@@ -64,8 +67,10 @@ export function resolveAnswers(recorded: Record<string, string>, sets: string[] 
     if (problem) throw new UsageError(problem);
   }
   // A recorded schema is a path inside the kernel; it flows into Python and Markdown, so it is checked like the rest.
-  const schemaProblem = answers.schema === undefined ? undefined : validateSchemaPath(answers.schema);
-  if (schemaProblem) throw new UsageError(schemaProblem);
+  for (const schema of [answers.schema, answers.outputSchema]) {
+    const schemaProblem = schema === undefined ? undefined : validateSchemaPath(schema);
+    if (schemaProblem) throw new UsageError(schemaProblem);
+  }
   return answers as unknown as Answers;
 }
 

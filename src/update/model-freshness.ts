@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Answers } from '../create/answers.js';
 import { sha256Hex } from '../render/sha256/sha256.js';
-import { MODEL_PATH, REGENERATE_MODEL_COMMAND, SCHEMA_HASH_PREFIX } from '../schema-formats.js';
+import { ANSWER_MODEL_PATH, MODEL_PATH, REGENERATE_MODEL_COMMAND, SCHEMA_HASH_PREFIX } from '../schema-formats.js';
 
 export interface StaleModel {
   schema: string;
@@ -13,17 +13,29 @@ export interface StaleModel {
   reason: 'schema-changed' | 'model-missing' | 'schema-missing';
 }
 
+/** The first model out of date: the payload's, then the answer's (one script regenerates both). */
 export function staleModel(dir: string, answers: Answers): StaleModel | undefined {
-  if (answers.schema === undefined) return undefined;
+  const pairs: [string | undefined, string][] = [
+    [answers.schema, MODEL_PATH],
+    [answers.outputSchema, ANSWER_MODEL_PATH],
+  ];
+  for (const [schemaPath, modelPath] of pairs) {
+    const stale = schemaPath === undefined ? undefined : staleModelOf(dir, schemaPath, modelPath);
+    if (stale) return stale;
+  }
+  return undefined;
+}
+
+function staleModelOf(dir: string, schemaPath: string, modelPath: string): StaleModel | undefined {
   const stale = (reason: StaleModel['reason']): StaleModel => ({
-    schema: answers.schema!,
-    model: MODEL_PATH,
+    schema: schemaPath,
+    model: modelPath,
     command: REGENERATE_MODEL_COMMAND,
     reason,
   });
-  const schema = readOrUndefined(join(dir, answers.schema));
+  const schema = readOrUndefined(join(dir, schemaPath));
   if (schema === undefined) return stale('schema-missing');
-  const model = readOrUndefined(join(dir, MODEL_PATH));
+  const model = readOrUndefined(join(dir, modelPath));
   if (model === undefined) return stale('model-missing');
   const recorded = model.split('\n').find((line) => line.startsWith(SCHEMA_HASH_PREFIX));
   // The generator hashes the file's bytes; a UTF-8 text hashes the same read as a string (schema files are UTF-8 JSON).

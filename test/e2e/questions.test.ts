@@ -62,10 +62,11 @@ describe('questions', () => {
       ['ai-bot', '--kind', 'ai', '--topic', 'docs', '--no-git'],
       [
         ['Schema of the messages', '\r'],
+        ['Schema of the answers published to OUTPUT_TOPIC', '\r'],
         ['Install dependencies now', CTRL_C],
       ],
     );
-    expect(result.replied, result.output).toBe(2);
+    expect(result.replied, result.output).toBe(3);
     expect(result.output).not.toContain('Kernel name');
     expect(result.exitCode, result.output).toBe(130);
   });

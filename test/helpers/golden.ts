@@ -6,15 +6,22 @@ import { renderPlan } from '../../src/render/plan.js';
 
 export const GOLDEN_DIR = join(import.meta.dirname, '..', 'unit', 'golden');
 
-/** `schema`: the kernel path of a schema file, for the renders of typed kernels. */
-export function goldenFiles(kind: KindName, schema?: string): Map<string, string> {
-  const answers = { name: 'golden-kernel', topic: 'golden.events', kind, group: 'golden-kernel-group' };
-  const plan = withManifest(renderPlan(schema ? { ...answers, schema } : answers, '0.0.0-golden'));
+/** `schema`, `outputSchema`: kernel paths of schema files, for the renders of typed kernels. */
+export function goldenFiles(kind: KindName, schema?: string, outputSchema?: string): Map<string, string> {
+  const answers = {
+    name: 'golden-kernel',
+    topic: 'golden.events',
+    kind,
+    group: 'golden-kernel-group',
+    ...(schema ? { schema } : {}),
+    ...(outputSchema ? { outputSchema } : {}),
+  };
+  const plan = withManifest(renderPlan(answers, '0.0.0-golden'));
   return new Map(plan.files.map((file) => [`${file.path}${file.executable ? ' (executable)' : ''}`, file.contents]));
 }
 
-export function renderGolden(kind: KindName, schema?: string): string {
-  return formatGolden(goldenFiles(kind, schema));
+export function renderGolden(kind: KindName, schema?: string, outputSchema?: string): string {
+  return formatGolden(goldenFiles(kind, schema, outputSchema));
 }
 
 /** One text of every file, each under a `===== path =====` header. */

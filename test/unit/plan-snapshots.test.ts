@@ -17,6 +17,11 @@ describe('rendered plan of each kind', () => {
     await expect(renderGolden(kind, schema)).toMatchFileSnapshot(`golden/${golden}.txt`);
   });
 
+  it('ai with a JSON Schema and an Avro output schema matches its golden snapshot', async () => {
+    const golden = renderGolden('ai', 'schemas/order.schema.json', 'schemas/verdict.avsc');
+    await expect(golden).toMatchFileSnapshot('golden/ai-output-schema.txt');
+  });
+
   it('renders the base into every kind, so a base change reaches all of them', () => {
     const pathsOf = (kind: (typeof KINDS)[number]['name']) =>
       renderPlan({ name: 'x-k', topic: 't', kind, group: 'g' }, '0').files.map((f) => f.path);

@@ -1,5 +1,5 @@
 // Flags vs prompts vs defaults: a value given by flag is never asked, and nobody is asked without a terminal.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,8 +12,12 @@ function scriptedPrompter(answers: Record<string, string | boolean>): Prompter &
   const asked: string[] = [];
   const answer = (message: string) => {
     asked.push(message);
-    // The schema question comes with every interactive create; no schema unless a test says otherwise.
-    const script: Record<string, string | boolean> = { 'Schema of the messages': '', ...answers };
+    // The schema questions come with every interactive create (answers: ai only); none unless a test says otherwise.
+    const script: Record<string, string | boolean> = {
+      'Schema of the messages': '',
+      'Schema of the answers': '',
+      ...answers,
+    };
     const key = Object.keys(script).find((k) => message.includes(k));
     if (key === undefined) throw new Error(`unexpected question: ${message}`);
     return script[key]!;
@@ -92,7 +96,7 @@ describe('resolveCreateInputs', () => {
 
   it('asks nothing at all when install is decided by flag too', async () => {
     const prompter = scriptedPrompter({});
-    const flags = { name: 'my-kernel', topic: 't1', kind: 'ai', schema: '', install: false };
+    const flags = { name: 'my-kernel', topic: 't1', kind: 'ai', schema: '', outputSchema: '', install: false };
     await resolveCreateInputs('k', flags, {}, prompter);
     expect(prompter.asked).toEqual([]);
   });
@@ -183,7 +187,8 @@ describe('resolveCreateInputs', () => {
 
   it('does not ask for the name when the directory argument is a valid one', async () => {
     const prompter = scriptedPrompter({ Install: false });
-    const inputs = await resolveCreateInputs('ai-bot', { kind: 'ai', topic: 'docs', schema: '' }, {}, prompter);
+    const flags = { kind: 'ai', topic: 'docs', schema: '', outputSchema: '' };
+    const inputs = await resolveCreateInputs('ai-bot', flags, {}, prompter);
     expect(prompter.asked).toEqual(['Install dependencies now (uv sync)?']);
     expect(inputs.answers.name).toBe('ai-bot');
   });
@@ -234,6 +239,110 @@ describe('resolveCreateInputs', () => {
     await expect(resolveCreateInputs('My_Dir', { kind: 'basic' }, {}, undefined)).rejects.toThrow(
       /Pass --name to choose another/,
     );
+  });
+
+  describe('the output schema', () => {
+    const record = (name: string) => JSON.stringify({ type: 'record', name, fields: [{ name: 'id', type: 'string' }] });
+    const withSchemas = async (work: (dir: string) => Promise<void>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'output-schema-'));
+      try {
+        writeFileSync(join(dir, 'order.avsc'), record('Order'));
+        writeFileSync(join(dir, 'verdict.avsc'), record('Verdict'));
+        mkdirSync(join(dir, 'other'));
+        writeFileSync(join(dir, 'other', 'order.avsc'), record('Order'));
+        await work(dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it('is recorded as outputSchema beside the schema, from a flag or an answers file', () =>
+      withSchemas(async (dir) => {
+        const flags = { kind: 'ai', yes: true, schema: join(dir, 'order.avsc') };
+        const byFlag = await resolveCreateInputs(
+          'out-kernel',
+          { ...flags, outputSchema: join(dir, 'verdict.avsc') },
+          {},
+          undefined,
+        );
+        expect(byFlag.answers).toMatchObject({ schema: 'schemas/order.avsc', outputSchema: 'schemas/verdict.avsc' });
+        expect(byFlag.outputSchemaSource?.format).toBe('avro');
+        const byFile = await resolveCreateInputs(
+          'out-kernel',
+          flags,
+          { outputSchema: join(dir, 'verdict.avsc') },
+          undefined,
+        );
+        expect(byFile.answers.outputSchema).toBe('schemas/verdict.avsc');
+        const alone = { kind: 'ai', yes: true, outputSchema: join(dir, 'order.avsc') };
+        const untypedMessages = await resolveCreateInputs('out-kernel', alone, {}, undefined);
+        expect(untypedMessages.answers).toMatchObject({ outputSchema: 'schemas/order.avsc' });
+        expect(untypedMessages.answers.schema).toBeUndefined();
+      }));
+
+    it.each([
+      ['http', 'verdict.avsc', /^--output-schema is for ai kernels/],
+      ['ai', 'other/order.avsc', /would both be schemas\/order\.avsc; rename one/],
+    ])('refuses it for kind %s with the schema %j', (kind, schemaFile, message) =>
+      withSchemas(async (dir) => {
+        const schema = schemaFile && join(dir, schemaFile);
+        const flags = { yes: true, kind, schema, outputSchema: join(dir, 'order.avsc') };
+        const refused = resolveCreateInputs('out-kernel', flags, {}, undefined);
+        await expect(refused).rejects.toThrow(UsageError);
+        await expect(refused).rejects.toThrow(message);
+      }),
+    );
+
+    it('is asked only for an ai kernel, with or without a schema, and a name the schema already has is refused', () =>
+      withSchemas(async (dir) => {
+        const question = 'Schema of the answers published to OUTPUT_TOPIC (a JSON Schema or Avro file; empty for none)';
+        const prompter = scriptedPrompter({
+          'Schema of the messages': join(dir, 'order.avsc'),
+          'Schema of the answers': join(dir, 'verdict.avsc'),
+          Install: false,
+        });
+        const inputs = await resolveCreateInputs(
+          'out-kernel',
+          { name: 'my-kernel', topic: 't1', kind: 'ai' },
+          {},
+          prompter,
+        );
+        expect(prompter.asked).toContain(question);
+        expect(inputs.answers.outputSchema).toBe('schemas/verdict.avsc');
+
+        const answersOnly = scriptedPrompter({ 'Schema of the answers': join(dir, 'verdict.avsc'), Install: false });
+        const typedAnswers = await resolveCreateInputs(
+          'out-kernel',
+          { name: 'my-kernel', topic: 't1', kind: 'ai' },
+          {},
+          answersOnly,
+        );
+        expect(typedAnswers.answers).toMatchObject({ outputSchema: 'schemas/verdict.avsc' });
+        expect(typedAnswers.answers.schema).toBeUndefined();
+
+        const basic = scriptedPrompter({ 'Schema of the messages': join(dir, 'order.avsc'), Install: false });
+        await resolveCreateInputs('out-kernel', { name: 'my-kernel', topic: 't1', kind: 'basic' }, {}, basic);
+        expect(basic.asked).not.toContain(question);
+
+        const validations: (string | undefined)[] = [];
+        const colliding: Prompter = {
+          ...scriptedPrompter({ Install: false }),
+          text: async ({ message, validate }) => {
+            if (message.startsWith('Schema of the messages')) return join(dir, 'order.avsc');
+            validations.push(validate?.(join(dir, 'other', 'order.avsc')), validate?.(''));
+            return '';
+          },
+        };
+        const untyped = await resolveCreateInputs(
+          'out-kernel',
+          { name: 'my-kernel', topic: 't1', kind: 'ai' },
+          {},
+          colliding,
+        );
+        expect(validations[0]).toMatch(/would both be schemas\/order\.avsc/);
+        expect(validations[1]).toBeUndefined();
+        expect(untyped.answers.outputSchema).toBeUndefined();
+      }));
   });
 
   // The fast path decides from followUpsWithoutAsking whether create may run without uv, git or test-run.
