@@ -18,6 +18,8 @@ export interface KernelSummary {
   outputTopic: string | null;
   /** The schema file of its messages, relative to the kernel (`schemas/order.schema.json`); null when untyped. */
   schema: string | null;
+  /** The schema of what it publishes to OUTPUT_TOPIC (ai kernels with --output-schema); null when untyped. */
+  outputSchema: string | null;
   recordedVersion: string | null;
   state: KernelState;
   /** Why the kernel cannot be checked, when state is unreadable. */
@@ -46,6 +48,7 @@ export function inspectKernel(root: string, dir: string): InspectedKernel {
     group: answers.group ?? null,
     outputTopic: outputTopicOf(dir, answers.kind),
     schema: answers.schema ?? null,
+    outputSchema: answers.outputSchema ?? null,
     recordedVersion: typeof manifest === 'object' ? manifest.generator.version : null,
     state: 'unreadable',
   };

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { readSchemaFile, type SchemaSource } from '../create/schema-file.js';
 import { quote } from '../create/validate.js';
 import type { PlannedFile } from '../render/plan.js';
-import { MODEL_PATH, SAMPLES_PATH } from '../schema-formats.js';
+import { ANSWER_MODEL_PATH, MODEL_PATH, SAMPLES_PATH } from '../schema-formats.js';
 import type { DiskFile } from './disk-files.js';
 import type { FileDecision } from './decide-files.js';
 
@@ -46,10 +46,14 @@ export function withGeneratedFiles(
   generated: PlannedFile[],
   disk: Map<string, DiskFile>,
   decisions: FileDecision[],
-  recordedSchema: string | undefined,
+  recorded: { schema?: string; outputSchema?: string },
 ): GeneratedDecisions {
   // What the kernel's last render made its own: the recorded schema file and the model generated from it.
-  const replaceable = new Set(recordedSchema === undefined ? [] : [recordedSchema, MODEL_PATH]);
+  const replaceable = new Set([
+    ...(recorded.schema === undefined ? [] : [recorded.schema, MODEL_PATH]),
+    // Regenerated beside the payload model: the answers' schema is the same file, its model from the same script.
+    ...(recorded.outputSchema === undefined ? [] : [recorded.outputSchema, ANSWER_MODEL_PATH]),
+  ]);
   const replaced = new Map<string, FileDecision>();
   const keptOwn: string[] = [];
   for (const file of generated) {

@@ -1,5 +1,5 @@
 // contracts over a repository of kernels made by the built CLI: an ai kernel's output and DLQ, the kernels reading them.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQuietKernel, makeTempDir, removeDir, runCli } from '../helpers/cli.js';
@@ -62,18 +62,13 @@ describe('contracts (built CLI)', () => {
     const order = write('order.json', ORDER);
     const enriched = write('enriched.json', ENRICHED);
     const [enricher, sink] = await Promise.all([
-      createQuietKernel(root, 'enricher', 'ai', ['--topic', 'orders', '--schema', order]),
+      createQuietKernel(root, 'enricher', 'ai', ['--topic', 'orders', '--schema', order, '--output-schema', enriched]),
       createQuietKernel(root, 'enriched-sink', 'database', ['--topic', 'orders.enriched', '--schema', enriched]),
       createQuietKernel(root, 'dead-letters', 'basic', ['--topic', 'orders.dlq', '--schema', order]),
       createQuietKernel(root, 'enriched-log', 'basic', ['--topic', 'orders.enriched']),
     ]);
-    // By hand until create's --output-schema lands here: the output schema's file and its answer in the manifest.
-    copyFileSync(enriched, join(enricher!, 'schemas', 'enriched.json'));
-    editFile(enricher!, '.clustera-kernel.json', (text) => {
-      const manifest = JSON.parse(text);
-      manifest.answers.outputSchema = 'schemas/enriched.json';
-      return `${JSON.stringify(manifest, null, 2)}\n`;
-    });
+    const manifest = JSON.parse(readFileSync(join(enricher!, '.clustera-kernel.json'), 'utf8'));
+    expect(manifest.answers.outputSchema).toBe('schemas/enriched.json');
     editFile(enricher!, '.env.template', (text) =>
       text.replace(/^OUTPUT_TOPIC=$/m, 'OUTPUT_TOPIC=orders.enriched').replace(/^DLQ_TOPIC=$/m, 'DLQ_TOPIC=orders.dlq'),
     );

@@ -33,7 +33,7 @@ describe('withGeneratedFiles', () => {
       generated,
       onDisk({ [samples]: 'rendered\n' }),
       [removed(samples)],
-      undefined,
+      {},
     );
     expect(outcomes(decisions)).toEqual({
       'schemas/order.json': 'added',
@@ -49,17 +49,17 @@ describe('withGeneratedFiles', () => {
       generated,
       onDisk({ 'tests/sample_messages.jsonl': '{"mine": 1}\n', 'schemas/order.json': '{"type": "object"}\n' }),
       [],
-      undefined,
+      {},
     );
     expect(outcomes(decisions)).toEqual({ 'payload_model.py': 'added' });
     expect(keptOwn).toEqual(['tests/sample_messages.jsonl']);
   });
 
   it('refuses a file of the user’s in place of the model or the schema of an untyped kernel', () => {
-    expect(() => withGeneratedFiles(generated, onDisk({ 'payload_model.py': '# mine\n' }), [], undefined)).toThrow(
+    expect(() => withGeneratedFiles(generated, onDisk({ 'payload_model.py': '# mine\n' }), [], {})).toThrow(
       /"payload_model.py" already exists in the kernel/,
     );
-    expect(() => withGeneratedFiles(generated, onDisk({ 'schemas/order.json': '{}' }), [], undefined)).toThrow(
+    expect(() => withGeneratedFiles(generated, onDisk({ 'schemas/order.json': '{}' }), [], {})).toThrow(
       /"schemas\/order.json" already exists/,
     );
   });
@@ -69,7 +69,7 @@ describe('withGeneratedFiles', () => {
       generated,
       onDisk({ 'payload_model.py': '# old model\n', 'schemas/order.json': '{}' }),
       [],
-      'schemas/order.json',
+      { schema: 'schemas/order.json' },
     );
     expect(outcomes(decisions)).toMatchObject({ 'schemas/order.json': 'updated', 'payload_model.py': 'updated' });
   });
