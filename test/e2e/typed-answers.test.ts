@@ -10,9 +10,9 @@ import { REPO_ROOT, createQuietKernel, makeTempDir, removeDir, runCli } from '..
 
 const SCHEMAS = join(REPO_ROOT, 'test', 'fixtures', 'schemas');
 const CASES = [
-  { name: 'answers-json-json', schema: 'order.schema.json', outputSchema: 'verdict.schema.json' },
+  // Each input format (JSON Schema, Avro, none) and each answer format once: three uv environments, not six.
   { name: 'answers-json-avro', schema: 'order.schema.json', outputSchema: 'verdict.avsc' },
-  { name: 'answers-avro-avro', schema: 'order.avsc', outputSchema: 'verdict.avsc' },
+  { name: 'answers-avro-json', schema: 'order.avsc', outputSchema: 'verdict.schema.json' },
   { name: 'answers-untyped-json', schema: undefined, outputSchema: 'verdict.schema.json' },
 ];
 const ANSWER_TESTS = [
@@ -91,10 +91,10 @@ describe('ai kernels with an output schema', () => {
   });
 
   it('record outputSchema in the manifest, keep the file under schemas/ and an answer model recording its hash', async () => {
-    const dir = dirs.get('answers-json-json')!;
+    const dir = dirs.get('answers-avro-json')!;
     const manifest = JSON.parse(readFileSync(join(dir, '.clustera-kernel.json'), 'utf8'));
     expect(manifest.answers).toMatchObject({
-      schema: 'schemas/order.schema.json',
+      schema: 'schemas/order.avsc',
       outputSchema: 'schemas/verdict.schema.json',
     });
     expect(readFileSync(join(dir, 'schemas', 'verdict.schema.json'), 'utf8')).toBe(
