@@ -20,6 +20,9 @@ export async function generateModel(
   answerSource?: SchemaSource,
 ): Promise<PlannedFile[]> {
   const work = mkdtempSync(join(tmpdir(), 'clustera-model-'));
+  const removeWork = () => rmSync(work, { recursive: true, force: true });
+  // Ctrl-C ends the process without reaching the finally below; the exit hook still removes the directory.
+  process.once('exit', removeWork);
   const sources = [source, answerSource].filter((s): s is SchemaSource => s !== undefined);
   try {
     for (const file of plan.files.filter((f) => FILES_THE_SCRIPT_READS.includes(f.path)))
@@ -40,7 +43,8 @@ export async function generateModel(
       ...generated.map((path) => ({ path, contents: readFileSync(join(work, path), 'utf8'), executable: false })),
     ];
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    process.off('exit', removeWork);
+    removeWork();
   }
 }
 
