@@ -52,25 +52,19 @@ describe('Renovate in a kernel', () => {
     if (root) removeDir(root);
   });
 
-  it('proposes the newer generator release for the version .clustera-kernel.json records', async () => {
-    const cwd = makeDir(join(root, 'user'));
+  /** A kernel made as a user types it, by the older release fetched from the registry. */
+  async function createFromOldRelease(cwd: string, name: string, kind: string): Promise<void> {
     const created = await execa(
       'npm',
-      [
-        'create',
-        `clustera-kernel@${OLD_RELEASE}`,
-        'bot-kernel',
-        '--',
-        '--kind',
-        'basic',
-        '--topic',
-        't',
-        '--yes',
-        '--no-install',
-      ],
+      ['create', `clustera-kernel@${OLD_RELEASE}`, name, '--', '--kind', kind, '--topic', 't', '--yes', '--no-install'],
       { cwd, env: { ...registry.clientEnv, NO_COLOR: '1' }, reject: false, all: true, stdin: 'ignore' },
     );
     expect(created.exitCode, created.all).toBe(0);
+  }
+
+  it('proposes the newer generator release for the version .clustera-kernel.json records', async () => {
+    const cwd = makeDir(join(root, 'user'));
+    await createFromOldRelease(cwd, 'bot-kernel', 'basic');
 
     // Renovate 44 runs only on the Node it declares, which the same cached prefix holds.
     const nodeBin = join(renovatePrefix, 'node_modules', 'node', 'bin');
@@ -107,23 +101,7 @@ describe('Renovate in a kernel', () => {
   // in the kernel, after its regex manager has written the new version into .clustera-kernel.json.
   it('runs the post-upgrade commands of renovate.json after the bump, and the kernel is updated with its edit kept', async () => {
     const cwd = makeDir(join(root, 'post-upgrade'));
-    const created = await execa(
-      'npm',
-      [
-        'create',
-        `clustera-kernel@${OLD_RELEASE}`,
-        'edited-kernel',
-        '--',
-        '--kind',
-        'http',
-        '--topic',
-        't',
-        '--yes',
-        '--no-install',
-      ],
-      { cwd, env: { ...registry.clientEnv, NO_COLOR: '1' }, reject: false, all: true, stdin: 'ignore' },
-    );
-    expect(created.exitCode, created.all).toBe(0);
+    await createFromOldRelease(cwd, 'edited-kernel', 'http');
     const kernel = join(cwd, 'edited-kernel');
     const userEdit = '# The owner of this kernel added this line.';
     // At the top: the older release's own line is at the bottom, and an edit beside it would be a conflict.
