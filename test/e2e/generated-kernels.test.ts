@@ -69,7 +69,7 @@ describe.each(KINDS.map((k) => k.name))('generated %s kernel', (kind) => {
   it('locks only its own kind of libraries', () => {
     const lock = readFileSync(join(kernel, 'uv.lock'), 'utf8');
     const locked = [...lock.matchAll(/^name = "([^"]+)"$/gm)].map((m) => m[1]);
-    // A library two kinds share (aiohttp: http and ai) is this kind's own.
+    // A library two kinds share (uvloop: http and ai) is this kind's own.
     const own = KINDS.find((k) => k.name === kind)!.dependencies;
     for (const other of KINDS.filter((k) => k.name !== kind)) {
       for (const requirement of other.dependencies.filter((d) => !own.includes(d))) {

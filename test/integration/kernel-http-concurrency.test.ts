@@ -1,4 +1,4 @@
-// The generated `http` kernel with 256 messages in flight (the aiohttp path at its widest) against a real broker
+// The generated `http` kernel with 256 messages in flight (the pyreqwest path at its widest) against a real broker
 // and an API answering in 20 ms: per-key order, exactly the offsets that finished committed, and nothing lost across a fatal error or a SIGKILL.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';

@@ -17,7 +17,7 @@ describe.each(KINDS.map((k) => k.name))('%s kernel', (kind) => {
     expect(pyproject).not.toContain('[project.optional-dependencies]');
     const own = KINDS.find((k) => k.name === kind)!.dependencies;
     for (const other of KINDS.filter((k) => k.name !== kind)) {
-      // A library two kinds share (aiohttp: http and ai) is this kind's own.
+      // A library two kinds share (uvloop: http and ai) is this kind's own.
       for (const dependency of other.dependencies.filter((d) => !own.includes(d)))
         expect(pyproject).not.toContain(JSON.stringify(dependency));
     }

@@ -12,6 +12,7 @@ from .runner import EXIT_OK, run, serve
 from .service import Runtime, Service
 from .settings import Settings, load_settings
 from .shutdown import Shutdown
+from .tracing import traced_http_request
 
 __all__ = [
     "EXIT_OK",
@@ -31,4 +32,5 @@ __all__ = [
     "run",
     "security_config",
     "serve",
+    "traced_http_request",
 ]

@@ -63,7 +63,7 @@ class Message(Generic[PayloadT]):
     def json(self) -> Any:
         """The value parsed as strict JSON; raises SkipMessage when it is not, so it is never retried."""
         try:
-            return json.loads(self.text(), parse_constant=_reject_constant)
+            return _STRICT_JSON.decode(self.text())
         except json.JSONDecodeError as error:
             raise SkipMessage(f"value is not JSON: {error}") from error
 
@@ -84,3 +84,7 @@ set_payload: Callable[[Message[Any], object], None] = _set_payload
 def _reject_constant(name: str) -> Any:
     # Python accepts NaN and Infinity, but no JSON consumer downstream (an HTTP API, PostgreSQL, a model) does.
     raise SkipMessage(f"value is not strict JSON: it contains {name}")
+
+
+# Made once: json.loads with any keyword argument builds a new decoder for every call.
+_STRICT_JSON = json.JSONDecoder(parse_constant=_reject_constant)

@@ -451,6 +451,23 @@ def test_async_process_message_one_at_a_time():
     assert run.consumer.committed == ends_of(messages)
 
 
+def test_async_process_message_runs_on_uvloop_when_the_kernel_depends_on_it():
+    loops: list[str] = []
+
+    async def process(message: Message) -> bool:
+        loops.append(type(asyncio.get_running_loop()).__module__)
+        return True
+
+    run_loop(process, keyed_messages(3), max_in_flight=2)
+
+    try:
+        import uvloop  # noqa: F401 (only whether it is installed matters)
+    except ImportError:
+        assert set(loops) == {asyncio.new_event_loop().__class__.__module__}
+    else:
+        assert set(loops) == {"uvloop"}
+
+
 # --- the offset invariant, for random completion orders ---------------------------------------------------------
 
 outcomes = st.lists(st.tuples(st.integers(min_value=0), st.booleans()), max_size=200)

@@ -149,3 +149,33 @@ def test_off_unless_an_otlp_endpoint_is_set():
     assert not enabled({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://x:4318", "OTEL_SDK_DISABLED": "true"})
     assert not enabled({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://x:4318", "OTEL_TRACES_EXPORTER": "none"})
     assert Tracing.start("k", GROUP, {}) is None
+
+
+def test_an_http_request_gets_a_client_span_whose_headers_carry_the_trace(spans):
+    tracer = trace.get_tracer("test")
+    with (
+        tracer.start_as_current_span("process orders") as parent,
+        tracing_module.traced_http_request("POST", "http://api.test/events") as span,
+    ):
+        headers = dict(span.headers)
+        span.record_status(503)
+
+    [request_span, parent_span] = spans.get_finished_spans()
+    assert request_span.name == "POST"
+    assert request_span.kind == trace.SpanKind.CLIENT
+    assert request_span.parent.span_id == parent.get_span_context().span_id
+    assert request_span.attributes["url.full"] == "http://api.test/events"
+    assert request_span.attributes["http.response.status_code"] == 503
+    assert request_span.status.status_code == trace.StatusCode.ERROR
+    span_id = format(request_span.context.span_id, "016x")
+    assert headers["traceparent"].startswith(f"00-{format(request_span.context.trace_id, '032x')}-{span_id}-")
+    assert parent_span.name == "process orders"
+
+
+def test_an_http_request_has_no_span_and_no_headers_when_tracing_is_off(monkeypatch):
+    _exporter.clear()
+    monkeypatch.setattr(tracing_module, "_enabled", False)
+    with tracing_module.traced_http_request("POST", "http://api.test/events") as span:
+        span.record_status(200)
+        assert dict(span.headers) == {}
+    assert _exporter.get_finished_spans() == ()
