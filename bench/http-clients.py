@@ -1,8 +1,9 @@
 """HTTP client candidates for the http and ai kinds, side by side: requests per second and CPU per request.
 
 Each candidate sends N JSON POSTs, C at a time, to a local stand-in (Node, a separate process) that answers after
-20 ms. Run with a Python that has aiohttp, httpx, httpx-aiohttp, urllib3 and openai[aiohttp], for example:
-  uv venv /tmp/clients && VIRTUAL_ENV=/tmp/clients uv pip install aiohttp httpx httpx-aiohttp urllib3 "openai[aiohttp]"
+20 ms. Run with a Python that has the candidates, for example:
+  uv venv /tmp/clients && VIRTUAL_ENV=/tmp/clients uv pip install aiohttp httpx httpx-aiohttp urllib3 \
+    "openai[aiohttp]" uvloop pyreqwest curl_cffi aiosonic
   /tmp/clients/bin/python bench/http-clients.py [N] [C]
 """
 
@@ -130,8 +131,66 @@ async def openai_sdk(url: str, count: int, concurrency: int) -> None:
     await client.close()
 
 
+async def pyreqwest_client(url: str, count: int, concurrency: int) -> None:
+    from pyreqwest.client import ClientBuilder
+
+    async with ClientBuilder().max_connections(concurrency).error_for_status(True).build() as client:
+
+        async def send(index: int) -> None:
+            await (await client.post(url).body_json(PAYLOAD).build().send()).bytes()
+
+        await in_tasks(count, concurrency, send)
+
+
+async def openai_on_pyreqwest(url: str, count: int, concurrency: int) -> None:
+    import httpx
+    import openai
+    from pyreqwest.client import ClientBuilder
+    from pyreqwest.compatibility.httpx import HttpxTransport
+
+    transport = HttpxTransport(ClientBuilder().max_connections(concurrency).build())
+    http_client = httpx.AsyncClient(transport=transport)
+    client = openai.AsyncOpenAI(api_key="bench", base_url=url, max_retries=0, http_client=http_client)
+
+    async def send(index: int) -> None:
+        await client.chat.completions.create(model="bench", messages=[{"role": "user", "content": "hello"}])
+
+    await in_tasks(count, concurrency, send)
+    await client.close()
+
+
+async def curl_cffi_session(url: str, count: int, concurrency: int) -> None:
+    from curl_cffi.requests import AsyncSession
+
+    async with AsyncSession(max_clients=concurrency) as session:
+
+        async def send(index: int) -> None:
+            (await session.post(url, json=PAYLOAD)).raise_for_status()
+
+        await in_tasks(count, concurrency, send)
+
+
+async def aiosonic_client(url: str, count: int, concurrency: int) -> None:
+    import aiosonic
+    from aiosonic.connectors import TCPConnector
+    from aiosonic.pools import PoolConfig
+
+    client = aiosonic.HTTPClient(TCPConnector(pool_configs={":default": PoolConfig(size=concurrency)}))
+
+    async def send(index: int) -> None:
+        await (await client.post(url, json=PAYLOAD)).content()
+
+    await in_tasks(count, concurrency, send)
+
+
 async def sleep_only(url: str, count: int, concurrency: int) -> None:
     await in_tasks(count, concurrency, lambda index: asyncio.sleep(0.02))
+
+
+def on_uvloop(work: Awaitable[None]) -> None:
+    import uvloop
+
+    uvloop.run(work)  # type: ignore[arg-type]
 
 
 CANDIDATES: dict[str, Callable[[str, int, int], object]] = {
@@ -142,6 +201,15 @@ CANDIDATES: dict[str, Callable[[str, int, int], object]] = {
     "aiohttp ClientSession (the http kind now)": lambda u, n, c: asyncio.run(aiohttp_session(u, n, c)),
     "openai SDK, AsyncOpenAI on DefaultAioHttpClient (the ai kind now)": lambda u, n, c: asyncio.run(openai_sdk(u, n, c)),
     "asyncio.sleep(0.02) only: no client at all": lambda u, n, c: asyncio.run(sleep_only(u, n, c)),
+    "pyreqwest Client (Rust, its own Tokio runtime)": lambda u, n, c: asyncio.run(pyreqwest_client(u, n, c)),
+    "curl_cffi AsyncSession (libcurl multi)": lambda u, n, c: asyncio.run(curl_cffi_session(u, n, c)),
+    "aiosonic HTTPClient": lambda u, n, c: asyncio.run(aiosonic_client(u, n, c)),
+    "openai SDK on httpx with pyreqwest's transport": lambda u, n, c: asyncio.run(openai_on_pyreqwest(u, n, c)),
+    "aiohttp ClientSession on uvloop": lambda u, n, c: on_uvloop(aiohttp_session(u, n, c)),
+    "pyreqwest Client on uvloop": lambda u, n, c: on_uvloop(pyreqwest_client(u, n, c)),
+    "openai SDK on DefaultAioHttpClient, uvloop": lambda u, n, c: on_uvloop(openai_sdk(u, n, c)),
+    "openai SDK on pyreqwest's transport, uvloop": lambda u, n, c: on_uvloop(openai_on_pyreqwest(u, n, c)),
+    "asyncio.sleep(0.02) only on uvloop": lambda u, n, c: on_uvloop(sleep_only(u, n, c)),
 }
 
 

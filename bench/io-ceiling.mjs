@@ -3,7 +3,7 @@
 // `ai` kernel against a chat-completions stand-in answering in 200 ms, at MAX_IN_FLIGHT 1, 32, 128 and 256,
 // each beside the runtime's own ceiling (an `async def process_message` that only sleeps as long). Needs
 // `npm run build`; starts its own broker; rewrites its section of bench/RESULTS.md.
-// Usage: node bench/io-ceiling.mjs [--rounds 3] [--in-flight 32,256]
+// Usage: node bench/io-ceiling.mjs [--rounds 3] [--in-flight 32,256] [--kinds http,ai]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -30,6 +30,7 @@ const argument = (name, fallback) => {
 };
 const rounds = Number(argument('--rounds', '1')) || 1;
 const IN_FLIGHT = argument('--in-flight', '1,32,128,256').split(',').map(Number);
+const KINDS = argument('--kinds', 'http,ai').split(',');
 
 const COMPLETION = JSON.stringify({
   id: 'c-1',
@@ -83,6 +84,15 @@ function python(kernelDir, args, options = {}) {
   });
 }
 
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+function machineTicks() {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const ticks = fields.map(Number);
+  const idle = ticks[3] + (ticks[4] ?? 0);
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  return { busy: total - idle, total };
+}
+
 let serial = 0;
 /** A fresh topic of `count` messages with distinct keys, consumed by `command`; the helper's JSON result. */
 async function measure(kafka, bootstrap, kernelDir, count, command, env) {
@@ -94,6 +104,8 @@ async function measure(kafka, bootstrap, kernelDir, count, command, env) {
   await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
   await admin.disconnect();
   await python(kernelDir, ['produce', bootstrap, topic, String(count), String(count)]);
+  // This process serves the stand-ins: its CPU while the kernel runs is theirs, taken from the same cores.
+  const [cpuBefore, ticksBefore] = [process.cpuUsage(), machineTicks()];
   const out = await python(kernelDir, ['measure', bootstrap, topic, group, '--', ...command], {
     cwd: kernelDir,
     env: {
@@ -105,7 +117,13 @@ async function measure(kafka, bootstrap, kernelDir, count, command, env) {
       ...env,
     },
   });
-  return JSON.parse(out.trim().split('\n').pop());
+  const cpu = process.cpuUsage(cpuBefore);
+  const ticks = machineTicks();
+  return {
+    ...JSON.parse(out.trim().split('\n').pop()),
+    stand_in_cpu_s: (cpu.user + cpu.system) / 1e6,
+    machine_busy: (ticks.busy - ticksBefore.busy) / (ticks.total - ticksBefore.total),
+  };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -133,7 +151,7 @@ async function main() {
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: ANSWERS, numPartitions: PARTITIONS }], waitForLeaders: true });
   await admin.disconnect();
-  const kinds = [
+  const setups = [
     { kind: 'http', latencyMs: 20, env: { API_BASE_URL: api.url } },
     {
       kind: 'ai',
@@ -141,6 +159,7 @@ async function main() {
       env: { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${model.url}/v1`, MODEL_NAME: 'bench-model' },
     },
   ];
+  const kinds = setups.filter((setup) => KINDS.includes(setup.kind));
   const rows = [];
   try {
     for (const setup of kinds) {
@@ -184,13 +203,16 @@ async function main() {
       'The sleep-only kernel is the same runtime with `async def process_message` awaiting `asyncio.sleep` for the',
       "same latency: the runtime's own ceiling.",
       '',
-      '| kind | in flight | messages | ceiling msg/s | kernel first→last | kernel spawn→last | CPU s / 1,000 | sleep-only first→last | kernel / sleep-only |',
-      '|---|---|---|---|---|---|---|---|---|',
+      'The last two columns are for the kernel\'s runs: the stand-in\'s own CPU (it shares the cores), and how busy',
+      'the whole machine was from the kernel\'s spawn to its last commit.',
+      '',
+      '| kind | in flight | messages | ceiling msg/s | kernel first→last | kernel spawn→last | CPU s / 1,000 | sleep-only first→last | kernel / sleep-only | stand-in CPU s / 1,000 | machine busy |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows.map((row) => {
         const kernel = median(row.kernel.map((r) => r.rate));
         const sleep = median(row.sleep.map((r) => r.rate));
         const ceiling = (row.inFlight * 1000) / row.latencyMs;
-        return `| ${row.kind} | ${row.inFlight} | ${row.count.toLocaleString('en-US')} | ${fmt(ceiling)} | ${fmt(kernel)} | ${fmt(median(row.kernel.map((r) => r.spawn_rate)))} | ${median(row.kernel.map(perThousand)).toFixed(2)} | ${fmt(sleep)} | ${(kernel / sleep).toFixed(2)}× |`;
+        return `| ${row.kind} | ${row.inFlight} | ${row.count.toLocaleString('en-US')} | ${fmt(ceiling)} | ${fmt(kernel)} | ${fmt(median(row.kernel.map((r) => r.spawn_rate)))} | ${median(row.kernel.map(perThousand)).toFixed(2)} | ${fmt(sleep)} | ${(kernel / sleep).toFixed(2)}× | ${median(row.kernel.map((r) => (1000 * r.stand_in_cpu_s) / r.messages)).toFixed(2)} | ${Math.round(100 * median(row.kernel.map((r) => r.machine_busy)))} % |`;
       }),
     ].join('\n'),
   );

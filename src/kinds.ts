@@ -342,7 +342,7 @@ export const KINDS: Kind[] = [
       {
         name: 'MAX_IN_FLIGHT',
         description: 'Model requests in flight at once; keep it under the concurrency or rate limit of the model API',
-        example: '64',
+        example: '128',
         required: false,
       },
     ],

@@ -10,7 +10,7 @@ kernel produces carries the current context onward.
 import importlib
 import logging
 from collections.abc import Callable, Coroutine, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -168,16 +168,24 @@ class HttpSpan:
             if status >= 500:
                 self._span.set_status(trace.StatusCode.ERROR)
 
+    def __enter__(self) -> "HttpSpan":
+        return self
 
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+
+# Tracing off: one shared no-op, so a request pays no generator and no span.
 _UNTRACED = HttpSpan(MappingProxyType({}), None)
 
 
-@contextmanager
-def traced_http_request(method: str, url: str) -> Iterator[HttpSpan]:
+def traced_http_request(method: str, url: str) -> AbstractContextManager[HttpSpan]:
     """A client span around a request of an HTTP client no official instrumentation covers; nothing when off."""
-    if not _enabled:
-        yield _UNTRACED
-        return
+    return _traced_http_request(method, url) if _enabled else _UNTRACED
+
+
+@contextmanager
+def _traced_http_request(method: str, url: str) -> Iterator[HttpSpan]:
     attributes = {"http.request.method": method, "url.full": url}
     with trace.get_tracer(TRACER_NAME).start_as_current_span(
         method, kind=trace.SpanKind.CLIENT, attributes=attributes

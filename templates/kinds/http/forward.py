@@ -79,7 +79,9 @@ class Forwarder(Service):
         if self._client is None:
             raise RuntimeError("Forwarder.send called before open()")
         with traced_http_request("POST", self._url) as span:
-            request = self._client.post(self._url).header("Idempotency-Key", message.ref).headers(span.headers)
+            request = self._client.post(self._url).header("Idempotency-Key", message.ref)
+            if span.headers:
+                request = request.headers(span.headers)
             try:
                 response = await request.body_json(payload).build().send()
                 body = bytes(await response.bytes())
