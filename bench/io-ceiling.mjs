@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // I/O kernels at their latency ceiling: the generated `http` kernel against an API answering in 20 ms and the
 // `ai` kernel against a chat-completions stand-in answering in 200 ms, at MAX_IN_FLIGHT 1, 32, 128 and 256,
-// each beside the runtime's own ceiling (an `async def process_message` that only sleeps as long). Needs
+// each beside the runtime's own ceiling (an `async def process_message` that only sleeps as long); then the
+// `database` kernel against a bare psycopg loop (bench/io-ceiling-database.sh, its own section). Needs
 // `npm run build`; starts its own broker; rewrites its section of bench/RESULTS.md.
-// Usage: node bench/io-ceiling.mjs [--rounds 3] [--in-flight 32,256] [--kinds http,ai]
+// Usage: node bench/io-ceiling.mjs [--rounds 3] [--in-flight 32,256] [--kinds http,ai,database]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -30,7 +31,7 @@ const argument = (name, fallback) => {
 };
 const rounds = Number(argument('--rounds', '1')) || 1;
 const IN_FLIGHT = argument('--in-flight', '1,32,128,256').split(',').map(Number);
-const KINDS = argument('--kinds', 'http,ai').split(',');
+const KINDS = argument('--kinds', 'http,ai,database').split(',');
 
 const COMPLETION = JSON.stringify({
   id: 'c-1',
@@ -203,8 +204,8 @@ async function main() {
       'The sleep-only kernel is the same runtime with `async def process_message` awaiting `asyncio.sleep` for the',
       "same latency: the runtime's own ceiling.",
       '',
-      'The last two columns are for the kernel\'s runs: the stand-in\'s own CPU (it shares the cores), and how busy',
-      'the whole machine was from the kernel\'s spawn to its last commit.',
+      "The last two columns are for the kernel's runs: the stand-in's own CPU (it shares the cores), and how busy",
+      "the whole machine was from the kernel's spawn to its last commit.",
       '',
       '| kind | in flight | messages | ceiling msg/s | kernel first→last | kernel spawn→last | CPU s / 1,000 | sleep-only first→last | kernel / sleep-only | stand-in CPU s / 1,000 | machine busy |',
       '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -219,4 +220,13 @@ async function main() {
   console.log(`wrote ${RESULTS}`);
 }
 
-await main();
+/** The database kind has its own script (PostgreSQL, pool sizes); run here so one command measures every I/O kind. */
+function databaseCeiling() {
+  execFileSync('bash', [join(ROOT, 'bench', 'io-ceiling-database.sh')], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_RESULTS: RESULTS },
+  });
+}
+
+if (KINDS.some((kind) => kind !== 'database')) await main();
+if (KINDS.includes('database')) databaseCeiling();
