@@ -1,6 +1,7 @@
 """Many messages in flight (MAX_IN_FLIGHT > 1): ordering modes, offsets, backpressure, rebalances and stops."""
 
 import asyncio
+import importlib.util
 import itertools
 import threading
 import time
@@ -460,9 +461,7 @@ def test_async_process_message_runs_on_uvloop_when_the_kernel_depends_on_it():
 
     run_loop(process, keyed_messages(3), max_in_flight=2)
 
-    try:
-        import uvloop  # noqa: F401 (only whether it is installed matters)
-    except ImportError:
+    if importlib.util.find_spec("uvloop") is None:
         assert set(loops) == {asyncio.new_event_loop().__class__.__module__}
     else:
         assert set(loops) == {"uvloop"}
