@@ -86,9 +86,16 @@ class Forwarder(Service):
                 response = await request.body_json(payload).build().send()
                 body = bytes(await response.bytes())
             except TransportError as error:
-                raise DependencyUnavailable(f"POST {self._path} failed: {error!r}", dependency=DEPENDENCY) from error
+                reason = f"POST {self._path} failed: {describe(error)}"
+                raise DependencyUnavailable(reason, dependency=DEPENDENCY) from error
             span.record_status(response.status)
         check_response(self._path, response.status, response.headers, body)
+
+
+def describe(error: TransportError) -> str:
+    """One line for logs and dead letters: pyreqwest's summary and its innermost cause ("Connection refused ...")."""
+    causes = [cause["message"] for cause in (error.details or {}).get("causes") or [] if cause.get("message")]
+    return f"{error.message}: {causes[-1]}" if causes else error.message
 
 
 def check_response(path: str, status: int, headers: Mapping[str, str], body: bytes) -> None:
