@@ -256,7 +256,7 @@ export const KINDS: Kind[] = [
         example: 'kernel_events',
         required: false,
       },
-      { name: 'DATABASE_POOL_MAX', description: 'Largest number of pooled connections', example: '8', required: false },
+      { name: 'DATABASE_POOL_MAX', description: 'Most connections open to PostgreSQL', example: '8', required: false },
       {
         name: 'MAX_IN_FLIGHT',
         description: 'Messages processed at once; keep it at most DATABASE_POOL_MAX',

@@ -168,7 +168,7 @@ describe.skipIf(!infraAvailable())('generated database kernel and a PostgreSQL o
     const firstSecond = afterReturn.filter((row) => row.stored_at.getTime() < backAt + firstBack + 1000).length;
     console.log(
       `[circuit database] PostgreSQL stopped after ${beforeStop}+ rows for ${backAt - stoppedAt} ms; first row ${firstBack} ms after it was back; ` +
-        `${firstSecond} rows in the first second after that (at most ~400/s with 4 in flight and a 10 ms trigger); ` +
+        `${firstSecond} rows in the first second after that (at most ~800/s with the default 8 in flight and a 10 ms trigger); ` +
         `${rows.length} stored, 0 dead-lettered; ${linesMatching(kernel, /Circuit closed/).join(' ')}`,
     );
     expect(firstBack, 'resumed within one probe interval of PostgreSQL returning').toBeLessThanOrEqual(

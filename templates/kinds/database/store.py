@@ -1,4 +1,4 @@
-"""Where messages go: a PostgreSQL table written through a psycopg connection pool.
+"""Where messages go: a PostgreSQL table, written through a connection per worker thread (see cursors.py).
 
 Rows are keyed by (topic, partition, offset), so a message redelivered after a crash is not stored twice.
 """
@@ -14,13 +14,14 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from cursors import PooledCursors, ThreadCursors
 from kernel_runtime import DependencyUnavailable, Env, Message, Runtime, Service, SkipMessage
 
 log = logging.getLogger(__name__)
 
 TABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 # Waiting longer than this for a connection means the database is down: a dependency failure, not the message's.
-CONNECTION_TIMEOUT_S = 10.0
+CONNECTION_TIMEOUT_S = 10
 # Also the default MAX_IN_FLIGHT of this kind: one message per connection. Where bench/io-ceiling-database.sh's curve
 # flattened on 2 cores (rows/s at 1/2/4/8/16: 2,930/1,161/2,374/3,271/2,905).
 DEFAULT_POOL_MAX = 8
@@ -49,8 +50,8 @@ ON CONFLICT (kafka_topic, kafka_partition, kafka_offset) DO NOTHING
 
 class EventStore(Service):
     def __init__(self, pool: Any = None) -> None:
-        """`pool` lets tests pass a stand-in; otherwise open() creates a ConnectionPool from DATABASE_URL."""
-        self._pool = pool
+        """`pool` lets tests pass a stand-in; otherwise open() connects to DATABASE_URL."""
+        self._cursors: PooledCursors | ThreadCursors = PooledCursors(pool)
         self._table_ready = False
         self._table_lock = threading.Lock()
         self.table = "kernel_events"
@@ -70,8 +71,12 @@ class EventStore(Service):
         return self._pool_max
 
     def open(self, runtime: Runtime) -> None:
-        # open(wait=False): a database that is down at start-up delays messages (retried) instead of crashing.
-        self._pool = ConnectionPool(
+        # Connections are made at the first message, so a database that is down at start-up delays messages (retried)
+        # instead of crashing. When every message in flight can have a connection, each worker thread keeps its own.
+        if runtime.settings.max_in_flight <= self._pool_max:
+            self._cursors = ThreadCursors(self._connect)
+            return
+        pool = ConnectionPool(
             self._url,
             min_size=1,
             max_size=self._pool_max,
@@ -79,11 +84,14 @@ class EventStore(Service):
             kwargs={"autocommit": True},
             open=False,
         )
-        self._pool.open(wait=False)
+        pool.open(wait=False)
+        self._cursors = PooledCursors(pool)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
+        self._cursors.close()
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self._url, autocommit=True, connect_timeout=CONNECTION_TIMEOUT_S)
 
     def _create_table(self, connection: psycopg.Connection[Any]) -> None:
         # Messages run in several threads, and concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL.
@@ -96,15 +104,19 @@ class EventStore(Service):
 
     def save(self, message: Message, payload: Any) -> None:
         """Insert one row; DependencyUnavailable when the database is unreachable, SkipMessage for data it rejects."""
+        cursor = None
         try:
-            with self._pool.connection() as connection:
-                if not self._table_ready:
-                    self._create_table(connection)
-                cursor = connection.execute(self._insert, _row(message, payload))
+            cursor = self._cursors.take()
+            if not self._table_ready:
+                self._create_table(cursor.connection)
+            cursor.execute(self._insert, _row(message, payload))
         except (psycopg.OperationalError, PoolTimeout) as error:
             raise DependencyUnavailable(f"database unavailable: {error}", dependency=DEPENDENCY) from error
         except psycopg.DataError as error:
             raise SkipMessage(f"database rejected the message: {error}") from error
+        finally:
+            if cursor is not None:
+                self._cursors.give_back(cursor)
         if cursor.rowcount == 0:
             log.info("%s was already stored (redelivery)", message.ref)
 
