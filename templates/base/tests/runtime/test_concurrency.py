@@ -16,6 +16,7 @@ from kernel_runtime.concurrent_dispatch import (
     BUFFER_PER_SLOT,
     MAX_WAITING_BYTES,
     MIN_BUFFER,
+    STORE_INTERVAL_S,
     ConcurrentDispatch,
     buffer_limit,
 )
@@ -248,6 +249,34 @@ def test_full_window_pauses_the_partitions_and_resumes_when_room_frees_up():
     assert len(started) == len(messages)
     assert run.consumer.committed == ends_of(messages)
     assert "clustera_kernel_backpressure_seconds_total 0.0\n" not in run.metrics.render()
+
+
+def test_while_messages_run_offsets_are_stored_at_most_every_store_interval(monkeypatch):
+    clock = [10.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    messages = [Message(TOPIC, 0, offset, key=f"k{offset}".encode(), value=b"{}") for offset in range(3)]
+    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
+    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
+    workers = ManualWorkers()
+    dispatch = ConcurrentDispatch(
+        consumer, workers, max_in_flight=3, ordering="key", metrics=Metrics(),
+        stop=threading.Event(), poll_timeout_s=0.0, wait_timeout_s=0.0,
+    )  # fmt: skip
+    while (raw := consumer.poll(0)) is not None:
+        dispatch.take(raw)
+    dispatch.poll_timeout_s()
+    [(_, first), (_, second), (_, third)] = workers.started
+
+    first(None)
+    dispatch.poll_timeout_s()
+    assert consumer.stored == {}, "stored at the previous poll, less than an interval ago"
+    clock[0] += STORE_INTERVAL_S
+    dispatch.poll_timeout_s()
+    assert consumer.stored == {(TOPIC, 0): 1}
+    second(None)
+    third(None)
+    dispatch.poll_timeout_s()
+    assert consumer.stored == {(TOPIC, 0): 3}, "nothing runs any more: stored at once"
 
 
 def test_revoke_waits_for_running_messages_and_commits_them_before_release():
