@@ -121,9 +121,9 @@ class ConcurrentDispatch:
         self._paused_since: float | None = None
         self._failure: KernelFailure | None = None
         self._store_due = 0.0
-        # Set by take when a partition's waiting messages reach the pause bound; only then (or while a partition is
-        # paused) does a poll look at backpressure.
-        self._over_bound = False
+        # Set when a partition may have to be paused or resumed: take saw its waiting messages reach the bound, a paused
+        # one's fell to half, waiting ones were dropped, or the circuit closed. Only then does a poll look at them.
+        self._backpressure_due = False
 
     @property
     def failure(self) -> KernelFailure | None:
@@ -138,7 +138,7 @@ class ConcurrentDispatch:
             self._store_finished()
         if self._circuit.is_open or self._held_by_circuit:
             self._apply_circuit()
-        if self._over_bound or self._paused:
+        if self._backpressure_due:
             self._apply_backpressure()
         return BUSY_POLL_TIMEOUT_S if busy else self._poll_timeout_s
 
@@ -169,7 +169,7 @@ class ConcurrentDispatch:
             starts_now = self._admit_locked(taken)
             offsets.take(message.offset, waiting=not starts_now, size=size_of(message))
             if offsets.waiting >= self._pause_at or offsets.waiting_bytes >= MAX_WAITING_BYTES:
-                self._over_bound = True
+                self._backpressure_due = True
             self._held += 1
             self._held_since[id(taken)] = taken.taken_at
         if starts_now:
@@ -300,6 +300,8 @@ class ConcurrentDispatch:
         while self._ready and self._running < self._max_in_flight and self._accepting_locked():
             taken = self._ready.popleft()
             taken.offsets.start(size_of(taken.message))
+            if self._paused and taken.partition in self._paused and self._resumable(taken.offsets):
+                self._backpressure_due = True
             self._running += 1
             starting.append(taken)
         return starting
@@ -320,6 +322,7 @@ class ConcurrentDispatch:
         self._stop.set()
 
     def _drop_all_locked(self, waiting: deque[_Taken]) -> None:
+        self._backpressure_due = True
         for taken in waiting:
             taken.offsets.drop_waiting(size_of(taken.message))
             self._held -= 1
@@ -397,6 +400,7 @@ class ConcurrentDispatch:
     def _apply_backpressure(self) -> None:
         """Pauses a partition holding too many messages that wait to start; resumes it once half have started."""
         with self._lock:
+            self._backpressure_due = False
             pause = [
                 key
                 for key, offsets in self._partitions.items()
@@ -412,7 +416,6 @@ class ConcurrentDispatch:
             self._paused.update(pause)
             self._paused.difference_update(resume)
             any_paused = bool(self._paused)
-            self._over_bound = False
         if pause:
             self._call_consumer("pause", pause)
         if resume:
@@ -442,6 +445,8 @@ class ConcurrentDispatch:
         with self._lock:
             resume = sorted(self._held_by_circuit - self._paused)
             self._held_by_circuit.clear()
+            # Partitions paused for backpressure as well were left to it: it looks at them again now.
+            self._backpressure_due = True
         if resume:
             self._call_consumer("resume", resume)
 

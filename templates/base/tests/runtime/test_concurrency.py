@@ -216,6 +216,43 @@ def test_a_partition_holding_too_many_waiting_messages_is_paused_alone_and_resum
     assert consumer.resume_calls == 1
 
 
+class SwitchedCircuit:
+    """A circuit the test opens and closes by hand."""
+
+    is_open = False
+
+    def overdue(self) -> None:
+        return None
+
+
+def test_a_partition_paused_by_backpressure_and_the_circuit_resumes_once_the_circuit_closes():
+    limit = buffer_limit(1)
+    messages = [Message(TOPIC, 0, offset, key=b"a", value=b"{}") for offset in range(limit + 1)]
+    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
+    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
+    workers = ManualWorkers()
+    circuit = SwitchedCircuit()
+    dispatch = ConcurrentDispatch(
+        consumer, workers, max_in_flight=1, ordering="partition", metrics=Metrics(),
+        stop=threading.Event(), poll_timeout_s=0.0, wait_timeout_s=0.0, circuit=circuit,  # type: ignore[arg-type]
+    )  # fmt: skip
+    while (raw := consumer.poll(0)) is not None:
+        dispatch.take(raw)
+        dispatch.poll_timeout_s()
+    assert consumer.paused == {(TOPIC, 0)}, "paused for backpressure"
+
+    circuit.is_open = True
+    dispatch.poll_timeout_s()
+    while len(workers.started) <= limit // 2 + 1:
+        workers.started[-1][1](None)
+        dispatch.poll_timeout_s()
+    assert consumer.paused == {(TOPIC, 0)}, "half have started, but the circuit is open"
+
+    circuit.is_open = False
+    dispatch.poll_timeout_s()
+    assert consumer.paused == set(), "resumed when the circuit closed"
+
+
 def test_full_window_pauses_the_partitions_and_resumes_when_room_frees_up():
     messages = keyed_messages(3 * buffer_limit(4) + 12, keys=1000)
     release = threading.Event()
