@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 TABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 # Waiting longer than this for a connection means the database is down: a dependency failure, not the message's.
 CONNECTION_TIMEOUT_S = 10
-# Also the default MAX_IN_FLIGHT of this kind: one message per connection. Where bench/io-ceiling-database.sh's curve
-# flattened on 2 cores (rows/s at 1/2/4/8/16: 2,930/1,161/2,374/3,271/2,905).
+# Also the default MAX_IN_FLIGHT of this kind: one message per connection. On 2 cores with PostgreSQL beside the kernel,
+# bench/io-ceiling-database.sh gave rows/s at 1/2/4/8/16 of 2,926/3,166/3,667/4,153/4,559: past 8, doubling the
+# connections adds about a tenth.
 DEFAULT_POOL_MAX = 8
 # The name the circuit's log lines, /readyz and metrics use for the database.
 DEPENDENCY = "postgresql"
