@@ -181,6 +181,8 @@ class ConcurrentDispatch:
         with self._lock:
             self._paused.difference_update((p.topic, p.partition) for p in partitions)
             self._held_by_circuit.difference_update((p.topic, p.partition) for p in partitions)
+            # So the paused-time metric sees the pause end.
+            self._backpressure_due = True
 
     def on_revoke(self, partitions: list[Any]) -> None:
         """Lets the revoked partitions' taken messages finish (bounded), then stores their offsets.
@@ -393,6 +395,7 @@ class ConcurrentDispatch:
             paused = [key for key in keys if key in self._paused or key in self._held_by_circuit]
             self._paused.difference_update(paused)
             self._held_by_circuit.difference_update(paused)
+            self._backpressure_due = True
         # librdkafka keeps a pause across a rebalance: resumed before release, so a reassigned partition is fetched.
         if paused:
             self._call_consumer("resume", paused)

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
+
 # Like psycopg_pool's max_lifetime: a thread replaces its connection once it is this old.
 CONNECTION_MAX_AGE_S = 3600.0
 
@@ -29,6 +31,7 @@ class ThreadCursors:
         # Bumped when a connection breaks: the server went away (a restart, a failover), so every connection opened
         # before is stale too. Each is replaced at its thread's next statement, instead of failing that statement.
         self._generation = 0
+        self._closed = False
 
     def take(self) -> Any:
         local = self._local
@@ -37,6 +40,9 @@ class ThreadCursors:
             if local.generation == self._generation:
                 return cursor
             self._discard(cursor.connection)
+        if self._closed:
+            # A message still running after the shutdown timeout must not open a connection nobody will close.
+            raise psycopg.OperationalError("the store's connections are closed")
         generation = self._generation
         connection = self._connect()
         with self._lock:
@@ -51,16 +57,27 @@ class ThreadCursors:
         connection = cursor.connection
         if connection.broken or connection.closed:
             with self._lock:
-                self._generation += 1
+                # Only a connection of the latest generation says something new: a stale one breaking after a restart
+                # must not retire the connections opened since.
+                if self._local.generation == self._generation:
+                    self._generation += 1
         elif time.monotonic() < self._local.replace_at:
             return
         self._discard(connection)
 
     def close(self) -> None:
+        """Closes every connection not in use; one still running a statement (past the shutdown timeout) is left to
+        the process's exit, as closing it under its thread could crash libpq."""
         with self._lock:
+            self._closed = True
+            self._generation += 1
             connections, self._open = self._open, set()
         for connection in connections:
-            connection.close()
+            if connection.lock.acquire(blocking=False):
+                try:
+                    connection.close()
+                finally:
+                    connection.lock.release()
 
     def _discard(self, connection: Any) -> None:
         self._local.cursor = None
@@ -76,7 +93,12 @@ class PooledCursors:
         self._pool = pool
 
     def take(self) -> Any:
-        return self._pool.getconn().cursor()
+        connection = self._pool.getconn()
+        try:
+            return connection.cursor()
+        except BaseException:
+            self._pool.putconn(connection)
+            raise
 
     def give_back(self, cursor: Any) -> None:
         self._pool.putconn(cursor.connection)

@@ -68,7 +68,7 @@ class EventStore(Service):
         self._pool_max = env.integer("DATABASE_POOL_MAX", DEFAULT_POOL_MAX, minimum=1)
 
     def capacity(self) -> int:
-        # One message per pooled connection: more would only wait for a connection.
+        # One message per connection: more would only wait for one.
         return self._pool_max
 
     def open(self, runtime: Runtime) -> None:

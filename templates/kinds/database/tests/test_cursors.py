@@ -3,6 +3,7 @@
 import threading
 from dataclasses import dataclass, field
 
+import psycopg
 import pytest
 from fakes import FakeProducer
 
@@ -16,6 +17,8 @@ from kernel_runtime import Publisher, Runtime, load_settings
 class FakeConnection:
     broken: bool = False
     closed: bool = False
+    # psycopg holds it while a statement runs.
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def cursor(self) -> "FakeCursor":
         return FakeCursor(self)
@@ -130,6 +133,47 @@ def test_closing_closes_every_thread_connection():
     assert mine.closed and theirs.closed
 
 
+def test_a_stale_connection_breaking_does_not_retire_the_ones_opened_since():
+    per_thread = ThreadCursors(Connector())
+    taken, broke, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def worker() -> None:
+        # Its statement started before the restart and fails after mine did.
+        cursor = per_thread.take()
+        taken.set()
+        broke.wait()
+        cursor.connection.broken = True
+        per_thread.give_back(cursor)
+        finished.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    taken.wait()
+    mine = per_thread.take()
+    mine.connection.broken = True
+    per_thread.give_back(mine)
+    replacement = use_once(per_thread)
+    broke.set()
+    finished.wait()
+    thread.join()
+
+    assert use_once(per_thread) is replacement, "a connection opened after the restart stays"
+
+
+def test_closing_leaves_a_connection_in_use_open_and_opens_no_new_one():
+    per_thread = ThreadCursors(Connector())
+    idle = use_once(per_thread)
+    busy = in_thread(lambda: use_once(per_thread))
+    busy.lock.acquire()  # a statement still running past the shutdown timeout
+
+    per_thread.close()
+
+    assert idle.closed
+    assert not busy.closed
+    with pytest.raises(psycopg.OperationalError, match="closed"):
+        per_thread.take()
+
+
 class FakePool:
     def __init__(self) -> None:
         self.lent: list[FakeConnection] = []
@@ -153,6 +197,22 @@ def test_pooled_connections_go_back_after_every_statement():
     first, second = use_once(pooled), use_once(pooled)
 
     assert pool.returned == [first, second] == pool.lent
+
+
+class ClosedConnection(FakeConnection):
+    def cursor(self) -> "FakeCursor":
+        raise psycopg.OperationalError("the connection is closed")
+
+
+def test_a_pooled_connection_goes_back_when_no_cursor_can_be_opened_on_it():
+    pool = FakePool()
+    closed = ClosedConnection(closed=True)
+    pool.getconn = lambda: closed  # type: ignore[method-assign]
+
+    with pytest.raises(psycopg.OperationalError):
+        PooledCursors(pool).take()
+
+    assert pool.returned == [closed]
 
 
 @pytest.mark.parametrize(("max_in_flight", "expected"), [("8", ThreadCursors), ("9", PooledCursors)])
