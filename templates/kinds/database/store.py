@@ -112,14 +112,19 @@ class EventStore(Service):
                 self._create_table(cursor.connection)
             cursor.execute(self._insert, _row(message, payload))
         except (psycopg.OperationalError, PoolTimeout) as error:
-            raise DependencyUnavailable(f"database unavailable: {error}", dependency=DEPENDENCY) from error
+            raise DependencyUnavailable(f"database unavailable: {one_line(error)}", dependency=DEPENDENCY) from error
         except psycopg.DataError as error:
-            raise SkipMessage(f"database rejected the message: {error}") from error
+            raise SkipMessage(f"database rejected the message: {one_line(error)}") from error
         finally:
             if cursor is not None:
                 self._cursors.give_back(cursor)
         if cursor.rowcount == 0:
             log.info("%s was already stored (redelivery)", message.ref)
+
+
+def one_line(error: Exception) -> str:
+    """libpq puts a hint on a second, indented line ("Is the server running ..."); logs and dead letters want one."""
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
 
 
 def _row(message: Message, payload: Any) -> tuple[Any, ...]:
