@@ -39,6 +39,20 @@ def keyed_messages(count: int, *, partitions: int = 3, keys: int = 5) -> list[Me
     return messages
 
 
+def manual_dispatch(
+    messages: list[Message], *, max_in_flight: int, ordering: str, circuit: object = None
+) -> tuple[FakeConsumer, ManualWorkers, ConcurrentDispatch]:
+    """A dispatch over an assigned fake consumer whose workers run nothing until the test finishes them."""
+    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
+    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
+    workers = ManualWorkers()
+    dispatch = ConcurrentDispatch(
+        consumer, workers, max_in_flight=max_in_flight, ordering=ordering, metrics=Metrics(),
+        stop=threading.Event(), poll_timeout_s=0.0, wait_timeout_s=0.0, circuit=circuit,  # type: ignore[arg-type]
+    )  # fmt: skip
+    return consumer, workers, dispatch
+
+
 class Timeline:
     """Records when each message started and ended; the first `together` messages wait until all of them run.
 
@@ -171,12 +185,7 @@ def test_small_windows_still_buffer_min_buffer_messages_per_partition():
 def test_large_waiting_messages_pause_their_partition_before_the_count_does():
     size = MAX_WAITING_BYTES // 8
     messages = [Message(TOPIC, 0, offset, key=b"a", value=b"x" * size) for offset in range(12)]
-    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
-    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
-    dispatch = ConcurrentDispatch(
-        consumer, ManualWorkers(), max_in_flight=1, ordering="partition", metrics=Metrics(),
-        stop=threading.Event(), poll_timeout_s=0.0, wait_timeout_s=0.0,
-    )  # fmt: skip
+    consumer, _, dispatch = manual_dispatch(messages, max_in_flight=1, ordering="partition")
 
     while (raw := consumer.poll(0)) is not None:
         dispatch.take(raw)
@@ -190,13 +199,7 @@ def test_a_partition_holding_too_many_waiting_messages_is_paused_alone_and_resum
     limit = buffer_limit(4)
     messages = [Message(TOPIC, 0, offset, key=b"a", value=b"{}") for offset in range(limit + 10)]
     messages.append(Message(TOPIC, 1, 0, key=b"b", value=b"{}"))
-    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
-    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
-    workers = ManualWorkers()
-    dispatch = ConcurrentDispatch(
-        consumer, workers, max_in_flight=4, ordering="partition", metrics=Metrics(),
-        stop=threading.Event(), poll_timeout_s=0.0, wait_timeout_s=0.0,
-    )  # fmt: skip
+    consumer, workers, dispatch = manual_dispatch(messages, max_in_flight=4, ordering="partition")
 
     while (raw := consumer.poll(0)) is not None:
         dispatch.take(raw)
@@ -228,14 +231,8 @@ class SwitchedCircuit:
 def test_a_partition_paused_by_backpressure_and_the_circuit_resumes_once_the_circuit_closes():
     limit = buffer_limit(1)
     messages = [Message(TOPIC, 0, offset, key=b"a", value=b"{}") for offset in range(limit + 1)]
-    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
-    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
-    workers = ManualWorkers()
     circuit = SwitchedCircuit()
-    dispatch = ConcurrentDispatch(
-        consumer, workers, max_in_flight=1, ordering="partition", metrics=Metrics(),
-        stop=threading.Event(), poll_timeout_s=0.0, wait_timeout_s=0.0, circuit=circuit,  # type: ignore[arg-type]
-    )  # fmt: skip
+    consumer, workers, dispatch = manual_dispatch(messages, max_in_flight=1, ordering="partition", circuit=circuit)
     while (raw := consumer.poll(0)) is not None:
         dispatch.take(raw)
         dispatch.poll_timeout_s()
@@ -292,13 +289,7 @@ def test_while_messages_run_offsets_are_stored_at_most_every_store_interval(monk
     clock = [10.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     messages = [Message(TOPIC, 0, offset, key=f"k{offset}".encode(), value=b"{}") for offset in range(3)]
-    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
-    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
-    workers = ManualWorkers()
-    dispatch = ConcurrentDispatch(
-        consumer, workers, max_in_flight=3, ordering="key", metrics=Metrics(),
-        stop=threading.Event(), poll_timeout_s=0.0, wait_timeout_s=0.0,
-    )  # fmt: skip
+    consumer, workers, dispatch = manual_dispatch(messages, max_in_flight=3, ordering="key")
     while (raw := consumer.poll(0)) is not None:
         dispatch.take(raw)
     dispatch.poll_timeout_s()
@@ -551,14 +542,7 @@ def test_stored_offset_never_passes_an_unfinished_message(layout, ordering, slot
     for partition, key in layout:
         messages.append(Message(TOPIC, partition, offsets[partition] * 2, key=key))  # gaps, as after compaction
         offsets[partition] += 1
-    consumer = FakeConsumer(messages, on_idle=lambda consumer: None)
-    consumer.subscribe([TOPIC], on_assign=lambda *_: None, on_revoke=lambda *_: None, on_lost=lambda *_: None)
-    workers = ManualWorkers()
-    stop = threading.Event()
-    dispatch = ConcurrentDispatch(
-        consumer, workers, max_in_flight=slots, ordering=ordering, metrics=Metrics(),
-        stop=stop, poll_timeout_s=0.0, wait_timeout_s=0.0,
-    )  # fmt: skip
+    consumer, workers, dispatch = manual_dispatch(messages, max_in_flight=slots, ordering=ordering)
     for message in messages:
         dispatch.take(FakeKafkaMessage(message))
     finished: set[tuple[int, int]] = set()
