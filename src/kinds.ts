@@ -15,7 +15,9 @@ export interface Kind {
   name: KindName;
   label: string;
   description: string;
-  /** PEP 508 requirements installed for this kind (beyond the base runtime). */
+  /** The runtime's extra for this kind (runtime/pyproject.toml), if it needs libraries beyond the base runtime. */
+  runtimeExtra?: string;
+  /** What that extra installs, for `kinds`; test/unit/runtime-package.test.ts holds it to the runtime's pyproject. */
   dependencies: string[];
   /** The official OpenTelemetry instrumentations of those libraries, in the `tracing` group. */
   tracingDependencies: string[];
@@ -26,7 +28,7 @@ export interface Kind {
   testsHandleSchema?: boolean;
 }
 
-/** Requirements of every kernel, whatever its kind. */
+/** What the runtime installs for every kernel, whatever its kind (runtime/pyproject.toml's dependencies). */
 export const BASE_DEPENDENCIES = [
   'confluent-kafka>=2.6,<3',
   'opentelemetry-api>=1.30,<2',
@@ -36,7 +38,7 @@ export const BASE_DEPENDENCIES = [
   'typing-extensions>=4.12,<5',
 ];
 
-/** The `tracing` dependency group: the OpenTelemetry SDK and OTLP exporter, loaded only when an endpoint is set. */
+/** The runtime's `tracing` extra: the OpenTelemetry SDK and OTLP exporter, loaded only when an endpoint is set. */
 export const TRACING_DEPENDENCIES = ['opentelemetry-exporter-otlp-proto-http>=1.30,<2', 'opentelemetry-sdk>=1.30,<2'];
 
 // Pinned to the range the templates are formatted and type-checked with, so a user's first `ruff format` changes nothing.
@@ -240,6 +242,7 @@ export const KINDS: Kind[] = [
     name: 'database',
     label: 'Database',
     description: 'Store every message in PostgreSQL (psycopg 3 pool, idempotent by topic/partition/offset)',
+    runtimeExtra: 'database',
     dependencies: ['psycopg[binary]>=3.2,<4', 'psycopg-pool>=3.2,<4'],
     tracingDependencies: ['opentelemetry-instrumentation-psycopg>=0.51b0,<1'],
     env: [
@@ -271,7 +274,7 @@ export const KINDS: Kind[] = [
     name: 'http',
     label: 'HTTP',
     description: 'Forward every message as JSON to an HTTP API (pyreqwest, retries, Idempotency-Key)',
-    // pyreqwest does the HTTP work in Rust and uvloop runs the event loop in C: a third of aiohttp's CPU per request.
+    runtimeExtra: 'http',
     dependencies: ['pyreqwest>=0.15,<1', 'uvloop>=0.21,<1'],
     // No official instrumentation covers pyreqwest: forward.py makes its client span (traced_http_request).
     tracingDependencies: [],
@@ -305,6 +308,7 @@ export const KINDS: Kind[] = [
     name: 'ai',
     label: 'AI',
     description: 'Ask an OpenAI-compatible model about every message and produce the answer to OUTPUT_TOPIC',
+    runtimeExtra: 'ai',
     dependencies: ['openai[aiohttp]>=2.8,<4', 'aiohttp>=3.11,<4', 'uvloop>=0.21,<1'],
     tracingDependencies: [
       'opentelemetry-instrumentation-openai-v2>=2.0b0,<3',

@@ -12,6 +12,11 @@ export const TEMPLATES_DIR = process.env.CREATE_CLUSTERA_KERNEL_TEMPLATES
 export function generatorVersion(): string {
   // Maintainer hook, paired with the templates one: pretend to be another release of the generator.
   if (process.env.CREATE_CLUSTERA_KERNEL_VERSION) return process.env.CREATE_CLUSTERA_KERNEL_VERSION;
+  return packageVersion();
+}
+
+/** This package's own version, whatever the maintainer hook says: the runtime it ships has the same. */
+export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -11,6 +11,8 @@ export interface Answers {
   schema?: string;
   /** ai only: the schema of what it publishes to OUTPUT_TOPIC (`schemas/answer.json`); absent when untyped. */
   outputSchema?: string;
+  /** The package index that serves clustera-kernel-runtime (`--python-index`); absent: uv's default index. */
+  pythonIndex?: string;
 }
 
 /** Inputs as a flag or an answers file gives them: unchecked, any of them missing. The directory is an argument, not a flag. */

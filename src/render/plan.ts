@@ -10,6 +10,7 @@ import { SAMPLES_PATH } from '../schema-formats.js';
 import { templateEnvironment } from './handlebars-environment.js';
 import { templatePartials } from './partials.js';
 import { TEMPLATE_COMPILER_MODULE, copiedFileSha256, precompiledTemplate } from './precompiled-templates.js';
+import { localRuntimeSource } from './runtime-dependency.js';
 import { rememberSha256 } from './sha256/sha256.js';
 import { buildTemplateContext, type TemplateContext } from './template-context.js';
 import { TEMPLATE_OPTIONS } from './template-language.js';
@@ -95,8 +96,14 @@ function templateLayers(answers: Answers): string[] {
   ];
 }
 
-export function renderPlan(answers: Answers, generatorVersion: string, templatesDir = TEMPLATES_DIR): Plan {
-  const context: TemplateContext = buildTemplateContext(answers, generatorVersion);
+export function renderPlan(
+  answers: Answers,
+  generatorVersion: string,
+  templatesDir = TEMPLATES_DIR,
+  /** Where uv takes the runtime from; null renders the kernel as a released CLI would (from the index). */
+  runtimePath: string | null = localRuntimeSource() ?? null,
+): Plan {
+  const context: TemplateContext = buildTemplateContext(answers, generatorVersion, runtimePath ?? undefined);
   // Compiling is most of a scaffold's CPU time, so the bundle ships compiled templates and uses them while the source matches.
   const compileTemplate = createRenderer(templatesDir);
   const sources = new Map<string, { layer: string; file: string; source: string }>();

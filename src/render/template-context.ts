@@ -1,25 +1,17 @@
 // What templates see: the answers plus facts derived from the kinds table.
 import type { Answers } from '../create/answers.js';
-import {
-  BASE_DEPENDENCIES,
-  BASE_ENV,
-  DEV_DEPENDENCIES,
-  KINDS,
-  TRACING_DEPENDENCIES,
-  findKind,
-  type EnvVar,
-} from '../kinds.js';
+import { BASE_ENV, DEV_DEPENDENCIES, KINDS, findKind, type EnvVar } from '../kinds.js';
 import {
   ANSWER_MODEL_PATH,
   MODEL_PATH,
   REGENERATE_MODEL_COMMAND,
-  SCHEMA_DEPENDENCIES,
   SCHEMA_DEV_DEPENDENCIES,
   SCHEMA_ENV,
   SCHEMA_FORMATS,
   SCHEMA_HYPOTHESIS,
   schemaFormatOf,
 } from '../schema-formats.js';
+import { runtimeRequirement } from './runtime-dependency.js';
 
 /** What templates know of a kernel's schema; the model's class is always importable as `Payload`. */
 export interface SchemaContext {
@@ -41,9 +33,15 @@ export interface TemplateContext {
   snakeName: string;
   generatorVersion: string;
   is: Record<string, boolean>;
+  /** The kernel's dependencies: the runtime with the extras of its kind and schema. */
   dependencies: string[];
   devDependencies: string[];
+  /** The `tracing` group: the runtime's tracing extra and the kind's instrumentations. */
   tracingDependencies: string[];
+  /** The folder uv installs the runtime from (a kernel made from a clone); absent: from the package index. */
+  runtimePath?: string;
+  /** The package index that serves the runtime (`--python-index`); absent: uv's default index. */
+  pythonIndex?: string;
   /** The libraries whose official instrumentation the tracing group adds, for the README ('' when none). */
   tracingInstrumentations: string;
   /** The base variables; `kernelDefault` is this kernel's value when the variable is left empty. */
@@ -61,7 +59,11 @@ export interface TemplateContext {
   modelsFromJsonSchema: boolean;
 }
 
-export function buildTemplateContext(answers: Answers, generatorVersion: string): TemplateContext {
+export function buildTemplateContext(
+  answers: Answers,
+  generatorVersion: string,
+  runtimePath: string | undefined,
+): TemplateContext {
   const kind = findKind(answers.kind);
   if (!kind) throw new Error(`unknown kind ${answers.kind}`);
   const schema = answers.schema === undefined ? undefined : schemaContext(answers.schema);
@@ -72,7 +74,10 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
   const outputGenerator =
     answers.outputSchema === undefined ? undefined : SCHEMA_FORMATS[schemaFormatOf(answers.outputSchema)].generator;
   const generators = [...new Set([format?.generator, outputGenerator].filter((g): g is string => g !== undefined))];
-  const { schema: _schemaFile, outputSchema: _outputSchemaFile, ...plainAnswers } = answers;
+  const { schema: _schemaFile, outputSchema: _outputSchemaFile, pythonIndex, ...plainAnswers } = answers;
+  const extras = [kind.runtimeExtra, schema || outputSchema ? 'schema' : undefined].filter(
+    (extra): extra is string => extra !== undefined,
+  );
   return {
     ...plainAnswers,
     kindLabel: kind.label,
@@ -80,15 +85,8 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
     snakeName: answers.name.replace(/-/g, '_'),
     generatorVersion,
     is: Object.fromEntries(KINDS.map((k) => [k.name, k.name === kind.name])),
-    // Either schema brings pydantic and the Avro and JSON Schema libraries (the output side encodes with fastavro).
-    dependencies:
-      schema || outputSchema
-        ? [
-            ...BASE_DEPENDENCIES.filter((d) => !d.startsWith('confluent-kafka')),
-            ...kind.dependencies,
-            ...SCHEMA_DEPENDENCIES,
-          ].sort()
-        : [...BASE_DEPENDENCIES, ...kind.dependencies],
+    // Either schema brings the runtime's schema extra: pydantic, Avro and the schema registry's deserializers.
+    dependencies: [runtimeRequirement(extras)],
     devDependencies:
       generators.length > 0
         ? [
@@ -97,7 +95,10 @@ export function buildTemplateContext(answers: Answers, generatorVersion: string)
             ...SCHEMA_DEV_DEPENDENCIES,
           ].sort()
         : DEV_DEPENDENCIES,
-    tracingDependencies: [...TRACING_DEPENDENCIES, ...kind.tracingDependencies],
+    tracingDependencies: [runtimeRequirement(['tracing']), ...kind.tracingDependencies],
+    // A named index serves the runtime in place of this checkout's folder.
+    ...(pythonIndex === undefined && runtimePath !== undefined ? { runtimePath } : {}),
+    ...(pythonIndex === undefined ? {} : { pythonIndex }),
     tracingInstrumentations: kind.tracingDependencies
       .map((d) => d.replace(/^opentelemetry-instrumentation-([a-z0-9]+).*$/, '$1'))
       .join(', '),

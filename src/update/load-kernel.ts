@@ -14,7 +14,7 @@ export interface LoadedKernel {
 }
 
 const ANSWER_CHECKS: Record<
-  Exclude<keyof Answers, 'schema' | 'outputSchema'>,
+  Exclude<keyof Answers, 'schema' | 'outputSchema' | 'pythonIndex'>,
   (value: string) => string | undefined
 > = {
   name: validateName,

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { KindName } from '../../src/kinds.js';
 import { withManifest } from '../../src/render/manifest.js';
+import { TEMPLATES_DIR } from '../../src/paths.js';
 import { renderPlan } from '../../src/render/plan.js';
 
 export const GOLDEN_DIR = join(import.meta.dirname, '..', 'unit', 'golden');
@@ -16,7 +17,8 @@ export function goldenFiles(kind: KindName, schema?: string, outputSchema?: stri
     ...(schema ? { schema } : {}),
     ...(outputSchema ? { outputSchema } : {}),
   };
-  const plan = withManifest(renderPlan(answers, '0.0.0-golden'));
+  // Rendered as a released CLI renders it: no path of this machine in the golden files.
+  const plan = withManifest(renderPlan(answers, '0.0.0-golden', TEMPLATES_DIR, null));
   return new Map(plan.files.map((file) => [`${file.path}${file.executable ? ' (executable)' : ''}`, file.contents]));
 }
 

@@ -7,7 +7,7 @@ import { BROKER_ADDRESS_PATTERN } from '../../src/broker-address.js';
 import { brokerSettings } from '../../src/test-run/settings.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
-const PYTHON_RULE = join(REPO_ROOT, 'templates', 'base', 'kernel_runtime', 'broker_address.py');
+const PYTHON_RULE = join(REPO_ROOT, 'runtime', 'src', 'kernel_runtime', 'broker_address.py');
 
 /** A KAFKA_BOOTSTRAP_SERVERS value and the brokers it names, or null when it must be refused. */
 const CASES: [string, string[] | null][] = [

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 
-const RUNTIME_DIR = join(REPO_ROOT, 'templates', 'base', 'kernel_runtime');
+const RUNTIME_DIR = join(REPO_ROOT, 'runtime', 'src', 'kernel_runtime');
 
 type ImportGraph = Map<string, string[]>;
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/kinds.js';
 import { renderPlan } from '../../src/render/plan.js';
+import { runtimeRange } from '../../src/render/runtime-dependency.js';
 import { renderGolden } from '../helpers/golden.js';
 
 describe('rendered plan of each kind', () => {
@@ -35,7 +36,8 @@ describe('rendered plan of each kind', () => {
     for (const kind of KINDS) {
       const files = renderPlan({ name: 'x-k', topic: 'the-topic', kind: kind.name, group: 'the-group' }, '0').files;
       const pyproject = files.find((f) => f.path === 'pyproject.toml')!.contents;
-      for (const dependency of kind.dependencies) expect(pyproject).toContain(JSON.stringify(dependency));
+      const extras = kind.runtimeExtra ? `[${kind.runtimeExtra}]` : '';
+      expect(pyproject).toContain(JSON.stringify(`clustera-kernel-runtime${extras}${runtimeRange()}`));
       const envTemplate = files.find((f) => f.path === '.env.template')!.contents;
       for (const variable of kind.env) expect(envTemplate).toContain(variable.name);
       expect(files.find((f) => f.path === 'main.py')!.contents).toContain('the-topic');

@@ -1,6 +1,7 @@
-"""Where messages go: a PostgreSQL table, written through a connection per worker thread (see cursors.py).
+"""Where messages go: a PostgreSQL table. Yours to edit: the table, the row and how a message maps to it.
 
-Rows are keyed by (topic, partition, offset), so a message redelivered after a crash is not stored twice.
+Rows are keyed by (topic, partition, offset), so a message redelivered after a crash is not stored twice. Connections
+are the runtime's (kernel_runtime.postgres_cursors): one per worker thread, replaced when the database restarts.
 """
 
 import logging
@@ -12,16 +13,14 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import PoolTimeout
 
-from cursors import PooledCursors, ThreadCursors
 from kernel_runtime import DependencyUnavailable, Env, Message, Runtime, Service, SkipMessage
+from kernel_runtime.postgres_cursors import PooledCursors, ThreadCursors, one_line, open_cursors
 
 log = logging.getLogger(__name__)
 
 TABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-# Waiting longer than this for a connection means the database is down: a dependency failure, not the message's.
-CONNECTION_TIMEOUT_S = 10
 # Also the default MAX_IN_FLIGHT of this kind: one message per connection. On 2 cores with PostgreSQL beside the kernel,
 # bench/io-ceiling-database.sh gave rows/s at 1/2/4/8/16 of 2,926/3,166/3,667/4,153/4,559: past 8, doubling the
 # connections adds about a tenth.
@@ -72,27 +71,10 @@ class EventStore(Service):
         return self._pool_max
 
     def open(self, runtime: Runtime) -> None:
-        # Connections are made at the first message, so a database that is down at start-up delays messages (retried)
-        # instead of crashing. When every message in flight can have a connection, each worker thread keeps its own.
-        if runtime.settings.max_in_flight <= self._pool_max:
-            self._cursors = ThreadCursors(self._connect)
-            return
-        pool = ConnectionPool(
-            self._url,
-            min_size=1,
-            max_size=self._pool_max,
-            timeout=CONNECTION_TIMEOUT_S,
-            kwargs={"autocommit": True},
-            open=False,
-        )
-        pool.open(wait=False)
-        self._cursors = PooledCursors(pool)
+        self._cursors = open_cursors(self._url, pool_max=self._pool_max, max_in_flight=runtime.settings.max_in_flight)
 
     def close(self) -> None:
         self._cursors.close()
-
-    def _connect(self) -> psycopg.Connection[Any]:
-        return psycopg.connect(self._url, autocommit=True, connect_timeout=CONNECTION_TIMEOUT_S)
 
     def _create_table(self, connection: psycopg.Connection[Any]) -> None:
         # Messages run in several threads, and concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL.
@@ -120,11 +102,6 @@ class EventStore(Service):
                 self._cursors.give_back(cursor)
         if cursor.rowcount == 0:
             log.info("%s was already stored (redelivery)", message.ref)
-
-
-def one_line(error: Exception) -> str:
-    """libpq puts a hint on a second, indented line ("Is the server running ..."); logs and dead letters want one."""
-    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
 
 
 def _row(message: Message, payload: Any) -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ import logging
 import pytest
 
 from kernel_runtime import SkipMessage
+from kernel_runtime.testing import build_message, deliver
 from main import process_message
 
 
@@ -28,3 +29,12 @@ def test_logs_values_that_are_not_json_instead_of_failing(make_message, caplog):
 def test_skips_values_that_are_not_utf8(make_message):
     with pytest.raises(SkipMessage):
         process_message(make_message(b"\xff\xfe binary"))
+
+
+def test_a_value_that_is_not_utf8_is_dead_lettered_and_committed():
+    delivery = deliver(process_message, build_message(b"\xff\xfe binary"))
+
+    assert delivery.result == "dead_lettered"
+    assert delivery.committed
+    assert delivery.dead_letter is not None
+    assert delivery.dead_letter.header("dlq.error.class") == "SkipMessage"

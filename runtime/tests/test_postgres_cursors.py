@@ -1,16 +1,14 @@
 """Cursors on a connection of each thread's own, or on one borrowed from a pool per statement."""
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 import psycopg
 import pytest
-from fakes import FakeProducer
 
-import cursors
-import store
-from cursors import PooledCursors, ThreadCursors
-from kernel_runtime import Publisher, Runtime, load_settings
+from kernel_runtime import postgres_cursors as cursors
+from kernel_runtime.postgres_cursors import PooledCursors, ThreadCursors, one_line, open_cursors
 
 
 @dataclass(eq=False)
@@ -111,7 +109,7 @@ def test_once_one_connection_breaks_the_others_opened_before_are_replaced_not_tr
 def test_a_connection_is_replaced_once_it_is_old(monkeypatch):
     per_thread = ThreadCursors(Connector())
     clock = [100.0]
-    monkeypatch.setattr(cursors.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     first = use_once(per_thread)
 
     clock[0] += cursors.CONNECTION_MAX_AGE_S - 1
@@ -215,18 +213,16 @@ def test_a_pooled_connection_goes_back_when_no_cursor_can_be_opened_on_it():
     assert pool.returned == [closed]
 
 
-@pytest.mark.parametrize(("max_in_flight", "expected"), [("8", ThreadCursors), ("9", PooledCursors)])
+@pytest.mark.parametrize(("max_in_flight", "expected"), [(8, ThreadCursors), (9, PooledCursors)])
 def test_threads_keep_connections_only_when_there_is_one_for_each(monkeypatch, max_in_flight, expected):
-    monkeypatch.setattr(store, "ConnectionPool", lambda *args, **kwargs: FakePool())
-    environ = {
-        "KAFKA_BOOTSTRAP_SERVERS": "localhost:9092",
-        "DATABASE_URL": "postgresql://db/events",
-        "DATABASE_POOL_MAX": "8",
-        "MAX_IN_FLIGHT": max_in_flight,
-    }
-    event_store = store.EventStore()
-    settings = load_settings("events", "events", environ, services=[event_store])
+    monkeypatch.setattr(cursors, "ConnectionPool", lambda *args, **kwargs: FakePool())
 
-    event_store.open(Runtime(settings=settings, publisher=Publisher(FakeProducer())))
+    chosen = open_cursors("postgresql://db/events", pool_max=8, max_in_flight=max_in_flight)
 
-    assert isinstance(event_store._cursors, expected)
+    assert isinstance(chosen, expected)
+
+
+def test_a_libpq_error_and_its_hint_read_as_one_line():
+    error = psycopg.OperationalError("connection failed: refused\n\tIs the server running on that host?\n")
+
+    assert one_line(error) == "connection failed: refused; Is the server running on that host?"

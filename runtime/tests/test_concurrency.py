@@ -7,7 +7,6 @@ import threading
 import time
 from collections import defaultdict
 
-from fakes import FakeConsumer, FakeKafkaMessage, ManualWorkers, run_loop, stop_once_stored
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +22,7 @@ from kernel_runtime.concurrent_dispatch import (
 from kernel_runtime.errors import ProcessingFailed
 from kernel_runtime.metrics import Metrics
 from kernel_runtime.shutdown import Shutdown
+from kernel_runtime.testing import FakeConsumer, FakeKafkaMessage, ManualWorkers, run_loop, stop_once_stored
 
 TOPIC = "orders"
 

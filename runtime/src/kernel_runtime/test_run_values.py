@@ -7,6 +7,7 @@ is checked against the schema first: one that breaks it is named on stderr and t
 
 import argparse
 import base64
+import importlib
 import io
 import json
 import sys
@@ -70,9 +71,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--invalid", type=int, default=0)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path.cwd()))
-    import main as kernel_main  # the kernel's main.py: its SCHEMA is what the running kernel validates with
-
-    schema: PayloadSchema[Any] = kernel_main.SCHEMA
+    # The kernel's main.py: its SCHEMA is what the running kernel validates with.
+    schema: PayloadSchema[Any] = importlib.import_module("main").SCHEMA
     try:
         valid = checked_samples(schema, SAMPLES)
     except SystemExit as stop:

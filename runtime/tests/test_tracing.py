@@ -5,7 +5,6 @@ import asyncio
 import threading
 
 import pytest
-from fakes import FakeProducer
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -17,6 +16,7 @@ from kernel_runtime.metrics import Metrics
 from kernel_runtime.processor import Processor
 from kernel_runtime.publisher import Publisher
 from kernel_runtime.retry import Backoff
+from kernel_runtime.testing import FakeProducer
 from kernel_runtime.tracing import Tracing, enabled
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"

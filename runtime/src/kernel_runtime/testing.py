@@ -1,6 +1,13 @@
-"""Test doubles for the Kafka clients, and a harness that runs the runtime's loop against them."""
+"""Testing helpers for a kernel's own tests: build messages, and run process_message the way the runtime does.
+
+`build_message` makes a Message; `deliver` runs process_message on one through the runtime's own path (schema
+check when the kernel passes `SCHEMA.checked(process_message)`, retries, the dead-letter decision, offsets) over
+fake Kafka clients, and says what became of it. `FakeProducer` stands in for the producer a kind publishes with.
+The other names (FakeConsumer, run_loop, ...) drive the loop in detail; they are what the runtime's own tests use.
+"""
 
 import inspect
+import json
 import threading
 import time
 from collections import deque
@@ -25,6 +32,10 @@ from kernel_runtime.settings import load_settings
 from kernel_runtime.shutdown import Shutdown
 
 GROUP = "test-group"
+# A kernel's tests need no real topic names: dead letters go here unless a test names another.
+TEST_DLQ_TOPIC = "kernel.dlq"
+# 2023-11-14T22:13:20Z: a fixed time, so tests that read it are reproducible.
+TEST_TIMESTAMP_MS = 1_700_000_000_000
 
 
 class FakeKafkaMessage:
@@ -330,3 +341,78 @@ def run_loop(
         failure = error
     publisher.close()
     return LoopRun(consumer, producer, metrics, failure, calls, breaker)
+
+
+def build_message(
+    value: Any = None,
+    *,
+    topic: str = "topic",
+    partition: int = 0,
+    offset: int = 0,
+    key: bytes | str | None = b"key-1",
+    timestamp: int | None = TEST_TIMESTAMP_MS,
+    headers: list[tuple[str, bytes | None]] | None = None,
+) -> Message:
+    """A Message as the runtime hands it to process_message: bytes stay bytes, text is UTF-8, anything else JSON."""
+    if isinstance(value, str):
+        value = value.encode("utf-8")
+    elif value is not None and not isinstance(value, bytes):
+        value = json.dumps(value).encode("utf-8")
+    if isinstance(key, str):
+        key = key.encode("utf-8")
+    return Message(
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        key=key,
+        value=value,
+        timestamp=timestamp,
+        headers=list(headers or []),
+    )
+
+
+@dataclass
+class Delivery:
+    """What the runtime did with one message: `result` is processed, skipped, dead_lettered or stopped."""
+
+    result: str
+    attempts: int
+    committed: bool
+    dead_letter: Produced | None
+    failure: KernelFailure | None
+    produced: list[Produced]
+
+
+def deliver(
+    process_message: Callable[[Message], Any],
+    message: Message,
+    *,
+    dlq_topic: str | None = TEST_DLQ_TOPIC,
+    max_attempts: int = 3,
+    producer: FakeProducer | None = None,
+) -> Delivery:
+    """Runs one message through the runtime's loop, as a running kernel would, without retry delays.
+
+    `stopped` means the kernel would exit without committing the message (a fatal error, or retries exhausted with
+    no DLQ_TOPIC). `produced` is everything the kernel published, the dead letter included.
+    """
+    run = run_loop(process_message, [message], dlq_topic=dlq_topic, max_attempts=max_attempts, producer=producer)
+    committed = run.consumer.committed.get((message.topic, message.partition), 0) > message.offset
+    dead_letters = [produced for produced in run.producer.produced if dlq_topic and produced.topic == dlq_topic]
+    counts = run.metrics.snapshot().messages
+    if run.failure is not None:
+        result = "stopped"
+    elif dead_letters:
+        result = "dead_lettered"
+    elif counts.get("skipped", 0) > 0:
+        result = "skipped"
+    else:
+        result = "processed"
+    return Delivery(
+        result=result,
+        attempts=len(run.calls),
+        committed=committed,
+        dead_letter=dead_letters[-1] if dead_letters else None,
+        failure=run.failure,
+        produced=run.producer.produced,
+    )

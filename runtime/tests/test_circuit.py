@@ -6,13 +6,13 @@ import time
 from collections import defaultdict
 
 import pytest
-from fakes import FakeConsumer, run_loop
 
 from kernel_runtime import DependencyUnavailable, Message
 from kernel_runtime.circuit import Circuit, CircuitSettings
 from kernel_runtime.errors import CircuitWaiting, DependencyOutageTooLong, Interrupted
 from kernel_runtime.metrics import Metrics
 from kernel_runtime.shutdown import Shutdown
+from kernel_runtime.testing import FakeConsumer, run_loop
 
 TOPIC = "orders"
 DLQ = "orders.dlq"

@@ -4,11 +4,11 @@ import logging
 
 import pytest
 from confluent_kafka import KafkaError
-from fakes import GROUP, FakeProducer, run_loop
 
 from kernel_runtime import RetryableError, SkipMessage
 from kernel_runtime.errors import ProcessingFailed, PublishFailed, RetriesExhausted
 from kernel_runtime.retry import Backoff
+from kernel_runtime.testing import GROUP, FakeProducer, run_loop
 
 DLQ = "kernel.dlq"
 

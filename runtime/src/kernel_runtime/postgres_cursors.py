@@ -11,7 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
+# Waiting longer than this for a connection means the database is down: a dependency failure, not the message's.
+CONNECTION_TIMEOUT_S = 10
 # Like psycopg_pool's max_lifetime: a thread replaces its connection once it is this old.
 CONNECTION_MAX_AGE_S = 3600.0
 
@@ -106,3 +109,28 @@ class PooledCursors:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+
+
+def open_cursors(url: str, *, pool_max: int, max_in_flight: int) -> ThreadCursors | PooledCursors:
+    """A connection per worker thread while every message in flight can have one; else a pool lends one per statement.
+
+    Connections are made at the first statement, so a database that is down at start-up delays messages (retried)
+    instead of stopping the kernel.
+    """
+    if max_in_flight <= pool_max:
+        return ThreadCursors(lambda: psycopg.connect(url, autocommit=True, connect_timeout=CONNECTION_TIMEOUT_S))
+    pool = ConnectionPool(
+        url,
+        min_size=1,
+        max_size=pool_max,
+        timeout=CONNECTION_TIMEOUT_S,
+        kwargs={"autocommit": True},
+        open=False,
+    )
+    pool.open(wait=False)
+    return PooledCursors(pool)
+
+
+def one_line(error: BaseException) -> str:
+    """libpq puts a hint on a second, indented line ("Is the server running ..."); logs and dead letters want one."""
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
