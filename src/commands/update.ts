@@ -25,6 +25,7 @@ import { refusePathsOutsideKernel } from '../update/kernel-boundary.js';
 import { loadKernel, recordedAnswers, resolveAnswers } from '../update/load-kernel.js';
 import { beside, refuseOccupiedNewTemplates } from '../update/new-template-beside.js';
 import { readText } from '../update/text-or-binary.js';
+import { refuseRuntimeEdits } from '../update/vendored-runtime.js';
 import { withLineEnding } from '../update/line-endings.js';
 import { reconstructBase, type BaseSource } from '../update/reconstruct-base.js';
 import { takeSchemaSet, withGeneratedFiles } from '../update/schema-switch.js';
@@ -168,6 +169,11 @@ export async function updateKernel(
     d.outcome === 'unchanged' && changesDisk(d, disk) ? { ...d, outcome: 'updated' as const } : d,
   );
   const { decisions, keptOwn } = withGeneratedFiles(generated, disk, rendered, manifest.answers);
+  refuseRuntimeEdits(
+    dir,
+    manifest,
+    decisions.filter((d) => d.outcome === 'kept').map((d) => d.path),
+  );
 
   const newTemplates = refuseOccupiedNewTemplates(dir, beside(decisions));
   const changes: FileChange[] = [

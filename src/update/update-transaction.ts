@@ -5,6 +5,7 @@ import {
   linkSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   renameSync,
   rmSync,
   rmdirSync,
@@ -13,6 +14,8 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { STAGING_PREFIX } from '../create/write.js';
+
+const PYTHON_CACHE = '__pycache__';
 
 export interface FileChange {
   path: string;
@@ -78,6 +81,26 @@ export function applyJournal(kernelDir: string, staging: string, journal: Journa
     if (entry.remove) unlinkSync(target);
     else renameSync(join(staging, 'new', entry.path), target);
   }
+  removeEmptiedDirs(
+    kernelDir,
+    journal.entries.filter((entry) => entry.remove).map((entry) => entry.path),
+  );
+}
+
+// A folder whose every file the update removed goes too (kernel_runtime/ after the runtime became a package), with
+// the compiled caches of those files; a folder holding anything else of the user's stays.
+function removeEmptiedDirs(kernelDir: string, removed: string[]): void {
+  const dirs = new Set<string>();
+  for (const path of removed) for (let dir = dirname(path); dir !== '.'; dir = dirname(dir)) dirs.add(dir);
+  for (const dir of [...dirs].sort((a, b) => b.length - a.length)) {
+    const full = join(kernelDir, dir);
+    try {
+      if (readdirSync(full).join() === PYTHON_CACHE) rmSync(join(full, PYTHON_CACHE), { recursive: true });
+      rmdirSync(full);
+    } catch {
+      // Not empty, or already gone.
+    }
+  }
 }
 
 function rollBack(kernelDir: string, staging: string, journal: Journal): void {
@@ -86,7 +109,11 @@ function rollBack(kernelDir: string, staging: string, journal: Journal): void {
     const backup = join(staging, 'old', entry.path);
     // A backup already moved back (by an earlier, interrupted recovery) is simply gone.
     if (entry.hadOriginal) {
-      if (existsSync(backup)) renameSync(backup, target);
+      if (existsSync(backup)) {
+        // Its folder may have gone with the last file the update removed from it.
+        mkdirSync(dirname(target), { recursive: true });
+        renameSync(backup, target);
+      }
     }
     // An added file that already left new/ was moved into the kernel: take it out again.
     else if (!existsSync(join(staging, 'new', entry.path))) rmSync(target, { force: true });
