@@ -40,7 +40,7 @@ describe('check', () => {
     const text = await runCli(['check', kernel], { cwd: root, env: { ...versions.newEnv, ...bareEnv } });
     expect(text.exitCode).toBe(1);
     expect(text.stdout).toMatch(/changed\s+Dockerfile/);
-    expect(text.stdout).toMatch(/added\s+kernel_runtime\/template_note\.py/);
+    expect(text.stdout).toMatch(/added\s+tests\/template_note\.py/);
     const json = await runCli(['check', kernel, '--json'], { cwd: root, env: { ...versions.newEnv, ...bareEnv } });
     expect(json.exitCode).toBe(1);
     const result = JSON.parse(json.stdout) as {
@@ -53,8 +53,8 @@ describe('check', () => {
     expect(result.files.map((f) => f.path)).toEqual([
       '.dockerignore',
       'Dockerfile',
-      'kernel_runtime/template_note.py',
       'main.py',
+      'tests/template_note.py',
     ]);
   });
 

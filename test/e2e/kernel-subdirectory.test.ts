@@ -24,10 +24,10 @@ describe('commands run from a kernel subdirectory', () => {
     expect(JSON.parse(update.stdout)).toMatchObject({ ok: true, directory: kernel, dryRun: true });
   });
 
-  it('test-run from kernel_runtime/ reads the kernel and its .env', async () => {
+  it('test-run from observability/ reads the kernel and its .env', async () => {
     writeFileSync(join(kernel, '.env'), 'KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1\nKAFKA_CA_CERT=garbage!!not-base64\n');
     const run = await runCli(['test-run', '--json'], {
-      cwd: join(kernel, 'kernel_runtime'),
+      cwd: join(kernel, 'observability'),
       env: { KAFKA_BOOTSTRAP_SERVERS: '', CI: '1' },
     });
     // Stopped by the kernel's own bad setting, so it found the kernel; not "not a kernel directory".

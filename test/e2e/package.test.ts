@@ -46,7 +46,7 @@ describe('packed package', () => {
         '.env.template',
         'main.py',
         'store.py',
-        'kernel_runtime/runner.py',
+        'tests/conftest.py',
       ]),
     );
     expect(files.some((file) => file.includes('__pycache__') || file.startsWith('dot-'))).toBe(false);

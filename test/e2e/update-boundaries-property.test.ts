@@ -24,16 +24,9 @@ import {
 } from '../helpers/template-versions.js';
 
 const RUNS = 30;
-const FILES = [
-  'main.py',
-  'Dockerfile',
-  'README.md',
-  '.dockerignore',
-  'pyproject.toml',
-  'kernel_runtime/__init__.py',
-] as const;
+const FILES = ['main.py', 'Dockerfile', 'README.md', '.dockerignore', 'pyproject.toml', 'tests/conftest.py'] as const;
 const CONTENT_CHANGES = ['none', 'crlf', 'mixed', 'not-utf8', 'edit', 'edit-crlf'] as const;
-const LINKS = ['none', 'runtime-outside', 'runtime-inside', 'file-outside', 'file-inside', 'dangling'] as const;
+const LINKS = ['none', 'dir-outside', 'dir-inside', 'file-outside', 'file-inside', 'dangling'] as const;
 /** Outcomes that write the file; every other one promises its bytes are untouched. */
 const WRITING = new Set(['updated', 'merged', 'conflicted', 'added', 'removed']);
 
@@ -66,12 +59,12 @@ function addLink(kernel: string, outside: string, link: Link, file: string): boo
     mkdirSync(dirname(to), { recursive: true });
     renameSync(from, to);
   };
-  if (link === 'runtime-outside') {
-    move(join(kernel, 'kernel_runtime'), join(outside, 'kernel_runtime'));
-    symlinkSync(join(outside, 'kernel_runtime'), join(kernel, 'kernel_runtime'));
-  } else if (link === 'runtime-inside') {
-    move(join(kernel, 'kernel_runtime'), join(kernel, 'vendor', 'kernel_runtime'));
-    symlinkSync(join('vendor', 'kernel_runtime'), join(kernel, 'kernel_runtime'));
+  if (link === 'dir-outside') {
+    move(join(kernel, 'tests'), join(outside, 'tests'));
+    symlinkSync(join(outside, 'tests'), join(kernel, 'tests'));
+  } else if (link === 'dir-inside') {
+    move(join(kernel, 'tests'), join(kernel, 'vendor', 'tests'));
+    symlinkSync(join('vendor', 'tests'), join(kernel, 'tests'));
   } else if (link === 'file-outside') {
     move(join(kernel, file), join(outside, basename(file)));
     symlinkSync(join(outside, basename(file)), join(kernel, file));
@@ -82,7 +75,7 @@ function addLink(kernel: string, outside: string, link: Link, file: string): boo
     move(join(kernel, file), join(outside, 'gone'));
     symlinkSync(join(outside, 'missing', basename(file)), join(kernel, file));
   }
-  return link === 'runtime-outside' || link === 'file-outside' || link === 'dangling';
+  return link === 'dir-outside' || link === 'file-outside' || link === 'dangling';
 }
 
 /** Where a write to path (relative to the kernel) lands, relative to the kernel's real directory. */

@@ -41,17 +41,17 @@ describe('update boundaries', () => {
   });
   afterAll(() => removeDir(root));
 
-  it('refuses, writing nothing, when kernel_runtime/ is a symbolic link to a directory outside the kernel', async () => {
+  it('refuses, writing nothing, when tests/ is a symbolic link to a directory outside the kernel', async () => {
     const kernel = await createOldKernel(versions, root, 'linked-out');
-    const outside = join(root, 'shared-runtime');
-    renameSync(join(kernel, 'kernel_runtime'), outside);
-    symlinkSync(outside, join(kernel, 'kernel_runtime'));
-    await commitAll(kernel, 'runtime shared with other kernels');
+    const outside = join(root, 'shared-tests');
+    renameSync(join(kernel, 'tests'), outside);
+    symlinkSync(outside, join(kernel, 'tests'));
+    await commitAll(kernel, 'tests shared with other kernels');
     const [kernelBefore, outsideBefore] = [snapshotBytes(kernel), snapshotBytes(outside)];
     const run = await runUpdate(versions, kernel);
     expect(run.exitCode, run.stdout + run.stderr).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/kernel_runtime.*outside the kernel/);
+    expect(run.stderr).toMatch(/tests.*outside the kernel/);
     expect(snapshotBytes(outside)).toEqual(outsideBefore);
     expect(snapshotBytes(kernel)).toEqual(kernelBefore);
     expect(existsSync(join(outside, 'template_note.py'))).toBe(false);
@@ -74,9 +74,9 @@ describe('update boundaries', () => {
   it('writes through a symbolic link that stays inside the kernel', async () => {
     const kernel = await createOldKernel(versions, root, 'linked-in');
     mkdirSync(join(kernel, 'vendor'));
-    renameSync(join(kernel, 'kernel_runtime'), join(kernel, 'vendor', 'kernel_runtime'));
-    symlinkSync(join('vendor', 'kernel_runtime'), join(kernel, 'kernel_runtime'));
-    await commitAll(kernel, 'runtime under vendor/');
+    renameSync(join(kernel, 'tests'), join(kernel, 'vendor', 'tests'));
+    symlinkSync(join('vendor', 'tests'), join(kernel, 'tests'));
+    await commitAll(kernel, 'tests under vendor/');
     const run = await runUpdate(versions, kernel);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(readFileSync(join(kernel, 'vendor', ADDED_FILE), 'utf8')).toContain('newer templates');

@@ -1,4 +1,4 @@
-// A kernel made by release 0.1.0 updates cleanly to today's templates, renamed files included.
+// A kernel made by release 0.1.0 updates cleanly to today's templates, renamed and moved files included.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -53,10 +53,9 @@ describe.each(KINDS.map((kind) => kind.name))('update of a %s kernel made by 0.1
     const run = await runCli(['update'], { cwd: kernel, env: offline });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).not.toMatch(/conflict/i);
-    for (const [before, after] of RENAMED) {
-      expect(existsSync(join(kernel, before)), before).toBe(false);
-      expect(existsSync(join(kernel, after)), after).toBe(true);
-    }
+    // Renamed by 0.2.0, then moved with the rest of the runtime into the clustera-kernel-runtime package by 0.3.0.
+    for (const path of RENAMED.flat()) expect(existsSync(join(kernel, path)), path).toBe(false);
+    expect(existsSync(join(kernel, 'kernel_runtime')), 'kernel_runtime/').toBe(false);
 
     const fresh = makeTempDir('cck-update-0.1.0-fresh-');
     const rendered = await runCli(['old', '--kind', kind, '--topic', 'orders', '--yes', '--no-install', '--no-git'], {

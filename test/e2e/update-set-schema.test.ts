@@ -40,7 +40,7 @@ describe('update --set schema', () => {
     expect(outcomes).toMatchObject({
       'schemas/order.schema.json': 'added',
       'payload_model.py': 'added',
-      'kernel_runtime/schema.py': 'added',
+      'pyproject.toml': 'updated',
       'tests/sample_messages.jsonl': 'updated',
       'main.py': 'merged',
     });

@@ -24,7 +24,7 @@ describe('update undo hint', () => {
     const before = snapshotTree(kernel);
     const run = await runUpdate(versions, kernel);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/added\s+kernel_runtime\/template_note\.py/);
+    expect(run.stdout).toMatch(/added\s+tests\/template_note\.py/);
     const undo = /undo them with `([^`]+)`/.exec(run.stdout)?.[1];
     expect(undo, run.stdout).toBeDefined();
     execFileSync('sh', ['-c', undo!], { cwd: kernel });

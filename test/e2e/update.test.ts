@@ -53,8 +53,8 @@ describe('update', () => {
     expect(report.files).toEqual([
       { path: REMOVED_FILE, change: 'removed' },
       { path: 'Dockerfile', change: 'changed' },
-      { path: ADDED_FILE, change: 'added' },
       { path: 'main.py', change: 'changed' },
+      { path: ADDED_FILE, change: 'added' },
     ]);
 
     const run = await runUpdate(versions, kernel);
@@ -149,10 +149,10 @@ describe('update', () => {
 
   it('is stopped by an untracked file at a path the new templates write', async () => {
     const kernel = await createOldKernel(versions, root, 'untracked-template-path');
-    writeFileSync(join(kernel, 'kernel_runtime', 'template_note.py'), '# mine\n');
+    writeFileSync(join(kernel, 'tests', 'template_note.py'), '# mine\n');
     const refused = await runUpdate(versions, kernel);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toMatch(/uncommitted changes \(kernel_runtime\/template_note\.py\)/);
+    expect(refused.stderr).toMatch(/uncommitted changes \(tests\/template_note\.py\)/);
   });
 
   it('--dry-run prints unified diffs and writes nothing', async () => {

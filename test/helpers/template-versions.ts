@@ -10,11 +10,9 @@ export const NEW_VERSION = '0.2.0';
 /** The lines the new templates change, so tests can look for them. */
 export const NEW_BASE_LINE = 'ARG UV_VERSION=0.9';
 export const OLD_BASE_LINE = 'ARG UV_VERSION=0.8';
-export const OLD_DOC_LINE =
-  'Edit process_message; the runtime in kernel_runtime/ handles Kafka, retries, dead letters and shutdown.';
-export const NEW_DOC_LINE =
-  'Edit process_message only; the runtime in kernel_runtime/ handles Kafka, retries, dead letters and shutdown.';
-export const ADDED_FILE = 'kernel_runtime/template_note.py';
+export const OLD_DOC_LINE = 'Edit process_message; the runtime handles Kafka, retries, dead letters and shutdown.';
+export const NEW_DOC_LINE = 'Edit process_message only; the runtime handles Kafka, retries, dead letters and shutdown.';
+export const ADDED_FILE = 'tests/template_note.py';
 export const REMOVED_FILE = '.dockerignore';
 
 function replaceIn(path: string, from: string, to: string): void {
