@@ -11,7 +11,7 @@ import { readDotEnv } from './dot-env.js';
 import { kafkaFor } from './kafka-client.js';
 import type { KernelDir } from './kernel-dir.js';
 import { processingPercentiles, scrapeMetrics, waitForReady } from './kernel-metrics.js';
-import { ensureInstalled, startKernel, uvEnv, type RunningKernel } from './kernel-process.js';
+import { ensureInstalled, IGNORE_DOTENV, startKernel, uvEnv, type RunningKernel } from './kernel-process.js';
 import { startKindServices } from './kind-services.js';
 import { startLocalBroker } from './local-broker.js';
 import type { TestRunOptions } from './options.js';
@@ -142,8 +142,9 @@ export async function runTestRun(
     // 1. The broker: configured, or an ephemeral local one.
     const configured = brokerSettings(options.bootstrapServer, dotEnv, env);
     let settings: Pick<BrokerSettings, 'bootstrapServers' | 'tls' | 'sasl'>;
-    // The environment wins over .env for the kernel too, as it does for test-run's own settings.
-    const kernelEnv: Record<string, string> = dotEnvBeneath(fileEnv, process.env);
+    // The environment wins over .env for the kernel too, as it does for test-run's own settings. test-run hands the
+    // kernel .env as it read it and tells it not to read .env again, so a variable blanked below stays blank.
+    const kernelEnv: Record<string, string> = { ...dotEnvBeneath(fileEnv, process.env), [IGNORE_DOTENV]: '1' };
     // With --local or a local broker, .env's certificates and SASL must not reach the kernel: test-run does not use them either.
     if (options.local || configured === undefined) for (const name of SECURITY_VARIABLES) kernelEnv[name] = '';
     if (configured === undefined) {
