@@ -16,9 +16,6 @@ export interface RunningKernel {
   signal(name: NodeJS.Signals): void;
 }
 
-/** Set to 1, the kernel's runtime reads no .env (kernel_runtime/env.py): test-run hands it the values it resolved. */
-export const IGNORE_DOTENV = 'KERNEL_IGNORE_DOTENV';
-
 const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
 export function uvEnv(): NodeJS.ProcessEnv {
