@@ -3,18 +3,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The CLI's own build first: the launchers below come from dist/infra, and the slowest step of a fresh machine (the
-# Jaeger build) can then start before everything else.
+# The CLI's own build first: the launchers below come from dist/infra and dist/test-infra (the test harness's, built
+# with it), and the slowest step of a fresh machine (the Jaeger build) can then start before everything else.
 [ -d node_modules/kafkajs ] || npm ci --no-audit --no-fund
 npm run --silent build
 
 # The trace backend of the tracing tests: Jaeger built once from its Go module, cached. On a fresh machine the build
 # takes minutes, so it runs in the background at the lowest priority beside the test suite; the tracing test waits for
-# it (src/infra/jaeger.ts holds a lock, so nothing builds it twice). Its log: <cache>/jaeger-build.log.
+# it (test/infra/jaeger.ts holds a lock, so nothing builds it twice). Its log: <cache>/jaeger-build.log.
 jaeger_log="${CLUSTERA_KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/create-clustera-kernel}/jaeger-build.log"
 mkdir -p "$(dirname "$jaeger_log")"
 nohup node --input-type=module -e '
-  const { ensureJaeger, jaegerBinary, JAEGER_VERSION } = await import("./dist/infra/jaeger.js");
+  const { ensureJaeger, jaegerBinary, JAEGER_VERSION } = await import("./dist/test-infra/jaeger.js");
   const { existsSync } = await import("node:fs");
   const started = Date.now();
   const cached = existsSync(jaegerBinary());
@@ -130,7 +130,7 @@ node --input-type=module -e '
 # The npm registry the npx tests publish to (Verdaccio), and Renovate with the Node it needs, installed once into the
 # same cache.
 node --input-type=module -e '
-  const { ensureNpmTool, isNpmToolInstalled, RENOVATE, VERDACCIO } = await import("./dist/infra/npm-tools.js");
+  const { ensureNpmTool, isNpmToolInstalled, RENOVATE, VERDACCIO } = await import("./dist/test-infra/npm-tools.js");
   for (const tool of [VERDACCIO, RENOVATE]) {
     const started = Date.now();
     const cached = isNpmToolInstalled(tool);

@@ -1,7 +1,7 @@
 // Builds dist/: fast.cjs (plain help and a create that asks nothing, in one CommonJS file), cli.js (the whole CLI as
 // an ESM bundle whose rarely needed parts — prompts, execa, kafkajs, infra — are lazy chunks), precompiled/ (the
 // templates, see precompile-templates.mjs), template-compiler.cjs (Handlebars, for templates changed since), plus the
-// infrastructure launchers for .ci/provision.sh and bench/ (not published).
+// infrastructure launchers for .ci/provision.sh and bench/, the test harness's included (not published).
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -73,13 +73,22 @@ const compiler = await build({
   metafile: true,
 });
 
+// The launchers outside the CLI's bundle, for .ci/provision.sh and bench/ (Node 20.12 runs no TypeScript): the CLI's
+// own (src/infra, into dist/infra) and the test harness's (test/infra, into dist/test-infra), sharing their chunks.
 await build({
   ...shared,
-  entryPoints: readdirSync('src/infra')
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => `src/infra/${file}`),
-  outdir: 'dist/infra',
-  chunkNames: 'shared-[hash]',
+  entryPoints: Object.fromEntries(
+    [
+      ['src/infra', 'infra'],
+      ['test/infra', 'test-infra'],
+    ].flatMap(([dir, out]) =>
+      readdirSync(dir)
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => [`${out}/${file.slice(0, -3)}`, `${dir}/${file}`]),
+    ),
+  ),
+  outdir: 'dist',
+  chunkNames: 'infra/shared-[hash]',
   packages: 'external',
 });
 

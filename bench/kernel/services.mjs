@@ -1,7 +1,7 @@
-// Starts the real Kafka broker (and PostgreSQL with --postgres) from the built dist/infra, writes their addresses
-// as shell assignments to the file given, and stops them on SIGTERM or SIGINT.
+// Starts the real Kafka broker (and PostgreSQL with --postgres) from the built dist/infra and dist/test-infra, writes
+// their addresses as shell assignments to the file given, and stops them on SIGTERM or SIGINT.
 import { writeFileSync } from 'node:fs';
-import { startKafkaBroker } from '../../dist/infra/kafka-broker.js';
+import { startTestKafkaBroker } from '../../dist/test-infra/kafka-broker.js';
 import { startPostgres } from '../../dist/infra/postgres.js';
 import { resolveUvEnvironment } from '../../dist/infra/uv-env.js';
 import { startLatencyProxy } from './latency-proxy.mjs';
@@ -11,7 +11,7 @@ const [addressFile, ...flags] = process.argv.slice(2);
 const rttIndex = flags.indexOf('--rtt-ms');
 const rttMs = rttIndex < 0 ? 0 : Number(flags[rttIndex + 1]);
 let proxy;
-const broker = await startKafkaBroker(
+const broker = await startTestKafkaBroker(
   rttMs > 0
     ? {
         frontPlaintext: async (port) => {

@@ -29,6 +29,27 @@ def test_an_empty_environment_variable_counts_as_unset(dotenv: Path) -> None:
     assert environ["KAFKA_BOOTSTRAP_SERVERS"] == "dotenv:9092"
 
 
+def test_kernel_ignore_dotenv_keeps_what_test_run_blanked(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_text(
+        "KAFKA_BOOTSTRAP_SERVERS=remote:9092\nKAFKA_SASL_MECHANISM=PLAIN\nKAFKA_SASL_USERNAME=remote-user\n"
+        "KAFKA_SASL_PASSWORD=remote-secret\nLOG_LEVEL=DEBUG\n",
+        encoding="utf-8",
+    )
+    given = {"KERNEL_IGNORE_DOTENV": "1", "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092", "KAFKA_SASL_MECHANISM": ""}
+    environ = dict(given)
+    load_dotenv_beneath(path, environ)
+    assert environ == given
+    settings = load_settings("orders", "orders", environ)
+    assert (settings.bootstrap_servers, settings.sasl, settings.log_level) == ("127.0.0.1:9092", None, "INFO")
+
+
+def test_kernel_ignore_dotenv_other_than_1_still_reads_dotenv(dotenv: Path) -> None:
+    environ = {"KERNEL_IGNORE_DOTENV": "0"}
+    load_dotenv_beneath(dotenv, environ)
+    assert environ["KAFKA_BOOTSTRAP_SERVERS"] == "dotenv:9092"
+
+
 def test_a_missing_dotenv_changes_nothing(tmp_path: Path) -> None:
     environ = {"KAFKA_BOOTSTRAP_SERVERS": "env:9092"}
     load_dotenv_beneath(tmp_path / ".env", environ)

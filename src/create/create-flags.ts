@@ -86,7 +86,10 @@ type CamelCase<Name extends string> = Name extends `${infer Head}-${infer Tail}`
   ? `${Head}${Capitalize<CamelCase<Tail>>}`
   : Name;
 type ValueOf<Flag> = Flag extends { type: 'string' } ? string : boolean;
-type FlagValues<Flags extends CreateFlag> = { [Flag in Flags as CamelCase<Flag['name']>]?: ValueOf<Flag> };
+/** A table's flags as commander hands them over, each optional: `--dry-run` as `dryRun`. */
+export type FlagValues<Flags extends Pick<CreateFlag, 'name' | 'type'>> = {
+  [Flag in Flags as CamelCase<Flag['name']>]?: ValueOf<Flag>;
+};
 
 type TableFlag = (typeof CREATE_FLAGS)[number];
 
@@ -102,7 +105,7 @@ export function attributeName(flagName: string): string {
 }
 
 /** The flag as commander declares it: `-y, --yes`, `--name <name>`. */
-export function flagSyntax(flag: CreateFlag): string {
+export function flagSyntax(flag: Pick<CreateFlag, 'name' | 'type' | 'short' | 'placeholder'>): string {
   const long = flag.type === 'string' ? `--${flag.name} ${flag.placeholder ?? `<${flag.name}>`}` : `--${flag.name}`;
   return flag.short ? `-${flag.short}, ${long}` : long;
 }

@@ -1,10 +1,12 @@
 // The full command line through commander: every subcommand, help, version and usage errors.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { formatKinds, listKinds } from '../commands/kinds.js';
 import { EXIT, exitCodeOf } from '../errors.js';
 import { generatorVersion } from '../paths.js';
 import { addCreateFlags } from './commander-create-flags.js';
+import { addTestRunFlags } from './commander-test-run-flags.js';
 import { CREATE_FLAGS, type CreateFlag } from '../create/create-flags.js';
+import { TEST_RUN_FLAGS, type TestRunFlag, type TestRunFlags } from '../test-run/test-run-flags.js';
 import { stdout } from '../output/direct-output.js';
 import { commandFailure, writeJson } from '../output/json-output.js';
 import { reportError } from '../output/report-error.js';
@@ -17,11 +19,12 @@ Examples:
   $ create-clustera-kernel --answers kernel.json --no-install --json
   $ create-clustera-kernel kinds`;
 
-/** `create` runs the create command; tests pass one that records what commander parsed, and flags of their own. */
+/** `create` runs the create command; tests pass one that records what commander parsed, and flag tables of their own. */
 export function buildProgram(
   run: { exitCode: number },
   create: (directory: string | undefined, options: GlobalOptions) => Promise<number> = runCreate,
   flags: readonly CreateFlag[] = CREATE_FLAGS,
+  testRunFlags: readonly TestRunFlag[] = TEST_RUN_FLAGS,
 ): Command {
   const program = new Command('create-clustera-kernel')
     .description(
@@ -58,37 +61,16 @@ export function buildProgram(
   registerContractsCommand(program, run);
 
   // test-run loads kafkajs and the infrastructure modules only when it runs.
-  program
+  const testRun = program
     .command('test-run')
     .description('run a kernel end to end against Kafka: produce sample messages, wait for commits, check the effect')
-    .argument('[directory]', 'the kernel directory (default: the nearest one at or above the current directory)')
-    .option(
-      '--bootstrap-server <host:port>',
-      'Kafka broker (default: KAFKA_BOOTSTRAP_SERVERS from the environment, then .env, else a local one)',
-    )
-    // A default's own description keeps help from showing the string defaults in quotes.
-    .addOption(new Option('--messages <n>', 'how many sample messages to produce').default('100', '100'))
-    .addOption(
-      new Option('--timeout <seconds>', 'give up when not every message is committed by then').default('120', '120'),
-    )
-    .option('--topic <topic>', 'produce to this topic instead of an isolated <topic>.testrun.<id>')
-    .option('--keep-topic', 'keep the test topics afterwards')
-    .option('--local', "ignore .env: local stand-ins for the kind's services, a local broker unless --bootstrap-server")
-    .option(
-      '--outage <seconds>',
-      "take the kind's local stand-in down for <seconds> once the kernel is ready, as the messages arrive (PostgreSQL stopped, the API and model answer 503) and check the kernel's circuit opens and closes with nothing dead-lettered",
-    )
-    .option(
-      '--invalid <n>',
-      "a kernel with a schema: also produce <n> values that break it in different ways, and check exactly those are dead-lettered with the schema's reason",
-    )
-    .option('--json', 'print one JSON object with the result on stdout')
-    .option('--debug', 'print stack traces')
+    .argument('[directory]', 'the kernel directory (default: the nearest one at or above the current directory)');
+  addTestRunFlags(testRun, testRunFlags)
     .addHelpText(
       'after',
       '\nExamples:\n  $ create-clustera-kernel test-run my-kernel\n  $ create-clustera-kernel test-run --bootstrap-server localhost:9092 --messages 1000 --json',
     )
-    .action(async (directory: string | undefined, options: import('../commands/test-run.js').TestRunFlags) => {
+    .action(async (directory: string | undefined, options: TestRunFlags) => {
       const { runTestRunCommand } = await import('../commands/test-run.js');
       run.exitCode = await runTestRunCommand(directory, options);
     });

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePorts } from './free-port.js';
-import { brokerProperties, type BrokerPorts, type BrokerSaslUser, type ListenerTlsPems } from './kafka-config.js';
+import { brokerProperties, type BrokerPorts } from './kafka-config.js';
 import { ensureKafkaJars, type KafkaJars } from './kafka-jars.js';
 import { brokerLogging } from './kafka-logging.js';
 import { waitForKafka } from './kafka-ready.js';
@@ -15,20 +15,15 @@ import { hasExited, stopProcess } from './stop-process.js';
 
 export interface KafkaBrokerOptions {
   version?: string;
-  tls?: ListenerTlsPems;
-  /** With tls: a SASL_SSL listener accepting this PLAIN user. */
-  sasl?: BrokerSaslUser;
   autoCreateTopics?: boolean;
   startTimeoutMs?: number;
-  /** Starts something in front of the PLAINTEXT port (a latency proxy) and returns the port clients should use. */
-  frontPlaintext?: (brokerPort: number) => Promise<number>;
+  /** Properties layered over the single PLAINTEXT listener's, once its ports are known (more listeners, say). */
+  extraProperties?: (ports: BrokerPorts) => Promise<Record<string, string>>;
 }
 
 export interface KafkaBroker {
   version: string;
   bootstrapServers: string;
-  sslBootstrapServers?: string;
-  saslSslBootstrapServers?: string;
   logFile: string;
   pid: number;
   /** From formatting the storage to the first successful metadata request. */
@@ -77,29 +72,23 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const version = options.version ?? kafkaVersion();
   const jars = await ensureKafkaJars(version);
   const dir = await mkdtemp(join(tmpdir(), 'clustera-kafka-'));
-  const [plaintext, controller, ssl, saslSsl] = await findFreePorts(4);
-  if (plaintext === undefined || controller === undefined || ssl === undefined || saslSsl === undefined)
-    throw new Error('No free loopback ports');
-  const advertisedPlaintext = options.frontPlaintext ? await options.frontPlaintext(plaintext) : undefined;
-  const ports: BrokerPorts = {
-    plaintext,
-    controller,
-    ...(advertisedPlaintext === undefined ? {} : { advertisedPlaintext }),
-    ...(options.tls ? { ssl } : {}),
-    ...(options.tls && options.sasl ? { saslSsl } : {}),
-  };
+  const [plaintext, controller] = await findFreePorts(2);
+  if (plaintext === undefined || controller === undefined) throw new Error('No free loopback ports');
+  const ports: BrokerPorts = { plaintext, controller };
   const logging = brokerLogging(version);
   const loggingFile = join(dir, logging.fileName);
   const configFile = join(dir, 'server.properties');
   const logFile = join(dir, 'broker.log');
   await writeFile(loggingFile, logging.content);
-  const properties = { version, ports, logDir: join(dir, 'data'), autoCreateTopics: options.autoCreateTopics ?? false };
+  const extra = options.extraProperties ? await options.extraProperties(ports) : {};
   await writeFile(
     configFile,
     brokerProperties({
-      ...properties,
-      ...(options.tls ? { tls: options.tls } : {}),
-      ...(options.sasl ? { sasl: options.sasl } : {}),
+      version,
+      ports,
+      logDir: join(dir, 'data'),
+      autoCreateTopics: options.autoCreateTopics ?? false,
+      extra,
     }),
   );
 
@@ -136,8 +125,6 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   return {
     version,
     bootstrapServers: `127.0.0.1:${plaintext}`,
-    ...(ports.ssl === undefined ? {} : { sslBootstrapServers: `127.0.0.1:${ports.ssl}` }),
-    ...(ports.saslSsl === undefined ? {} : { saslSslBootstrapServers: `127.0.0.1:${ports.saslSsl}` }),
     logFile,
     pid: broker.pid ?? -1,
     startupMs: Date.now() - started,

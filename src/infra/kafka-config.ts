@@ -2,77 +2,26 @@ import { kafkaMajor } from './kafka-version.js';
 
 export interface BrokerPorts {
   plaintext: number;
-  /** The port clients are told to use for the PLAINTEXT listener when a proxy sits in front of it. */
-  advertisedPlaintext?: number;
   controller: number;
-  ssl?: number;
-  /** SASL_SSL listener (PLAIN over the same server certificate, no client certificate); needs tls. */
-  saslSsl?: number;
-}
-
-// One PLAIN user the SASL_SSL listener accepts.
-export interface BrokerSaslUser {
-  username: string;
-  password: string;
-}
-
-// PEM text for the SSL listener; the broker reads it inline, so no keystore files or passwords are needed.
-export interface ListenerTlsPems {
-  caCertPem: string;
-  serverCertPem: string;
-  serverKeyPem: string;
 }
 
 export interface BrokerConfigInput {
   version: string;
   ports: BrokerPorts;
   logDir: string;
-  tls?: ListenerTlsPems;
-  sasl?: BrokerSaslUser;
   autoCreateTopics: boolean;
+  /** Properties layered over these, such as more listeners. */
+  extra?: Record<string, string>;
 }
 
-// Java properties read `\n` as a newline, which keeps a multi-line PEM on one line.
-function propertyValue(text: string): string {
-  return text.trim().replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-function listenerSettings({ ports, tls, sasl }: BrokerConfigInput): Record<string, string> {
-  const bound = [`PLAINTEXT://127.0.0.1:${ports.plaintext}`];
-  if (tls !== undefined && ports.ssl !== undefined) bound.push(`SSL://127.0.0.1:${ports.ssl}`);
-  if (tls !== undefined && sasl !== undefined && ports.saslSsl !== undefined)
-    bound.push(`SASL_SSL://127.0.0.1:${ports.saslSsl}`);
-  const advertised =
-    ports.advertisedPlaintext === undefined
-      ? bound
-      : [`PLAINTEXT://127.0.0.1:${ports.advertisedPlaintext}`, ...bound.slice(1)];
+// One PLAINTEXT listener on loopback, which the clients are told to use as they reach it.
+function listenerSettings({ plaintext, controller }: BrokerPorts): Record<string, string> {
   return {
-    listeners: [...bound, `CONTROLLER://127.0.0.1:${ports.controller}`].join(','),
-    'advertised.listeners': advertised.join(','),
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT',
+    listeners: `PLAINTEXT://127.0.0.1:${plaintext},CONTROLLER://127.0.0.1:${controller}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${plaintext}`,
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-  };
-}
-
-function sslSettings(tls: ListenerTlsPems): Record<string, string> {
-  return {
-    'ssl.keystore.type': 'PEM',
-    'ssl.keystore.certificate.chain': propertyValue(tls.serverCertPem),
-    'ssl.keystore.key': propertyValue(tls.serverKeyPem),
-    'ssl.truststore.type': 'PEM',
-    'ssl.truststore.certificates': propertyValue(tls.caCertPem),
-    'ssl.client.auth': 'required',
-  };
-}
-
-// PLAIN's JAAS line quotes its values; the test user's name and password are plain words.
-function saslSettings(user: BrokerSaslUser): Record<string, string> {
-  return {
-    'sasl.enabled.mechanisms': 'PLAIN',
-    'listener.name.sasl_ssl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required user_${user.username}="${user.password}";`,
-    // SASL authenticates the client; this listener asks for no client certificate.
-    'listener.name.sasl_ssl.ssl.client.auth': 'none',
   };
 }
 
@@ -107,12 +56,11 @@ export function brokerProperties(input: BrokerConfigInput): string {
     'process.roles': 'broker,controller',
     'node.id': '1',
     'controller.quorum.voters': `1@127.0.0.1:${input.ports.controller}`,
-    ...listenerSettings(input),
+    ...listenerSettings(input.ports),
     'log.dirs': input.logDir,
     'auto.create.topics.enable': String(input.autoCreateTopics),
     ...smallAndFastSettings(input.version),
-    ...(input.tls === undefined ? {} : sslSettings(input.tls)),
-    ...(input.tls === undefined || input.sasl === undefined ? {} : saslSettings(input.sasl)),
+    ...input.extra,
   };
   return `${Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)

@@ -1,18 +1,8 @@
 // test-run's flags, checked before anything starts (bad input exits 2).
 import { UsageError } from '../errors.js';
+import { DEFAULT_MESSAGES, DEFAULT_TIMEOUT_S, type TestRunFlags } from './test-run-flags.js';
 
-export interface TestRunFlags {
-  bootstrapServer?: string;
-  messages?: string;
-  timeout?: string;
-  topic?: string;
-  keepTopic?: boolean;
-  local?: boolean;
-  outage?: string;
-  invalid?: string;
-  json?: boolean;
-  debug?: boolean;
-}
+export type { TestRunFlags } from './test-run-flags.js';
 
 export interface TestRunOptions {
   bootstrapServer?: string;
@@ -27,9 +17,6 @@ export interface TestRunOptions {
   invalid: number;
   json: boolean;
 }
-
-export const DEFAULT_MESSAGES = 100;
-export const DEFAULT_TIMEOUT_S = 120;
 
 function positiveInteger(value: string | undefined, flag: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;

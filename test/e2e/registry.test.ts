@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NpmRegistry, startNpmRegistry } from '../../src/infra/npm-registry.js';
+import { type NpmRegistry, startNpmRegistry } from '../infra/npm-registry.js';
 import { makeTempDir, removeDir } from '../helpers/cli.js';
 import {
   CHANGED_FILE,

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NpmRegistry, startNpmRegistry } from '../../src/infra/npm-registry.js';
-import { ensureNpmTool, RENOVATE } from '../../src/infra/npm-tools.js';
+import { type NpmRegistry, startNpmRegistry } from '../infra/npm-registry.js';
+import { ensureNpmTool, RENOVATE } from '../infra/npm-tools.js';
 import { makeTempDir, removeDir } from '../helpers/cli.js';
 import { makeDir } from '../helpers/template-versions.js';
 import {

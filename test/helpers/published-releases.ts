@@ -3,7 +3,7 @@
 import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { NpmRegistry } from '../../src/infra/npm-registry.js';
+import type { NpmRegistry } from '../infra/npm-registry.js';
 import { REPO_ROOT } from './cli.js';
 
 export const OLD_RELEASE = '0.0.1';

@@ -6,7 +6,7 @@ import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../../src/infra/postgres.js';
-import { createCertificateAuthority } from '../../src/infra/tls.js';
+import { createCertificateAuthority } from '../infra/tls.js';
 import { llmError, startFakeLlm, startHttpTarget } from '../setup/fake-services.js';
 import { infraAvailable, requireInfra, uniqueName } from '../setup/infra.js';
 

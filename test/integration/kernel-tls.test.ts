@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCertificateAuthority, kernelTlsEnv } from '../../src/infra/tls.js';
+import { createCertificateAuthority, kernelTlsEnv } from '../infra/tls.js';
 import { sharedInfra } from '../setup/infra.js';
 import { expectCommittedToEnd, expectDeadLetters, locate } from './harness/expectations.js';
 import { buildWorkload, groupOffsets, produce, readTopic } from './harness/kafka.js';

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaBroker, type KafkaBroker } from '../../src/infra/kafka-broker.js';
-import { createTestPki, kernelTlsEnv, type TestPki } from '../../src/infra/tls.js';
+import { startTestKafkaBroker, type TestKafkaBroker } from '../infra/kafka-broker.js';
+import { createTestPki, kernelTlsEnv, type TestPki } from '../infra/tls.js';
 import { removeDir } from '../helpers/cli.js';
 import { infraAvailable } from '../setup/infra.js';
 import { generateAndInstallKernel, type KernelProject } from './harness/kernel-project.js';
@@ -13,7 +13,7 @@ import { testRun, writeDotEnv } from './harness/test-run.js';
 const USER = { username: 'kernel', password: 'kernel-secret' };
 
 describe.skipIf(!infraAvailable())('test-run over SASL_SSL', () => {
-  let broker: KafkaBroker;
+  let broker: TestKafkaBroker;
   let pki: TestPki;
   let project: KernelProject;
   const pkiDir = mkdtempSync(join(tmpdir(), 'cck-sasl-pki-'));
@@ -21,7 +21,7 @@ describe.skipIf(!infraAvailable())('test-run over SASL_SSL', () => {
   beforeAll(async () => {
     pki = await createTestPki(pkiDir);
     [broker, project] = await Promise.all([
-      startKafkaBroker({
+      startTestKafkaBroker({
         tls: { caCertPem: pki.ca.certPem, serverCertPem: pki.server.certPem, serverKeyPem: pki.server.keyPem },
         sasl: USER,
       }),

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureJaeger, type JaegerServer, startJaeger } from '../../src/infra/jaeger.js';
+import { ensureJaeger, type JaegerServer, startJaeger } from '../infra/jaeger.js';
 import { resolveUvEnvironment } from '../../src/infra/uv-env.js';
 import { removeDir } from '../helpers/cli.js';
 import { type FakeService, startFakeLlm } from '../setup/fake-services.js';

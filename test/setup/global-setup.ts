@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startKafkaBroker, type KafkaBroker } from '../../src/infra/kafka-broker.js';
+import { startTestKafkaBroker, type TestKafkaBroker } from '../infra/kafka-broker.js';
 import { startPostgres, type PostgresServer } from '../../src/infra/postgres.js';
-import { createTestPki, kernelTlsEnv } from '../../src/infra/tls.js';
+import { createTestPki, kernelTlsEnv } from '../infra/tls.js';
 import type { IntegrationInfra } from './provided.js';
 
 interface Started {
@@ -19,7 +19,7 @@ function messageOf(error: unknown): string {
 
 async function startInfrastructure(): Promise<Started> {
   const pkiDir = await mkdtemp(join(tmpdir(), 'clustera-pki-'));
-  let broker: KafkaBroker | undefined;
+  let broker: TestKafkaBroker | undefined;
   let postgres: PostgresServer | undefined;
   const teardown = async (): Promise<void> => {
     await Promise.allSettled([broker?.stop(), postgres?.destroy()]);
@@ -29,7 +29,7 @@ async function startInfrastructure(): Promise<Started> {
     const pki = await createTestPki(pkiDir);
     // Both start in parallel; waiting for both before judging lets teardown stop whichever did start.
     const [brokerStart, postgresStart] = await Promise.allSettled([
-      startKafkaBroker({
+      startTestKafkaBroker({
         tls: { caCertPem: pki.ca.certPem, serverCertPem: pki.server.certPem, serverKeyPem: pki.server.keyPem },
       }),
       startPostgres(),

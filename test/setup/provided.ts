@@ -1,5 +1,5 @@
 // What the integration global setup hands to test files (serializable: tests run in other processes).
-import type { KernelTlsEnv } from '../../src/infra/tls.js';
+import type { KernelTlsEnv } from '../infra/tls.js';
 
 export interface IntegrationInfra {
   kafka: {

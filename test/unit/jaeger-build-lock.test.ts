@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { takeBuildLock } from '../../src/infra/jaeger.js';
+import { takeBuildLock } from '../infra/jaeger.js';
 import { makeTempDir, removeDir } from '../helpers/cli.js';
 
 describe('the Jaeger build lock', () => {

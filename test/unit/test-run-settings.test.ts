@@ -1,5 +1,5 @@
 // test-run's pure parts: the .env reader, where broker settings come from, flags, the local broker's route, samples.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findKind } from '../../src/kinds.js';
@@ -7,10 +7,11 @@ import { chooseBrokerRoute, noRouteMessage, parseJavaMajor } from '../../src/tes
 import { dockerRunArgs } from '../../src/test-run/docker-broker.js';
 import { parseDotEnv } from '../../src/test-run/dot-env.js';
 import { watchCircuit } from '../../src/test-run/circuit-watch.js';
+import { IGNORE_DOTENV, kernelEnvironment } from '../../src/test-run/kernel-env.js';
 import { parseTestRunFlags } from '../../src/test-run/options.js';
 import { buildMessages, readSamples } from '../../src/test-run/sample-messages.js';
 import { brokerSettings, dotEnvBeneath, lookupIn } from '../../src/test-run/settings.js';
-import { makeTempDir, removeDir } from '../helpers/cli.js';
+import { makeTempDir, REPO_ROOT, removeDir } from '../helpers/cli.js';
 
 const pem = (label: string) =>
   Buffer.from(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`).toString('base64');
@@ -29,6 +30,47 @@ describe('parseDotEnv', () => {
       '',
     ].join('\n');
     expect(parseDotEnv(text)).toEqual({ A: '1', B: 'two', C: 'x # not a comment', D: 'single', E: 'value', F: '' });
+  });
+});
+
+describe('the variable that keeps the kernel from reading .env', () => {
+  it('is the one the runtime reads', () => {
+    const envPy = readFileSync(join(REPO_ROOT, 'templates', 'base', 'kernel_runtime', 'env.py'), 'utf8');
+    expect(envPy).toContain(`IGNORE_DOTENV = "${IGNORE_DOTENV}"`);
+  });
+});
+
+describe('kernelEnvironment', () => {
+  const settings = {
+    fileEnv: { KAFKA_BOOTSTRAP_SERVERS: 'remote:9092', KAFKA_SASL_MECHANISM: 'PLAIN', LOG_LEVEL: 'DEBUG' },
+    plaintext: true,
+    bootstrapServers: ['127.0.0.1:9092'],
+    services: { API_BASE_URL: 'http://127.0.0.1:1' },
+    topic: 'orders.testrun.1',
+    group: 'g.testrun.1',
+    dlqTopic: 'orders.testrun.1.dlq',
+    healthPort: 8080,
+  };
+
+  it("hands a plaintext broker's kernel blank TLS and SASL, and tells it not to read .env again", () => {
+    expect(kernelEnvironment(settings, {})).toMatchObject({
+      KERNEL_IGNORE_DOTENV: '1',
+      KAFKA_CA_CERT: '',
+      KAFKA_SASL_MECHANISM: '',
+      KAFKA_SASL_PASSWORD: '',
+      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
+      LOG_LEVEL: 'DEBUG',
+      API_BASE_URL: 'http://127.0.0.1:1',
+      KAFKA_TOPIC: 'orders.testrun.1',
+      HEALTH_PORT: '8080',
+    });
+  });
+
+  it(".env's security for a configured broker, and only what the environment leaves unset", () => {
+    const env = kernelEnvironment({ ...settings, plaintext: false }, { LOG_LEVEL: 'INFO' });
+    expect(env).toMatchObject({ KAFKA_SASL_MECHANISM: 'PLAIN', KERNEL_IGNORE_DOTENV: '1' });
+    expect(env).not.toHaveProperty('LOG_LEVEL');
+    expect(env).not.toHaveProperty('KAFKA_CA_CERT');
   });
 });
 

@@ -110,8 +110,17 @@ def dotenv_path() -> Path:
     return (Path(script).resolve().parent if script else Path.cwd()) / ".env"
 
 
+# test-run sets it to 1: it read .env itself and hands over every setting, some deliberately empty.
+IGNORE_DOTENV = "KERNEL_IGNORE_DOTENV"
+
+
 def load_dotenv_beneath(path: Path, environ: MutableMapping[str, str]) -> None:
-    """Fills in from .env what the environment leaves unset or empty: the environment wins, as in `test-run`."""
+    """Fills in from .env what the environment leaves unset or empty: the environment wins, as in `test-run`.
+
+    With KERNEL_IGNORE_DOTENV=1, .env is not read at all, so an empty variable stays empty.
+    """
+    if environ.get(IGNORE_DOTENV, "").strip() == "1":
+        return
     for name, value in dotenv_values(path).items():
         if value is not None and value.strip() and not environ.get(name, "").strip():
             environ[name] = value

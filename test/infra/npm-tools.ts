@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { kafkaCacheRoot } from './kafka-jars.js';
+import { kafkaCacheRoot } from '../../src/infra/kafka-jars.js';
 
 const run = promisify(execFile);
 

@@ -6,10 +6,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findFreePort } from './free-port.js';
-import { tailLines } from './log-tail.js';
+import { findFreePort } from '../../src/infra/free-port.js';
+import { tailLines } from '../../src/infra/log-tail.js';
 import { ensureNpmTool, VERDACCIO } from './npm-tools.js';
-import { hasExited, stopProcess } from './stop-process.js';
+import { hasExited, stopProcess } from '../../src/infra/stop-process.js';
 
 const run = promisify(execFile);
 

@@ -6,9 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findFreePorts } from './free-port.js';
-import { kafkaCacheRoot } from './kafka-jars.js';
-import { stopProcess } from './stop-process.js';
+import { findFreePorts } from '../../src/infra/free-port.js';
+import { kafkaCacheRoot } from '../../src/infra/kafka-jars.js';
+import { stopProcess } from '../../src/infra/stop-process.js';
 
 const run = promisify(execFile);
 
