@@ -1,4 +1,4 @@
-// --python-index: the URL a kernel takes clustera-kernel-runtime from, checked like
+// --python-index and update's --set python-index=: the URL a kernel takes clustera-kernel-runtime from, checked like
 // every other input; credentials in it are refused without ever being repeated.
 import { describe, expect, it } from 'vitest';
 import { parseAnswers } from '../../src/create/answers-file.js';
@@ -6,8 +6,10 @@ import type { GivenInputs } from '../../src/create/answers.js';
 import { resolveCreateInputs } from '../../src/create/resolve-inputs.js';
 import { validatePythonIndex } from '../../src/create/validate.js';
 import { UsageError } from '../../src/errors.js';
+import { recordedAnswers, resolveAnswers } from '../../src/update/load-kernel.js';
 
 const INDEX = 'https://pypi.example.test/simple/';
+const RECORDED = { name: 'orders-sink', topic: 'orders', kind: 'basic', group: 'orders-sink-group' };
 
 describe('validatePythonIndex', () => {
   it.each([
@@ -93,5 +95,41 @@ describe('create --python-index', () => {
     expect(() => parseAnswers({ pythonIndex: true }, 'a.json')).toThrow(
       '"pythonIndex" in the answers file must be a string.',
     );
+  });
+});
+
+describe('update --set python-index=', () => {
+  it('keeps a kernel without an index valid', () => {
+    expect(resolveAnswers(RECORDED)).toEqual(RECORDED);
+    expect(recordedAnswers(RECORDED)).toEqual(RECORDED);
+  });
+
+  it('sets the index, and an empty value removes it again', () => {
+    const set = resolveAnswers(RECORDED, [`python-index=${INDEX}`]);
+    expect(set).toEqual({ ...RECORDED, pythonIndex: INDEX });
+    const removed = resolveAnswers({ ...RECORDED, pythonIndex: INDEX }, ['python-index=']);
+    expect(removed).toEqual(RECORDED);
+    expect(removed).not.toHaveProperty('pythonIndex');
+    expect(resolveAnswers(RECORDED, ['python-index='])).toEqual(RECORDED);
+  });
+
+  it('checks a set or recorded index like create', () => {
+    expect(() => resolveAnswers(RECORDED, ['python-index=https://u:p@pypi.example.test/simple/'])).toThrow(
+      /must not carry credentials/,
+    );
+    expect(() => resolveAnswers(RECORDED, ['python-index=pypi.example.test'])).toThrow(/must be an absolute/);
+    expect(() => resolveAnswers({ ...RECORDED, pythonIndex: 'https://x/"' })).toThrow(UsageError);
+    expect(recordedAnswers({ ...RECORDED, pythonIndex: 'not a url' })).toBeUndefined();
+  });
+
+  it('names python-index among the keys it takes, and still needs the required answers', () => {
+    expect(() => resolveAnswers(RECORDED, ['pythonIndex=x'])).toThrow(
+      '--set "pythonIndex=x" must be key=value with key one of name, topic, kind, group, python-index, or schema=<file>.',
+    );
+    const { group: _group, ...noGroup } = RECORDED;
+    expect(() => resolveAnswers(noGroup, [`python-index=${INDEX}`])).toThrow(
+      'The manifest records no group; pass --set group=<value>.',
+    );
+    expect(() => resolveAnswers(RECORDED, ['name='])).toThrow(/Kernel name "" must be/);
   });
 });
