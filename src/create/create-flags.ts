@@ -46,6 +46,14 @@ export const CREATE_FLAGS = [
     inAnswersFile: true,
   },
   {
+    name: 'python-index',
+    type: 'string',
+    placeholder: '<url>',
+    description:
+      "package index serving clustera-kernel-runtime, no credentials in it (default: uv's default index; from a clone, its runtime/)",
+    inAnswersFile: true,
+  },
+  {
     name: 'yes',
     type: 'boolean',
     short: 'y',

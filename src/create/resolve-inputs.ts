@@ -6,7 +6,14 @@ import { KINDS, type KindName } from '../kinds.js';
 import type { Prompter } from '../output/prompter.js';
 import { readSchemaFile, type SchemaSource } from './schema-file.js';
 import { unusableTargetProblem } from './target.js';
-import { validateDirectory, validateGroup, validateKind, validateName, validateTopic } from './validate.js';
+import {
+  validateDirectory,
+  validateGroup,
+  validateKind,
+  validateName,
+  validatePythonIndex,
+  validateTopic,
+} from './validate.js';
 
 /** The directory comes as an argument, not a flag. */
 export interface CreateFlags extends Omit<GivenInputs, 'directory'> {
@@ -103,6 +110,8 @@ export async function resolveCreateInputs(
   prompter: Prompter | undefined,
 ): Promise<CreateInputs> {
   const context: ResolveContext = { prompter, yes: flags.yes === true, defaulted: [] };
+  // Never asked, so checked before any question: a refused URL costs nobody their answers.
+  const pythonIndex = resolvePythonIndex(flags.pythonIndex ?? file.pythonIndex);
   const givenName = flags.name ?? file.name;
 
   // A name alone is enough: the kernel goes into a directory of that name.
@@ -180,6 +189,7 @@ export async function resolveCreateInputs(
       group,
       ...(schemaSource ? { schema: schemaSource.kernelPath } : {}),
       ...(outputSchemaSource ? { outputSchema: outputSchemaSource.kernelPath } : {}),
+      ...(pythonIndex === undefined ? {} : { pythonIndex }),
     },
     ...(schemaSource ? { schemaSource } : {}),
     ...(outputSchemaSource ? { outputSchemaSource } : {}),
@@ -188,6 +198,14 @@ export async function resolveCreateInputs(
     testRun,
     defaulted: context.defaulted,
   };
+}
+
+/** The package index of --python-index or the answers file; empty means none (uv's default index, or a clone's runtime/). */
+export function resolvePythonIndex(given: string | undefined): string | undefined {
+  if (given === undefined || given === '') return undefined;
+  const problem = validatePythonIndex(given);
+  if (problem) throw new UsageError(problem);
+  return given;
 }
 
 /** The directory is checked when it is named, so a taken one is asked again before any other question. */

@@ -63,3 +63,38 @@ export function validateDirectory(value: string): string | undefined {
   if (CONTROL_CHARACTERS.test(value)) return `Directory ${quote(value)} contains control characters.`;
   return undefined;
 }
+
+export const PYTHON_INDEX_MAX = 2048;
+// Quotes would end the TOML string or the README's code span; a backslash is no URL character.
+const URL_UNSAFE = /["'`\\]/;
+
+/**
+ * The package index a kernel takes clustera-kernel-runtime from: an absolute http(s) URL that goes into pyproject.toml
+ * and the kernel's README as typed, so it carries nothing that could break out of them, and never a secret.
+ */
+export function validatePythonIndex(value: string): string | undefined {
+  // Credentials are never echoed back: the value is only quoted once it is known to hold none.
+  const authority = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/, 1)[0] ?? '';
+  if (authority.includes('@')) {
+    return 'The package index URL must not carry credentials (user:password@); give it without them and set UV_INDEX_CLUSTERA_USERNAME and UV_INDEX_CLUSTERA_PASSWORD in the environment instead.';
+  }
+  if (value.length > PYTHON_INDEX_MAX)
+    return `The package index URL must be at most ${PYTHON_INDEX_MAX} characters long.`;
+  if (/\s/.test(value) || CONTROL_CHARACTERS.test(value)) {
+    return `The package index URL ${quote(value)} contains whitespace or control characters.`;
+  }
+  if (URL_UNSAFE.test(value)) return `The package index URL ${quote(value)} may not contain quotes or backslashes.`;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!/^https?:\/\/[^/?#]/i.test(value) || url === undefined || url.hostname === '') {
+    return `The package index URL ${quote(value)} must be an absolute http:// or https:// URL (e.g. "https://packages.example.com/simple/").`;
+  }
+  if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
+    return `The package index URL ${quote(value)} may not have a query or a fragment: uv adds the package's name to its path.`;
+  }
+  return undefined;
+}

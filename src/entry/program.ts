@@ -95,7 +95,7 @@ function registerUpdateCommands(program: Command, run: { exitCode: number }): vo
     .option('--dry-run', 'show a unified diff of every change and write nothing')
     .option(
       '--set <key=value>',
-      'change a recorded answer (name, topic, kind, group), or give the kernel a schema: schema=<file>; repeatable',
+      'change a recorded answer (name, topic, kind, group, python-index: empty for none), or give the kernel a schema: schema=<file>; repeatable',
       collect,
     )
     .option('--force', 'update even when the git work tree has uncommitted changes')

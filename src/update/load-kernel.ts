@@ -6,22 +6,42 @@ import { kernelDirectory } from '../render/find-kernel.js';
 import { compareVersions, MANIFEST_PATH, readManifest, type Manifest } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
 import { validateSchemaPath } from '../create/schema-file.js';
-import { quote, validateGroup, validateKind, validateName, validateTopic } from '../create/validate.js';
+import {
+  quote,
+  validateGroup,
+  validateKind,
+  validateName,
+  validatePythonIndex,
+  validateTopic,
+} from '../create/validate.js';
 
 export interface LoadedKernel {
   dir: string;
   manifest: Manifest;
 }
 
-const ANSWER_CHECKS: Record<
-  Exclude<keyof Answers, 'schema' | 'outputSchema' | 'pythonIndex'>,
-  (value: string) => string | undefined
-> = {
-  name: validateName,
-  topic: validateTopic,
-  kind: validateKind,
-  group: validateGroup,
+/** The answers `--set key=value` changes; a schema is a file to read, which update/schema-switch.ts takes first. */
+type SettableAnswer = Exclude<keyof Answers, 'schema' | 'outputSchema'>;
+/** The answers a kernel may lack (`pythonIndex?: string`). */
+type OptionalAnswer = { [Key in keyof Answers]-?: undefined extends Answers[Key] ? Key : never }[keyof Answers];
+
+interface AnswerCheck<Key extends SettableAnswer> {
+  /** The key as --set takes it: the create flag's name (`python-index`). */
+  setKey: string;
+  check: (value: string) => string | undefined;
+  /** Matches the Answers type: an optional answer may be absent, and `--set key=` (empty) removes it. */
+  optional: Key extends OptionalAnswer ? true : false;
+}
+
+const ANSWER_CHECKS: { [Key in SettableAnswer]: AnswerCheck<Key> } = {
+  name: { setKey: 'name', check: validateName, optional: false },
+  topic: { setKey: 'topic', check: validateTopic, optional: false },
+  kind: { setKey: 'kind', check: validateKind, optional: false },
+  group: { setKey: 'group', check: validateGroup, optional: false },
+  pythonIndex: { setKey: 'python-index', check: validatePythonIndex, optional: true },
 };
+
+const CHECKS = Object.entries(ANSWER_CHECKS) as [SettableAnswer, AnswerCheck<SettableAnswer>][];
 
 export function loadKernel(dirArg: string | undefined): LoadedKernel {
   const dir = kernelDirectory(dirArg);
@@ -48,22 +68,25 @@ export function resolveAnswers(recorded: Record<string, string>, sets: string[] 
   const answers: Record<string, string | undefined> = { ...recorded };
   for (const assignment of sets) {
     const eq = assignment.indexOf('=');
-    const key = eq < 0 ? assignment : assignment.slice(0, eq);
-    if (eq < 0 || !(key in ANSWER_CHECKS)) {
+    const entry = CHECKS.find(([, { setKey }]) => setKey === (eq < 0 ? assignment : assignment.slice(0, eq)));
+    if (eq < 0 || entry === undefined) {
       throw new UsageError(
-        `--set ${quote(assignment)} must be key=value with key one of ${Object.keys(ANSWER_CHECKS).join(', ')}, or schema=<file>.`,
+        `--set ${quote(assignment)} must be key=value with key one of ${CHECKS.map(([, { setKey }]) => setKey).join(', ')}, or schema=<file>.`,
       );
     }
-    answers[key] = assignment.slice(eq + 1);
+    answers[entry[0]] = assignment.slice(eq + 1);
   }
-  const missing = Object.keys(ANSWER_CHECKS).filter((key) => answers[key] === undefined);
+  // An optional answer set or recorded empty is no answer: the kernel goes back to the default.
+  for (const [key, { optional }] of CHECKS) if (optional && answers[key] === '') delete answers[key];
+  const missing = CHECKS.filter(([key, { optional }]) => !optional && answers[key] === undefined);
   if (missing.length > 0) {
     throw new UsageError(
-      `The manifest records no ${missing.join(', ')}; pass ${missing.map((key) => `--set ${key}=<value>`).join(' ')}.`,
+      `The manifest records no ${missing.map(([key]) => key).join(', ')}; pass ${missing.map(([, { setKey }]) => `--set ${setKey}=<value>`).join(' ')}.`,
     );
   }
-  for (const [key, check] of Object.entries(ANSWER_CHECKS)) {
-    const problem = check(answers[key]!);
+  for (const [key, { check }] of CHECKS) {
+    const value = answers[key];
+    const problem = value === undefined ? undefined : check(value);
     if (problem) throw new UsageError(problem);
   }
   // A recorded schema is a path inside the kernel; it flows into Python and Markdown, so it is checked like the rest.

@@ -82,7 +82,7 @@ describe('a flag added to the create flag table', () => {
     );
     expect(() => parseAnswers({ verboseLog: true }, 'a.json', FIXTURE_FLAGS)).toThrow(UsageError);
     expect(() => parseAnswers({ region: 'eu-west-1' }, 'a.json')).toThrow(
-      /unknown keys \(region\); allowed: directory, name, topic, kind, group, schema, outputSchema, install, git, testRun\./,
+      /unknown keys \(region\); allowed: directory, name, topic, kind, group, schema, outputSchema, pythonIndex, install, git, testRun\./,
     );
   });
 

@@ -35,7 +35,7 @@ describe('parseDotEnv', () => {
 
 describe('the variable that keeps the kernel from reading .env', () => {
   it('is the one the runtime reads', () => {
-    const envPy = readFileSync(join(REPO_ROOT, 'templates', 'base', 'kernel_runtime', 'env.py'), 'utf8');
+    const envPy = readFileSync(join(REPO_ROOT, 'runtime', 'src', 'kernel_runtime', 'env.py'), 'utf8');
     expect(envPy).toContain(`IGNORE_DOTENV = "${IGNORE_DOTENV}"`);
   });
 });
