@@ -10,10 +10,8 @@ export const NEW_VERSION = '0.2.0';
 /** The lines the new templates change, so tests can look for them. */
 export const NEW_BASE_LINE = 'ARG UV_VERSION=0.9';
 export const OLD_BASE_LINE = 'ARG UV_VERSION=0.8';
-export const OLD_DOC_LINE =
-  'Edit process_message; the runtime in kernel_runtime/ handles Kafka, retries, dead letters and shutdown.';
-export const NEW_DOC_LINE =
-  'Edit process_message only; the runtime in kernel_runtime/ handles Kafka, retries, dead letters and shutdown.';
+export const OLD_DOC_LINE = 'Edit process_message; the runtime handles Kafka, retries, dead letters and shutdown.';
+export const NEW_DOC_LINE = 'Edit process_message only; the runtime handles Kafka, retries, dead letters and shutdown.';
 export const ADDED_FILE = 'kernel_runtime/template_note.py';
 export const REMOVED_FILE = '.dockerignore';
 
@@ -39,6 +37,7 @@ export function buildTemplateVersions(root: string): TemplateVersions {
   replaceIn(join(newDir, 'base', 'Dockerfile'), OLD_BASE_LINE, NEW_BASE_LINE);
   chmodSync(join(newDir, 'base', 'Dockerfile'), 0o755);
   replaceIn(join(newDir, 'kinds', 'basic', 'main.py.hbs'), OLD_DOC_LINE, NEW_DOC_LINE);
+  mkdirSync(join(newDir, 'base', ADDED_FILE, '..'), { recursive: true });
   writeFileSync(join(newDir, 'base', ADDED_FILE), '"""Added by the newer templates."""\n\nNOTE = "newer templates"\n');
   rmSync(join(newDir, 'base', 'dot-dockerignore'));
   const quiet = { CREATE_CLUSTERA_KERNEL_OFFLINE: '1' };
