@@ -26,20 +26,22 @@ export function judgeRuntime(runtime: KernelRuntime | null, version = packageVer
       problem: 'vendored',
       note: `the runtime is vendored in kernel_runtime/ (0.2.0 and earlier); \`update\` moves the kernel to ${RUNTIME_DISTRIBUTION}${supportedRange}`,
     };
-  if (runtime.source === 'lock' && runtime.version !== null) {
-    if (versionSatisfies(runtime.version, supportedRange)) return verdict;
-    return {
-      ...verdict,
-      problem: 'outside-range',
-      note: `runtime ${runtime.version} (uv.lock) is outside ${supportedRange}, the range create-clustera-kernel ${version} supports`,
-    };
-  }
-  if (runtime.range !== null && rangeWithin(runtime.range, supportedRange)) return verdict;
-  return {
+  const rangeSupported = runtime.range !== null && rangeWithin(runtime.range, supportedRange);
+  const outside = (what: string, remedy: string): RuntimeSupport => ({
     ...verdict,
     problem: 'outside-range',
-    note: `runtime ${runtime.range ?? '(any version)'} (pyproject.toml) is outside ${supportedRange}, the range create-clustera-kernel ${version} supports`,
-  };
+    note: `runtime ${what} is outside ${supportedRange}, the range create-clustera-kernel ${version} supports: ${remedy}`,
+  });
+  if (runtime.source === 'lock' && runtime.version !== null) {
+    if (versionSatisfies(runtime.version, supportedRange)) return verdict;
+    // pyproject.toml already asks for the supported line: only the lock is behind it.
+    return outside(
+      `${runtime.version} (uv.lock)`,
+      rangeSupported ? 'run `uv lock` in the kernel' : 'run `update`, which also runs `uv lock`',
+    );
+  }
+  if (rangeSupported) return verdict;
+  return outside(`${runtime.range ?? '(any version)'} (pyproject.toml)`, 'run `update`');
 }
 
 /** The verdict on the kernel in `dir`. */

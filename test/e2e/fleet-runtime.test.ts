@@ -98,8 +98,12 @@ describe('runtime versions across kernels', () => {
     ]);
     const notes = Object.fromEntries(result.kernels.map((kernel) => [kernel.directory, kernel.runtimeNote]));
     const supports = `the range create-clustera-kernel ${packageVersion()} supports`;
-    expect(notes['behind-log']).toBe(`runtime 0.2.5 (uv.lock) is outside ${SUPPORTED}, ${supports}`);
-    expect(notes['ahead-log']).toBe(`runtime >=99.0,<99.1 (pyproject.toml) is outside ${SUPPORTED}, ${supports}`);
+    expect(notes['behind-log']).toBe(
+      `runtime 0.2.5 (uv.lock) is outside ${SUPPORTED}, ${supports}: run \`uv lock\` in the kernel`,
+    );
+    expect(notes['ahead-log']).toBe(
+      `runtime >=99.0,<99.1 (pyproject.toml) is outside ${SUPPORTED}, ${supports}: run \`update\``,
+    );
     expect(notes['vendored-log']).toContain('vendored in kernel_runtime/');
     expect(notes['locked-log']).toBeUndefined();
 

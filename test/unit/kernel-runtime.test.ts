@@ -170,15 +170,14 @@ describe("the generator's verdict on a runtime", () => {
     expect(judgeRuntime({ source: 'pyproject', version: null, range: '>=0.3,<0.4' }, '0.3.2').problem).toBeUndefined();
     expect(judgeRuntime(null, '0.3.0').problem).toBeUndefined();
 
-    const behind = judgeRuntime({ source: 'lock', version: '0.2.5', range: '>=0.3,<0.4' }, '0.3.0');
-    expect(behind.problem).toBe('outside-range');
-    expect(behind.note).toBe(
-      'runtime 0.2.5 (uv.lock) is outside >=0.3,<0.4, the range create-clustera-kernel 0.3.0 supports',
-    );
+    const supports = 'is outside >=0.3,<0.4, the range create-clustera-kernel 0.3.0 supports';
+    const staleLock = judgeRuntime({ source: 'lock', version: '0.2.5', range: '>=0.3,<0.4' }, '0.3.0');
+    expect(staleLock.problem).toBe('outside-range');
+    expect(staleLock.note).toBe(`runtime 0.2.5 (uv.lock) ${supports}: run \`uv lock\` in the kernel`);
+    const behind = judgeRuntime({ source: 'lock', version: '0.2.5', range: '>=0.2,<0.3' }, '0.3.0');
+    expect(behind.note).toBe(`runtime 0.2.5 (uv.lock) ${supports}: run \`update\`, which also runs \`uv lock\``);
     const ahead = judgeRuntime({ source: 'pyproject', version: null, range: '>=0.4,<0.5' }, '0.3.0');
-    expect(ahead.note).toBe(
-      'runtime >=0.4,<0.5 (pyproject.toml) is outside >=0.3,<0.4, the range create-clustera-kernel 0.3.0 supports',
-    );
+    expect(ahead.note).toBe(`runtime >=0.4,<0.5 (pyproject.toml) ${supports}: run \`update\``);
     const vendored = judgeRuntime({ source: 'vendored', version: null, range: null }, '0.3.0');
     expect(vendored.problem).toBe('vendored');
     expect(vendored.note).toContain('kernel_runtime/');
