@@ -24,11 +24,12 @@ interface ProposedUpdate {
   depName: string;
   currentValue: string;
   skipReason?: string;
-  updates: { newVersion: string; newValue?: string; branchName: string }[];
+  updates: { newVersion: string; newValue?: string; branchName: string; isLockfileUpdate?: boolean }[];
 }
 
 /** The runtime's releases as a package index's simple page lists them: only the listing matters to a lookup. */
 const RUNTIME_RELEASES = ['0.0.1', '0.0.2', '0.1.0'];
+let runtimeReleases = RUNTIME_RELEASES;
 
 function startRuntimeIndex(): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
@@ -36,7 +37,8 @@ function startRuntimeIndex(): Promise<{ server: Server; url: string }> {
       response.writeHead(404).end();
       return;
     }
-    const links = RUNTIME_RELEASES.map((version) => `clustera_kernel_runtime-${version}-py3-none-any.whl`)
+    const links = runtimeReleases
+      .map((version) => `clustera_kernel_runtime-${version}-py3-none-any.whl`)
       .map((file) => `<a href="${file}">${file}</a>`)
       .join('\n');
     response.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body>\n${links}\n</body></html>\n`);
@@ -98,16 +100,11 @@ describe('Renovate in a kernel', () => {
     expect(created.exitCode, created.all).toBe(0);
   }
 
-  it('proposes the newer generator release for the version .clustera-kernel.json records, and a new runtime line with it', async () => {
-    const cwd = makeDir(join(root, 'user'));
-    await createFromOldRelease(cwd, 'bot-kernel', 'basic');
-    const kernel = join(cwd, 'bot-kernel');
-    takeRuntimeFrom(kernel, runtimeIndex.url);
-    await execa('git', ['commit', '-qam', 'The runtime from our package index'], { cwd: kernel });
-
+  /** Renovate's lookups in the kernel, for the generator's release and the runtime's requirement. */
+  async function runRenovate(kernel: string) {
     // Renovate 44 runs only on the Node it declares, which the same cached prefix holds.
     const nodeBin = join(renovatePrefix, 'node_modules', 'node', 'bin');
-    const renovate = await execa(
+    return execa(
       join(nodeBin, 'node'),
       [
         join(renovatePrefix, 'node_modules', 'renovate', 'dist', 'renovate.js'),
@@ -129,6 +126,16 @@ describe('Renovate in a kernel', () => {
         timeout: 60_000,
       },
     );
+  }
+
+  it('proposes the newer generator release for the version .clustera-kernel.json records, and a new runtime line with it', async () => {
+    const cwd = makeDir(join(root, 'user'));
+    await createFromOldRelease(cwd, 'bot-kernel', 'basic');
+    const kernel = join(cwd, 'bot-kernel');
+    takeRuntimeFrom(kernel, runtimeIndex.url);
+    await execa('git', ['commit', '-qam', 'The runtime from our package index'], { cwd: kernel });
+
+    const renovate = await runRenovate(kernel);
     expect(renovate.exitCode, renovate.all.slice(-4000)).toBe(0);
     const proposed = proposedUpdates(renovate.all);
     const generator = proposed.find((dep) => dep.depName === 'create-clustera-kernel');
@@ -152,6 +159,33 @@ describe('Renovate in a kernel', () => {
     // One pull request for the generator and the runtime.
     const branches = new Set([...runtime, generator!].flatMap((dep) => dep.updates.map((update) => update.branchName)));
     expect([...branches]).toEqual(['renovate/create-clustera-kernel']);
+  });
+
+  it("proposes a fix within the kernel's line as a lock file update, leaving pyproject.toml's range", async () => {
+    const cwd = makeDir(join(root, 'locked'));
+    await createFromOldRelease(cwd, 'locked-kernel', 'basic');
+    const kernel = join(cwd, 'locked-kernel');
+    takeRuntimeFrom(kernel, runtimeIndex.url);
+    // As uv locks it from that index; Renovate reads the locked version from here.
+    writeFileSync(
+      join(kernel, 'uv.lock'),
+      `version = 1\nrevision = 3\nrequires-python = ">=3.11"\n\n[[package]]\nname = "clustera-kernel-runtime"\nversion = "0.0.1"\nsource = { registry = "${runtimeIndex.url}" }\n`,
+    );
+    await execa('git', ['add', '-A'], { cwd: kernel });
+    await execa('git', ['commit', '-qm', 'Locked'], { cwd: kernel });
+    runtimeReleases = ['0.0.1', '0.0.2'];
+    try {
+      const renovate = await runRenovate(kernel);
+      expect(renovate.exitCode, renovate.all.slice(-4000)).toBe(0);
+      const runtime = proposedUpdates(renovate.all).filter((dep) => dep.depName === 'clustera-kernel-runtime');
+      expect(runtime.length, renovate.all.slice(-4000)).toBe(2);
+      for (const dep of runtime)
+        expect(dep.updates).toEqual([
+          expect.objectContaining({ newVersion: '0.0.2', newValue: '>=0.0,<0.1', isLockfileUpdate: true }),
+        ]);
+    } finally {
+      runtimeReleases = RUNTIME_RELEASES;
+    }
   });
 
   // The local platform stops after its lookups (even with --dry-run=full it processes no branch), so Renovate never
