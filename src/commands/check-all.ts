@@ -1,9 +1,12 @@
-// check --all: check's verdict for every kernel under a directory, one table and the worst exit code.
+// check --all: check's verdict for every kernel under a directory, one table and the worst exit code. A kernel whose
+// runtime is outside the line this release supports needs an update, like one whose templates changed.
 import { EXIT } from '../errors.js';
 import { fleetRoot, requireKernels } from '../fleet/fleet-root.js';
+import { formatKernelRuntime, type KernelRuntime } from '../fleet/kernel-runtime.js';
 import { inspectKernel, type KernelState } from '../fleet/kernel-summary.js';
 import { formatTable } from '../fleet/table.js';
 import { generatorVersion } from '../paths.js';
+import { runtimeRange } from '../render/runtime-dependency.js';
 import type { TemplateChange } from './check.js';
 import { formatProblems, STATE_LABELS } from './list.js';
 
@@ -12,6 +15,10 @@ export interface CheckAllEntry {
   name: string | null;
   state: KernelState;
   recordedVersion: string | null;
+  /** The clustera-kernel-runtime it runs on; null when it names none. */
+  runtime: KernelRuntime | null;
+  /** Why its runtime needs an update, naming its version and the supported range; absent when it does not. */
+  runtimeNote?: string;
   /** What check alone would exit with for this kernel. */
   exitCode: number;
   files: { path: string; change: TemplateChange }[];
@@ -25,6 +32,8 @@ export interface CheckAllResult {
   all: true;
   root: string;
   currentVersion: string;
+  /** The clustera-kernel-runtime range kernels of this release require. */
+  supportedRuntime: string;
   exitCode: number;
   kernels: CheckAllEntry[];
 }
@@ -40,12 +49,14 @@ const EXIT_CODES: Record<KernelState, number> = {
 export async function checkAllKernels(rootArg: string | undefined): Promise<CheckAllResult> {
   const root = await fleetRoot(rootArg);
   const kernels = (await requireKernels(root)).map((dir): CheckAllEntry => {
-    const { summary, check } = inspectKernel(root, dir);
+    const { summary, check, runtime } = inspectKernel(root, dir);
     return {
       directory: summary.directory,
       name: summary.name,
       state: summary.state,
       recordedVersion: summary.recordedVersion,
+      runtime: summary.runtime,
+      ...(runtime.note === undefined ? {} : { runtimeNote: runtime.note }),
       exitCode: EXIT_CODES[summary.state],
       files: check?.files ?? [],
       conflicted: check?.conflicted ?? [],
@@ -59,6 +70,7 @@ export async function checkAllKernels(rootArg: string | undefined): Promise<Chec
     all: true,
     root,
     currentVersion: generatorVersion(),
+    supportedRuntime: runtimeRange(),
     exitCode,
     kernels,
   };
@@ -66,11 +78,12 @@ export async function checkAllKernels(rootArg: string | undefined): Promise<Chec
 
 export function formatCheckAll(result: CheckAllResult): string {
   const table = formatTable(
-    ['DIRECTORY', 'NAME', 'VERSION', 'STATE', 'DETAIL'],
+    ['DIRECTORY', 'NAME', 'VERSION', 'RUNTIME', 'STATE', 'DETAIL'],
     result.kernels.map((kernel) => [
       kernel.directory,
       kernel.name ?? '-',
       kernel.recordedVersion ?? '-',
+      formatKernelRuntime(kernel.runtime),
       STATE_LABELS[kernel.state],
       detail(kernel),
     ]),
@@ -93,6 +106,7 @@ export function formatCheckAll(result: CheckAllResult): string {
 
 function detail(kernel: CheckAllEntry): string {
   if (kernel.state === 'conflicted') return `conflict blocks in ${kernel.conflicted.join(', ')}`;
-  if (kernel.state === 'update-available') return `${kernel.files.length} file(s) would change`;
-  return '';
+  if (kernel.state !== 'update-available') return '';
+  const files = kernel.files.length > 0 ? [`${kernel.files.length} file(s) would change`] : [];
+  return [...files, ...(kernel.runtimeNote ? [kernel.runtimeNote] : [])].join('; ');
 }

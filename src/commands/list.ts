@@ -1,6 +1,8 @@
-// list: every kernel under a directory, with its recorded answers and whether it is on the current templates.
+// list: every kernel under a directory, with its recorded answers, its runtime and whether it is on the current
+// templates.
 import { findKernels } from '../fleet/find-kernels.js';
 import { fleetRoot } from '../fleet/fleet-root.js';
+import { formatKernelRuntime } from '../fleet/kernel-runtime.js';
 import { inspectKernel, type KernelState, type KernelSummary } from '../fleet/kernel-summary.js';
 import { formatTable } from '../fleet/table.js';
 import { generatorVersion } from '../paths.js';
@@ -35,7 +37,7 @@ export function formatList(result: ListResult): string {
   if (result.kernels.length === 0) return `No kernels under ${result.root}.`;
   const dash = (value: string | null) => value ?? '-';
   const table = formatTable(
-    ['DIRECTORY', 'NAME', 'KIND', 'TOPIC', 'GROUP', 'OUTPUT TOPIC', 'SCHEMA', 'VERSION', 'STATE'],
+    ['DIRECTORY', 'NAME', 'KIND', 'TOPIC', 'GROUP', 'OUTPUT TOPIC', 'SCHEMA', 'VERSION', 'RUNTIME', 'STATE'],
     result.kernels.map((kernel) => [
       kernel.directory,
       dash(kernel.name),
@@ -45,6 +47,7 @@ export function formatList(result: ListResult): string {
       dash(kernel.outputTopic),
       dash(kernel.schema),
       dash(kernel.recordedVersion),
+      formatKernelRuntime(kernel.runtime),
       STATE_LABELS[kernel.state],
     ]),
   );

@@ -1,5 +1,4 @@
 // update: old render + the user's files + a new render → merged files, written all or nothing, and a new manifest.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FailureError, UsageError } from '../errors.js';
 import { baseRefName, isInsideWorkTree, recordBaseRef } from '../git.js';
@@ -26,6 +25,7 @@ import { loadKernel, recordedAnswers, resolveAnswers } from '../update/load-kern
 import { beside, refuseOccupiedNewTemplates } from '../update/new-template-beside.js';
 import { readText } from '../update/text-or-binary.js';
 import { refuseRuntimeEdits } from '../update/vendored-runtime.js';
+import { LOCK_COMMAND, type LockRefresh, lockNeedsRefresh, refreshLock } from '../update/lock-refresh.js';
 import { withLineEnding } from '../update/line-endings.js';
 import { reconstructBase, type BaseSource } from '../update/reconstruct-base.js';
 import { takeSchemaSet, withGeneratedFiles } from '../update/schema-switch.js';
@@ -71,6 +71,8 @@ export interface UpdateResult {
   diffs?: Record<string, string>;
   /** CHANGELOG.md's entries after `from` up to `to`, oldest first. */
   releaseNotes: ReleaseNotes[];
+  /** `uv lock`, run when the update changed pyproject.toml in a kernel that keeps a uv.lock. */
+  lock?: LockRefresh;
 }
 
 const LISTED: Outcome[] = ['updated', 'merged', 'conflicted', 'added', 'removed', 'kept', 'left-deleted', 'not-utf8'];
@@ -262,10 +264,25 @@ export async function updateKernel(
     for (const warning of migrationWarnings(result.releaseNotes)) reporter.warn(warning);
   }
   // uv.lock records pyproject.toml's dependencies and name; a stale one breaks the Dockerfile's `uv sync --locked`.
-  if (changes.some((c) => c.path === 'pyproject.toml') && existsSync(join(dir, 'uv.lock'))) {
-    reporter.warn(
-      `pyproject.toml ${dryRun ? 'would change' : 'changed'}: run \`uv lock\` in the kernel so uv.lock matches it (the Dockerfile builds with \`uv sync --locked\`).`,
-    );
+  if (
+    lockNeedsRefresh(
+      dir,
+      changes.map((c) => c.path),
+    )
+  ) {
+    if (dryRun)
+      reporter.warn(
+        `pyproject.toml would change: update would run \`${LOCK_COMMAND}\` in the kernel so uv.lock matches it (the Dockerfile builds with \`uv sync --locked\`).`,
+      );
+    // uv cannot read a pyproject.toml with conflict blocks: the lock waits for the owner to resolve them.
+    else if (conflicted.includes('pyproject.toml'))
+      reporter.warn(
+        `pyproject.toml changed: resolve its conflict blocks, then run \`${LOCK_COMMAND}\` in the kernel so uv.lock matches it.`,
+      );
+    else {
+      result.lock = await refreshLock(dir, reporter);
+      if (!result.lock.refreshed) result.ok = false;
+    }
   }
   for (const path of keptOwn)
     reporter.warn(

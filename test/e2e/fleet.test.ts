@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtimeRange } from '../../src/render/runtime-dependency.js';
 import { makeTempDir, removeDir, runCli } from '../helpers/cli.js';
 import {
   buildTemplateVersions,
@@ -15,6 +16,9 @@ import {
 } from '../helpers/template-versions.js';
 
 const USER_LINE = '# kept by update: a note of the team';
+// Every render requires the runtime on the line of the package's own version, whatever version it pretends to be.
+const RUNTIME = { source: 'pyproject', version: null, range: runtimeRange() };
+const RUNTIME_CELL = runtimeRange().replaceAll('.', '\\.');
 const CONFLICTING_LINE = 'ARG UV_VERSION=0.7';
 
 interface ListJson {
@@ -28,6 +32,7 @@ interface ListJson {
     outputTopic: string | null;
     schema: string | null;
     recordedVersion: string;
+    runtime: { source: string; version: string | null; range: string | null } | null;
     state: string;
   }[];
 }
@@ -111,6 +116,7 @@ describe('a repository of kernels', () => {
         schema: null,
         outputSchema: null,
         recordedVersion: NEW_VERSION,
+        runtime: RUNTIME,
         state: 'current',
       },
       ...[
@@ -127,15 +133,18 @@ describe('a repository of kernels', () => {
         schema: null,
         outputSchema: null,
         recordedVersion: OLD_VERSION,
+        runtime: RUNTIME,
         state: 'update-available',
       })),
     ]);
     const table = await cli(['list']);
     expect(table.stdout.split('\n')[0]).toMatch(
-      /^DIRECTORY\s+NAME\s+KIND\s+TOPIC\s+GROUP\s+OUTPUT TOPIC\s+SCHEMA\s+VERSION\s+STATE$/,
+      /^DIRECTORY\s+NAME\s+KIND\s+TOPIC\s+GROUP\s+OUTPUT TOPIC\s+SCHEMA\s+VERSION\s+RUNTIME\s+STATE$/,
     );
     expect(table.stdout).toMatch(
-      /services\/orders-answers\s+orders-answers\s+ai\s+.*orders\.answers\s+-\s+0\.2\.0\s+current/,
+      new RegExp(
+        `services/orders-answers\\s+orders-answers\\s+ai\\s+.*orders\\.answers\\s+-\\s+0\\.2\\.0\\s+${RUNTIME_CELL}\\s+current`,
+      ),
     );
   });
 
@@ -181,7 +190,9 @@ describe('a repository of kernels', () => {
     const after = await cli(['check', '--all']);
     expect(after.exitCode, after.stderr).toBe(1);
     expect(after.stdout).toContain('1 of 4 kernel(s) need attention: services/orders-forward.');
-    expect(after.stdout).toMatch(/services\/orders-forward\s+orders-forward\s+0\.2\.0\s+conflict blocks/);
+    expect(after.stdout).toMatch(
+      new RegExp(`services/orders-forward\\s+orders-forward\\s+0\\.2\\.0\\s+${RUNTIME_CELL}\\s+conflict blocks`),
+    );
   });
 });
 

@@ -37,6 +37,7 @@ export function buildTemplateVersions(root: string): TemplateVersions {
   replaceIn(join(newDir, 'base', 'Dockerfile'), OLD_BASE_LINE, NEW_BASE_LINE);
   chmodSync(join(newDir, 'base', 'Dockerfile'), 0o755);
   replaceIn(join(newDir, 'kinds', 'basic', 'main.py.hbs'), OLD_DOC_LINE, NEW_DOC_LINE);
+  mkdirSync(join(newDir, 'base', ADDED_FILE, '..'), { recursive: true });
   writeFileSync(join(newDir, 'base', ADDED_FILE), '"""Added by the newer templates."""\n\nNOTE = "newer templates"\n');
   rmSync(join(newDir, 'base', 'dot-dockerignore'));
   const quiet = { CREATE_CLUSTERA_KERNEL_OFFLINE: '1' };
