@@ -140,7 +140,7 @@ node --input-type=module -e '
 '
 # The Python package index the release-path test publishes the runtime to (pypiserver), in a venv in the same cache.
 node --input-type=module -e '
-  const { ensurePypiserver, isPypiserverInstalled, PYPISERVER_VERSION } = await import("./dist/infra/python-index.js");
+  const { ensurePypiserver, isPypiserverInstalled, PYPISERVER_VERSION } = await import("./dist/test-infra/python-index.js");
   const started = Date.now();
   const cached = isPypiserverInstalled();
   const venv = await ensurePypiserver();

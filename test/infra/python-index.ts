@@ -7,10 +7,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findFreePort } from './free-port.js';
-import { kafkaCacheRoot } from './kafka-jars.js';
-import { tailLines } from './log-tail.js';
-import { hasExited, stopProcess } from './stop-process.js';
+import { findFreePort } from '../../src/infra/free-port.js';
+import { kafkaCacheRoot } from '../../src/infra/kafka-jars.js';
+import { tailLines } from '../../src/infra/log-tail.js';
+import { hasExited, stopProcess } from '../../src/infra/stop-process.js';
 
 const run = promisify(execFile);
 
