@@ -7,8 +7,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, 
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NpmRegistry, startNpmRegistry } from '../../src/infra/npm-registry.js';
-import { type PythonIndex, startPythonIndex } from '../../src/infra/python-index.js';
+import { type NpmRegistry, startNpmRegistry } from '../infra/npm-registry.js';
+import { type PythonIndex, startPythonIndex } from '../infra/python-index.js';
 import { resolveUvEnvironment } from '../../src/infra/uv-env.js';
 import type { TestRunResult } from '../../src/test-run/summary.js';
 import { makeTempDir, REPO_ROOT, removeDir } from '../helpers/cli.js';
@@ -18,6 +18,7 @@ const OLD_RELEASE = '9.1.0';
 const NEW_RELEASE = '9.2.0';
 const KERNEL = 'my-kernel';
 const RUNTIME = 'clustera-kernel-runtime';
+const OWNER_LINE = '# The payments team owns this kernel.';
 
 interface Run {
   exitCode: number;
@@ -64,14 +65,16 @@ function stageRelease(into: string, versions: string[]): string {
 }
 
 let files: string[] | undefined;
-/** The working tree's files that git would commit, less the tests and benchmarks a release does not need. */
+/** The working tree's files that git would commit, less the tests (but their launchers, which the build bundles too) and benchmarks. */
 function releaseFiles(): string[] {
   files ??= execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
   })
     .split('\n')
-    .filter((file) => file.length > 0 && !/^(test|bench)\//.test(file) && existsSync(join(REPO_ROOT, file)));
+    .filter(
+      (file) => file.length > 0 && !/^(test\/(?!infra\/)|bench\/)/.test(file) && existsSync(join(REPO_ROOT, file)),
+    );
   return files;
 }
 
@@ -161,8 +164,11 @@ describe('the release path: release.sh, npm create from the registry, the runtim
     expect(unnoted.output).not.toContain('release: building');
   });
 
-  it('npm create of the older release makes a kernel that names no path here and installs the runtime from the index', async () => {
+  it('npm create of the older release, answers naming the index, makes a kernel that takes the runtime from it', async () => {
     const cwd = makeDir(join(root, 'user'));
+    // The team's index for the runtime, as an answers file gives it (the same answer as --python-index).
+    const answers = join(cwd, 'answers.json');
+    writeFileSync(answers, JSON.stringify({ pythonIndex: index.simpleUrl }));
     const created = await run(
       'npm',
       [
@@ -174,6 +180,8 @@ describe('the release path: release.sh, npm create from the registry, the runtim
         'http',
         '--topic',
         't',
+        '--answers',
+        answers,
         '--yes',
         '--no-install',
         '--no-git',
@@ -189,24 +197,14 @@ describe('the release path: release.sh, npm create from the registry, the runtim
     expect(pyproject).not.toMatch(/\bpath\s*=/);
     expect(pyproject).not.toContain(REPO_ROOT);
     expect(pyproject).not.toContain(root);
-    expect(pyproject).not.toContain('[tool.uv.sources]');
+    // The runtime from that index alone; everything else from the default one.
+    expect(pyproject).toContain(`url = "${index.simpleUrl}"\nexplicit = true`);
+    expect(pyproject).toContain(`${RUNTIME} = { index = "clustera" }`);
 
-    // The runtime's index named for that one package, as `--python-index` renders it; the rest from the default index.
-    writeFileSync(
-      join(kernel, 'pyproject.toml'),
-      `${pyproject}
-[[tool.uv.index]]
-name = "clustera"
-url = "${index.simpleUrl}"
-explicit = true
-
-[tool.uv.sources]
-${RUNTIME} = { index = "clustera" }
-`,
-    );
     const synced = await run('uv', ['sync', '--quiet'], kernel, userEnv());
     expect(synced.exitCode, synced.output).toBe(0);
     expect(lockedRuntime(kernel)).toEqual({ version: OLD_RELEASE, source: `registry = "${index.simpleUrl}"` });
+    expect(readFileSync(join(kernel, 'uv.lock'), 'utf8')).not.toContain(REPO_ROOT);
   }, 300_000);
 
   it('passes test-run with local stand-ins: the API stand-in and a local broker test-run starts itself', async () => {
@@ -229,16 +227,19 @@ ${RUNTIME} = { index = "clustera" }
   }, 300_000);
 
   it('npx update to the newer release moves the runtime to its line; uv lock takes it from the index and pytest passes', async () => {
+    // The owner's own line, so pyproject.toml is merged with the older release's render as its base.
+    const pyprojectPath = join(kernel, 'pyproject.toml');
+    writeFileSync(pyprojectPath, `${OWNER_LINE}\n${readFileSync(pyprojectPath, 'utf8')}`);
     const updated = await run('npx', ['--yes', `create-clustera-kernel@${NEW_RELEASE}`, 'update'], kernel, userEnv());
     expect(updated.exitCode, updated.output).toBe(0);
-    // The older release's render, rebuilt from its published package, is the merge base of the owner's index block.
+    // The older release's render, rebuilt from its published package (no git here), is the merge base.
     expect(updated.output).toMatch(/merged\s+pyproject\.toml/);
     expect(updated.output).not.toMatch(/conflict/i);
     expect(updated.output).toContain('pyproject.toml changed: run `uv lock` in the kernel');
-    const pyproject = readFileSync(join(kernel, 'pyproject.toml'), 'utf8');
+    const pyproject = readFileSync(pyprojectPath, 'utf8');
     expect(pyproject).toContain(`"${RUNTIME}[http]>=9.2,<9.3"`);
     expect(pyproject).not.toContain('>=9.1,<9.2');
-    // The owner's index block is kept by the merge.
+    expect(pyproject.startsWith(`${OWNER_LINE}\n`)).toBe(true);
     expect(pyproject).toContain(`url = "${index.simpleUrl}"`);
     const manifest = JSON.parse(readFileSync(join(kernel, '.clustera-kernel.json'), 'utf8'));
     expect(manifest.generator.version).toBe(NEW_RELEASE);
