@@ -138,4 +138,12 @@ node --input-type=module -e '
     console.log(`provision: ${tool.name} ready in ${prefix} (${cached ? "cached" : "installed"}, ${Date.now() - started} ms)`);
   }
 '
+# The Python package index the release-path test publishes the runtime to (pypiserver), in a venv in the same cache.
+node --input-type=module -e '
+  const { ensurePypiserver, isPypiserverInstalled, PYPISERVER_VERSION } = await import("./dist/test-infra/python-index.js");
+  const started = Date.now();
+  const cached = isPypiserverInstalled();
+  const venv = await ensurePypiserver();
+  console.log(`provision: pypiserver ${PYPISERVER_VERSION} ready in ${venv} (${cached ? "cached" : "installed"}, ${Date.now() - started} ms)`);
+'
 echo "provision: ready"

@@ -102,8 +102,19 @@ export function renderPlan(
   templatesDir = TEMPLATES_DIR,
   /** Where uv takes the runtime from; null renders the kernel as a released CLI would (from the index). */
   runtimePath: string | null = localRuntimeSource() ?? null,
+  /**
+   * The release whose runtime line pyproject.toml requires: this package's own by default (also when a maintainer
+   * hook pretends to be another release); an older release's render, rebuilt from its published templates, names
+   * that release's line.
+   */
+  runtimeVersion?: string,
 ): Plan {
-  const context: TemplateContext = buildTemplateContext(answers, generatorVersion, runtimePath ?? undefined);
+  const context: TemplateContext = buildTemplateContext(
+    answers,
+    generatorVersion,
+    runtimePath ?? undefined,
+    runtimeVersion,
+  );
   // Compiling is most of a scaffold's CPU time, so the bundle ships compiled templates and uses them while the source matches.
   const compileTemplate = createRenderer(templatesDir);
   const sources = new Map<string, { layer: string; file: string; source: string }>();

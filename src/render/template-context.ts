@@ -63,6 +63,8 @@ export function buildTemplateContext(
   answers: Answers,
   generatorVersion: string,
   runtimePath: string | undefined,
+  /** The release whose runtime line the kernel requires; by default this package's (see renderPlan). */
+  runtimeVersion?: string,
 ): TemplateContext {
   const kind = findKind(answers.kind);
   if (!kind) throw new Error(`unknown kind ${answers.kind}`);
@@ -86,7 +88,7 @@ export function buildTemplateContext(
     generatorVersion,
     is: Object.fromEntries(KINDS.map((k) => [k.name, k.name === kind.name])),
     // Either schema brings the runtime's schema extra: pydantic, Avro and the schema registry's deserializers.
-    dependencies: [runtimeRequirement(extras)],
+    dependencies: [runtimeRequirement(extras, runtimeVersion)],
     devDependencies:
       generators.length > 0
         ? [
@@ -95,7 +97,7 @@ export function buildTemplateContext(
             ...SCHEMA_DEV_DEPENDENCIES,
           ].sort()
         : DEV_DEPENDENCIES,
-    tracingDependencies: [runtimeRequirement(['tracing']), ...kind.tracingDependencies],
+    tracingDependencies: [runtimeRequirement(['tracing'], runtimeVersion), ...kind.tracingDependencies],
     // A named index serves the runtime in place of this checkout's folder.
     ...(pythonIndex === undefined && runtimePath !== undefined ? { runtimePath } : {}),
     ...(pythonIndex === undefined ? {} : { pythonIndex }),

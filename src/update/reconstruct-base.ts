@@ -38,12 +38,15 @@ const fromBaseRef: Candidate = async (wanted, { kernelDir, manifest, inGit }) =>
   );
 };
 
-function render(templatesDir: string, { oldAnswers, manifest }: BaseContext): Map<string, string> {
+function render(
+  templatesDir: string,
+  { oldAnswers, manifest }: BaseContext,
+  runtimeVersion?: string,
+): Map<string, string> {
   if (!oldAnswers) return new Map();
   try {
-    return new Map(
-      renderPlan(oldAnswers, manifest.generator.version, templatesDir).files.map((f) => [f.path, f.contents]),
-    );
+    const plan = renderPlan(oldAnswers, manifest.generator.version, templatesDir, undefined, runtimeVersion);
+    return new Map(plan.files.map((f) => [f.path, f.contents]));
   } catch {
     // Another release's templates may not render with this renderer; hashes decide, so skipping is safe.
     return new Map();
@@ -54,7 +57,8 @@ const fromCurrentTemplates: Candidate = async (_wanted, context) => render(TEMPL
 
 const fromPublishedTemplates: Candidate = async (_wanted, context) => {
   const dir = await publishedTemplatesDir(context.manifest.generator.version);
-  return dir ? render(dir, context) : new Map();
+  // That release required its own runtime line, which the running CLI's code would otherwise render as its own.
+  return dir ? render(dir, context, context.manifest.generator.version) : new Map();
 };
 
 /** Every version of each file that sat beside a manifest commit: the first commit after create holds the render. */
