@@ -5,10 +5,11 @@ import { readAnswersFile, type AnswersFile } from '../create/answers-file.js';
 import { FailureError } from '../errors.js';
 import { setResumeHint } from '../output/interrupt.js';
 import type { ProcessRun } from '../create/run-process.js';
-import { BASE_ENV, findKind, type KindName } from '../kinds.js';
+import { BASE_ENV, findKind } from '../kinds.js';
 import { withManifest } from '../render/manifest.js';
 import { generatorVersion } from '../paths.js';
 import { renderPlan, type Plan, type PlannedFile } from '../render/plan.js';
+import { localRuntimeSource } from '../render/runtime-dependency.js';
 import { generateModelCommand } from '../create/generate-model-command.js';
 import type { SchemaSource } from '../create/schema-file.js';
 import { ANSWER_MODEL_PATH, MODEL_PATH, SAMPLES_PATH } from '../schema-formats.js';
@@ -136,7 +137,7 @@ export async function createKernel(
     );
   }
 
-  reporter.info(nextSteps(inputs.targetDir, inputs.answers.kind, inputs.install && result.ok));
+  reporter.info(nextSteps(inputs.targetDir, inputs.answers, inputs.install && result.ok));
   return result;
 }
 
@@ -193,14 +194,18 @@ function plannedCommands(install: boolean, git: boolean, testRun: boolean): stri
   ];
 }
 
-function nextSteps(targetDir: string, kind: KindName, installed: boolean): string {
-  const required = [...BASE_ENV, ...(findKind(kind)?.env ?? [])].filter((v) => v.required).map((v) => v.name);
+function nextSteps(targetDir: string, answers: Answers, installed: boolean): string {
+  const required = [...BASE_ENV, ...(findKind(answers.kind)?.env ?? [])].filter((v) => v.required).map((v) => v.name);
+  // A kernel made from a clone installs the runtime from the clone's folder, which an image build cannot see.
+  const fromClone = answers.pythonIndex === undefined && localRuntimeSource() !== undefined;
   const steps = [`cd ${shellPath(targetDir)}`, `cp .env.template .env   # then set ${required.join(', ')}`];
   if (!installed) steps.push('uv sync');
   steps.push(
     'uv run pytest',
     'uv run python main.py',
-    'docker compose up --build   # Kafka and the kernel together, in containers',
+    fromClone
+      ? 'docker compose up --build   # once the runtime comes from a package index: README.md, The runtime'
+      : 'docker compose up --build   # Kafka and the kernel together, in containers',
   );
   return `Next steps:\n${steps.map((s) => `  ${s}`).join('\n')}`;
 }

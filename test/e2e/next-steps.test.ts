@@ -25,6 +25,17 @@ describe('guidance', () => {
     expect(run.stdout).toContain('docker compose up --build');
   });
 
+  it('next steps say that an image needs the runtime from an index, unless the kernel names one', async () => {
+    const fromClone = await runCli(['from-clone', '--kind', 'basic', '--yes', '--no-install', '--no-git'], { cwd });
+    expect(fromClone.stdout).toMatch(/docker compose up --build +# once the runtime comes from a package index/);
+    const withIndex = await runCli(
+      ['with-index', '--kind', 'basic', '--python-index', 'https://pypi.example.test/simple/', '--yes', '--no-install'],
+      { cwd },
+    );
+    expect(withIndex.exitCode, withIndex.stderr).toBe(0);
+    expect(withIndex.stdout).toMatch(/docker compose up --build +# Kafka and the kernel together/);
+  });
+
   it('--dry-run lists the commands it would run, in text and JSON', async () => {
     const text = await runCli(['dry', '--kind', 'ai', '--yes', '--install', '--dry-run'], { cwd });
     expect(text.exitCode, text.stderr).toBe(0);
