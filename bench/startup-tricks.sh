@@ -2,7 +2,8 @@
 # What each start-up trick still wins on its own: the normal build against a copy of the tree with only that trick
 # turned off, side by side in alternating hyperfine rounds, on cold `--help` and full scaffolds. The variants are
 # built in a temporary directory from an edited copy of this tree; nothing here changes the repository.
-# TRICKS="name …" measures a subset; see variant_edits for the names.
+# TRICKS="name …" measures a subset; see variant_edits for the names. Tricks removed since were measured by this
+# script as of 3b86e4a (its no-wasm-sha and no-sha-tricks variants).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_hyperfine
@@ -41,17 +42,6 @@ variant_edits() {
         "module: \`\${RENDER_RUNTIME}\\nexports.templates = {\\n\${templates.join('\\n')}\\n};" \
         "module: \`exports.templates = {};"
       ;;
-    no-wasm-sha)
-      # No module assembled: sha256.ts hashes with node:crypto's createHash (the build's hashes of copied files stay).
-      replace "$dir/scripts/build.mjs" \
-        'contents: `export const SHA256_WASM = ${JSON.stringify(bytes)};`' \
-        "contents: 'export const SHA256_WASM = \"\";'"
-      ;;
-    no-sha-tricks)
-      # node:crypto's createHash for every file: neither the WebAssembly module nor the build's hashes of copied files.
-      variant_edits no-wasm-sha "$dir"
-      replace "$dir/src/render/plan.ts" "if (sha256 !== undefined) rememberSha256(raw, sha256);" "void sha256;"
-      ;;
     *) echo "startup-tricks: unknown trick $1" >&2; exit 2 ;;
   esac
 }
@@ -61,8 +51,6 @@ trick_summary() {
   case "$1" in
     no-fast-bundle) echo "the launcher imports dist/cli.js: no dist/fast.cjs, so help comes from commander and create from the ESM bundle" ;;
     no-codegen) echo "dist/precompiled/ holds no compiled template: Handlebars compiles each template at run time" ;;
-    no-wasm-sha) echo "no WebAssembly module: node:crypto's createHash, loaded on the first hash (the build's hashes of copied files stay)" ;;
-    no-sha-tricks) echo "node:crypto's createHash for every file: neither the WebAssembly module nor the build's hashes of copied files" ;;
   esac
 }
 
@@ -77,7 +65,7 @@ build_copy() {
 }
 
 ROUNDS="${ROUNDS:-10}"
-TRICKS="${TRICKS:-no-fast-bundle no-codegen no-wasm-sha no-sha-tricks}"
+TRICKS="${TRICKS:-no-fast-bundle no-codegen}"
 build_copy normal
 for trick in $TRICKS; do build_copy "$trick" "$trick"; done
 
