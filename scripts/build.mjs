@@ -25,7 +25,6 @@ const shared = {
 
 rmSync('dist', { recursive: true, force: true });
 const templates = templatesOrExit();
-const sha256 = await assembledSha256();
 
 const cli = await build({
   ...shared,
@@ -37,7 +36,7 @@ const cli = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
-  plugins: [templates, sha256, builtinsThroughRequire()],
+  plugins: [templates, builtinsThroughRequire()],
 });
 // The test that guards lazy loading reads which chunk holds which package from here.
 writeFileSync('dist/bundle-meta.json', JSON.stringify(cli.metafile));
@@ -57,7 +56,7 @@ await build({
   // paths.ts and plan.ts locate the package from their own URL, which a CommonJS file has as __filename.
   banner: { js: "const __moduleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__moduleUrl', PRERENDERED_HELP: JSON.stringify(help) },
-  plugins: [templates, sha256, leaveOutLazyImports(['../commands/create.js'])],
+  plugins: [templates, leaveOutLazyImports(['../commands/create.js'])],
 }).then(({ metafile }) => writeFileSync('dist/fast-meta.json', JSON.stringify(metafile)));
 
 // The handlebars compiler, for templates changed since this build: plan.ts require()s it synchronously, so CommonJS.
@@ -119,26 +118,6 @@ function templatesOrExit() {
     console.error(`build failed: ${error.message}`);
     process.exit(1);
   }
-}
-
-// Fills src/render/sha256/wasm-bytes.ts with src/render/sha256/sha256.wat assembled by wabt, as base64.
-async function assembledSha256() {
-  const wabt = await (await import('wabt')).default();
-  const module = wabt.parseWat('sha256.wat', readFileSync('src/render/sha256/sha256.wat', 'utf8'), {
-    bulk_memory: true,
-  });
-  module.validate();
-  const bytes = Buffer.from(module.toBinary({}).buffer).toString('base64');
-  module.destroy();
-  return {
-    name: 'sha256-wasm',
-    setup(bundler) {
-      bundler.onLoad({ filter: /src[\\/]render[\\/]sha256[\\/]wasm-bytes\.ts$/ }, () => ({
-        contents: `export const SHA256_WASM = ${JSON.stringify(bytes)};`,
-        loader: 'js',
-      }));
-    },
-  };
 }
 
 // Commander's help for the bare command as it prints it to anything but a terminal: wrapped at 80 columns.

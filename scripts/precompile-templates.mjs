@@ -1,7 +1,6 @@
 // The templates as the build leaves them in dist/precompiled/, and the esbuild plugin that points
 // src/render/precompiled-templates.ts at them.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { transformSync } from 'esbuild';
 import { PARTIALS_DIR, PARTIAL_SUFFIX } from '../src/render/template-language.js';
 import { precompiledLoaderSource } from './precompiled-loader.mjs';
@@ -34,31 +33,25 @@ export function precompiledTemplates(templatesDir = 'templates', outDir = 'dist/
 }
 
 /**
- * Each layer of `templatesDir` as a CommonJS module, keyed by path in the layer: each .hbs as a render function from
- * template-codegen.mjs, each other file with its SHA-256, so a scaffold hashes only what it rendered; and the texts
- * the build saw, which a template's or a partial's range points into. Throws, naming the file, for a template the
- * code generator does not compile.
+ * Each layer of `templatesDir` as a CommonJS module: each .hbs as a render function from template-codegen.mjs, keyed by
+ * path in the layer; and the texts the build saw, which a template's or a partial's range points into. Throws, naming
+ * the file, for a template the code generator does not compile.
  */
 export function compiledLayers(templatesDir) {
   const partials = readPartials(templatesDir);
   const layers = new Map();
   const partialsPrefix = `${templatesDir}/${PARTIALS_DIR}/`;
   const files = listFiles(templatesDir).filter(
-    (path) => !path.startsWith(partialsPrefix) && !/(^|\/)__pycache__\/|\.pyc$/.test(path),
+    (path) => path.endsWith('.hbs') && !path.startsWith(partialsPrefix) && !/(^|\/)__pycache__\//.test(path),
   );
   for (const file of files) {
     const [first, second] = file.slice(templatesDir.length + 1).split('/');
     const layer = first === 'kinds' ? `kinds/${second}` : first;
-    if (!layers.has(layer)) layers.set(layer, { templates: [], copied: [], sources: '', partialRanges: new Map() });
+    if (!layers.has(layer)) layers.set(layer, { templates: [], sources: '', partialRanges: new Map() });
     const entry = layers.get(layer);
     const pathInLayer = file.slice(`${templatesDir}/${layer}/`.length);
     const source = readFileSync(file, 'utf8');
     const range = appendSource(entry, source);
-    if (!file.endsWith('.hbs')) {
-      const sha256 = createHash('sha256').update(source, 'utf8').digest('hex');
-      entry.copied.push(`  ${JSON.stringify(pathInLayer)}: { range: ${range}, sha256: ${JSON.stringify(sha256)} },`);
-      continue;
-    }
     const compiled = compiledOrThrow(file, source, partials);
     const partialRanges = compiled.partials.map(
       (name) => `${JSON.stringify(name)}: ${partialRange(entry, name, partials.get(name))}`,
@@ -69,10 +62,10 @@ export function compiledLayers(templatesDir) {
     );
   }
   return new Map(
-    [...layers].map(([layer, { templates, copied, sources }]) => [
+    [...layers].map(([layer, { templates, sources }]) => [
       layer,
       {
-        module: `${RENDER_RUNTIME}\nexports.templates = {\n${templates.join('\n')}\n};\nexports.copied = {\n${copied.join('\n')}\n};\n`,
+        module: `${RENDER_RUNTIME}\nexports.templates = {\n${templates.join('\n')}\n};\n`,
         sources,
       },
     ]),

@@ -1,8 +1,8 @@
 // .clustera-kernel.json: where a kernel came from (generator version, answers, hash of each rendered file).
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Plan, PlannedFile } from './plan.js';
-import { sha256Hex } from './sha256/sha256.js';
 
 export const MANIFEST_PATH = '.clustera-kernel.json';
 
@@ -10,6 +10,12 @@ export interface Manifest {
   generator: { name: string; version: string };
   answers: Record<string, string>;
   files: Record<string, string>;
+}
+
+/** SHA-256 of a text, as hex. node:crypto loads on the first hash, so --help and commands that hash nothing skip it. */
+export function sha256Hex(text: string): string {
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 export function hashContents(contents: string): string {

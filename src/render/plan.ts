@@ -9,9 +9,8 @@ import { findKind } from '../kinds.js';
 import { SAMPLES_PATH } from '../schema-formats.js';
 import { templateEnvironment } from './handlebars-environment.js';
 import { templatePartials } from './partials.js';
-import { TEMPLATE_COMPILER_MODULE, copiedFileSha256, precompiledTemplate } from './precompiled-templates.js';
+import { TEMPLATE_COMPILER_MODULE, precompiledTemplate } from './precompiled-templates.js';
 import { localRuntimeSource } from './runtime-dependency.js';
-import { rememberSha256 } from './sha256/sha256.js';
 import { buildTemplateContext, type TemplateContext } from './template-context.js';
 import { TEMPLATE_OPTIONS } from './template-language.js';
 
@@ -48,13 +47,6 @@ function createRenderer(
   const loadHandlebars = () => (handlebars ??= templateEnvironment(loadCompiler().create(), partials.all()));
   return (raw, layer, file) =>
     precompiledTemplate(layer, file, raw, partials.text)?.render ?? loadHandlebars().compile(raw, TEMPLATE_OPTIONS);
-}
-
-/** A file copied unchanged; when it is the one the build saw, the manifest takes the build's hash of it. */
-function copiedAsIs(raw: string, layer: string, file: string): string {
-  const sha256 = copiedFileSha256(layer, file, raw);
-  if (sha256 !== undefined) rememberSha256(raw, sha256);
-  return raw;
 }
 
 /** Template-relative path → kernel-relative path. */
@@ -134,9 +126,7 @@ export function renderPlan(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, { layer, file, source }]) => {
       const raw = readFileSync(source, 'utf8');
-      const contents = source.endsWith(TEMPLATE_SUFFIX)
-        ? compileTemplate(raw, layer, file)(context)
-        : copiedAsIs(raw, layer, file);
+      const contents = source.endsWith(TEMPLATE_SUFFIX) ? compileTemplate(raw, layer, file)(context) : raw;
       const executable = (statSync(source).mode & 0o111) !== 0;
       return { path, contents, executable };
     });

@@ -1,7 +1,7 @@
-// What the build made of each template layer, keyed by path in the layer: templates compiled to functions, and the
-// hashes of the files copied as they are. Each is used only while the file, and every partial a template uses, is
-// exactly the text the build saw; a file changed since is handled as if the build never saw it. Nothing when run from
-// src/: scripts/precompile-templates.mjs replaces this module in the bundles.
+// What the build made of each template layer, keyed by path in the layer: templates compiled to functions. Each is
+// used only while the template, and every partial it uses, is exactly the text the build saw; a template changed since
+// is handled as if the build never saw it. Nothing when run from src/: scripts/precompile-templates.mjs replaces this
+// module in the bundles.
 
 // What plan.ts require()s for a template that needs compiling: the package from src/, a CommonJS file beside the bundle.
 export const TEMPLATE_COMPILER_MODULE = 'handlebars';
@@ -21,10 +21,5 @@ export function precompiledTemplate(
   _raw: string,
   _partialText: (name: string) => string | undefined,
 ): PrecompiledTemplate | undefined {
-  return undefined;
-}
-
-/** The build's SHA-256 of a file the layer copies as it is, when `raw` is exactly the text the build hashed. */
-export function copiedFileSha256(_layer: string, _file: string, _raw: string): string | undefined {
   return undefined;
 }

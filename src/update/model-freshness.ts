@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Answers } from '../create/answers.js';
-import { sha256Hex } from '../render/sha256/sha256.js';
+import { sha256Hex } from '../render/manifest.js';
 import { ANSWER_MODEL_PATH, MODEL_PATH, REGENERATE_MODEL_COMMAND, SCHEMA_HASH_PREFIX } from '../schema-formats.js';
 
 export interface StaleModel {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/render/sha256/sha256.js';
+import { sha256Hex } from '../../src/render/manifest.js';
 import { SCHEMA_HASH_PREFIX } from '../../src/schema-formats.js';
 import { staleModel } from '../../src/update/model-freshness.js';
 

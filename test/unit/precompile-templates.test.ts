@@ -11,7 +11,6 @@ interface LayerModule {
     string,
     { range: [number, number]; partials?: Record<string, [number, number]>; render: (context: object) => string }
   >;
-  copied: Record<string, { range: [number, number]; sha256: string }>;
 }
 
 function writeFiles(root: string, files: Record<string, string>): void {
@@ -75,6 +74,5 @@ describe('precompile step', () => {
       expect(sources.slice(start, end)).toBe(partial);
     }
     expect(evaluate(layers.get('base')!.module).templates['plain.txt']).toBeUndefined();
-    expect(evaluate(layers.get('base')!.module).copied['plain.txt']).toBeDefined();
   });
 });
