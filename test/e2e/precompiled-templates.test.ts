@@ -72,7 +72,7 @@ describe('precompiled templates (built CLI)', () => {
   it('an edited template file, even one of the same length, gets the hash of what was written', async () => {
     const templates = join(cwd, 'edited-templates');
     cpSync(join(REPO_ROOT, 'templates'), templates, { recursive: true });
-    const edited = join(templates, 'base', 'kernel_runtime', 'retry.py');
+    const edited = join(templates, 'kinds', 'basic', 'tests', 'test_process_message.py');
     const original = readFileSync(edited, 'utf8');
     const changed = original.replace('a', 'b');
     expect(changed.length).toBe(original.length);
@@ -92,7 +92,7 @@ describe('precompiled templates (built CLI)', () => {
           .digest('hex')}`,
       );
     }
-    expect(readFileSync(join(cwd, 'edited', 'kernel_runtime', 'retry.py'), 'utf8')).toBe(changed);
+    expect(readFileSync(join(cwd, 'edited', 'tests', 'test_process_message.py'), 'utf8')).toBe(changed);
   });
 
   // The build compiled the partial into main.py.hbs; with the partial changed, Handlebars renders the template instead.
