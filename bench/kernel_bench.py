@@ -60,7 +60,7 @@ def bare() -> None:
 
 def noop(kernel_dir: str) -> None:
     sys.path.insert(0, kernel_dir)
-    from kernel_runtime import run  # the generated kernel's runtime, imported from its directory
+    from kernel_runtime import run  # the runtime the kernel installed (or, before 0.3.0, carried in its directory)
 
     run("bench-noop", "bench-noop", lambda message: None)
 
@@ -69,7 +69,7 @@ def sleep(kernel_dir: str, seconds: float) -> None:
     import asyncio
 
     sys.path.insert(0, kernel_dir)
-    from kernel_runtime import Message, run  # the generated kernel's runtime, imported from its directory
+    from kernel_runtime import Message, run  # the runtime the kernel installed (or carried, before 0.3.0)
 
     async def process_message(message: Message) -> None:
         await asyncio.sleep(seconds)
