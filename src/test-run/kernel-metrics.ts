@@ -1,8 +1,9 @@
 // The test kernel's own /metrics and /readyz (test-run gives it a HEALTH_PORT): readiness before producing, and its
 // processing-time histogram read back as percentiles.
+import { metricName } from '../facts.js';
 import type { Percentiles } from './commit-delay.js';
 
-const HISTOGRAM = 'clustera_kernel_processing_seconds_bucket';
+const HISTOGRAM = `${metricName('processing_seconds')}_bucket`;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,5 +1,5 @@
 // test-run's pure parts: the .env reader, where broker settings come from, flags, the local broker's route, samples.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findKind } from '../../src/kinds.js';
@@ -7,11 +7,11 @@ import { chooseBrokerRoute, noRouteMessage, parseJavaMajor } from '../../src/tes
 import { dockerRunArgs } from '../../src/test-run/docker-broker.js';
 import { parseDotEnv } from '../../src/test-run/dot-env.js';
 import { watchCircuit } from '../../src/test-run/circuit-watch.js';
-import { IGNORE_DOTENV, kernelEnvironment } from '../../src/test-run/kernel-env.js';
+import { kernelEnvironment } from '../../src/test-run/kernel-env.js';
 import { parseTestRunFlags } from '../../src/test-run/options.js';
 import { buildMessages, readSamples } from '../../src/test-run/sample-messages.js';
 import { brokerSettings, dotEnvBeneath, lookupIn } from '../../src/test-run/settings.js';
-import { makeTempDir, REPO_ROOT, removeDir } from '../helpers/cli.js';
+import { makeTempDir, removeDir } from '../helpers/cli.js';
 
 const pem = (label: string) =>
   Buffer.from(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`).toString('base64');
@@ -30,13 +30,6 @@ describe('parseDotEnv', () => {
       '',
     ].join('\n');
     expect(parseDotEnv(text)).toEqual({ A: '1', B: 'two', C: 'x # not a comment', D: 'single', E: 'value', F: '' });
-  });
-});
-
-describe('the variable that keeps the kernel from reading .env', () => {
-  it('is the one the runtime reads', () => {
-    const envPy = readFileSync(join(REPO_ROOT, 'runtime', 'src', 'kernel_runtime', 'env.py'), 'utf8');
-    expect(envPy).toContain(`IGNORE_DOTENV = "${IGNORE_DOTENV}"`);
   });
 });
 
