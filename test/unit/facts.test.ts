@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEAD_LETTER_HEADERS, metricSeries, PER_KIND_ENV, RUNTIME_ENV } from '../../src/facts.js';
+import { ANSWER_HEADERS, DEAD_LETTER_HEADERS, metricSeries, PER_KIND_ENV, RUNTIME_ENV } from '../../src/facts.js';
 import { KINDS } from '../../src/kinds.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
@@ -80,6 +80,16 @@ describe('metric and header names', () => {
       expect(text, relative(REPO_ROOT, file)).not.toMatch(/['"`]clustera_kernel_/);
       for (const header of headers) expect(text, relative(REPO_ROOT, file)).not.toContain(`'${header}'`);
     }
+  });
+
+  it("that the templates write out (docs, the kernels' tests) are declared headers", () => {
+    const declared = new Set([...Object.values(DEAD_LETTER_HEADERS), ...Object.values(ANSWER_HEADERS)]);
+    const named = filesUnder(join(REPO_ROOT, 'templates')).flatMap((file) => [
+      ...[...readFileSync(file, 'utf8').matchAll(/[`"](dlq\.[a-z.]+?)[`"]/g)].map((match) => match[1]!),
+      ...[...readFileSync(file, 'utf8').matchAll(/\.header\("([a-z.]+)"\)/g)].map((match) => match[1]!),
+    ]);
+    expect(named.length).toBeGreaterThan(0);
+    expect([...new Set(named)].filter((name) => !declared.has(name))).toEqual([]);
   });
 
   it('give a counter its _total series and a gauge or histogram its own name', () => {
