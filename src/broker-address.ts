@@ -1,8 +1,7 @@
-// One rule for a Kafka broker address, host:port; the kernel runtime's broker_address.py compiles the same pattern.
+// One rule for a Kafka broker address, host:port, from facts.json: the kernel runtime's broker_address.py applies it too.
+// A hostname or IPv4 address (ASCII letters, digits, '.', '_', '-'; no leading '.' or '-'), or a bracketed IPv6 one.
+import { BROKER_ADDRESS_PATTERN, MAX_PORT } from './facts.js';
 
-/** A hostname or IPv4 address (ASCII letters, digits, '.', '_', '-'; no leading '.' or '-'), or a bracketed IPv6 one. */
-export const BROKER_ADDRESS_PATTERN = String.raw`^(?:[A-Za-z0-9_][A-Za-z0-9._-]*|\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]):([0-9]{1,5})$`;
-const MAX_PORT = 65535;
 const BROKER_ADDRESS = new RegExp(BROKER_ADDRESS_PATTERN);
 
 export function isBrokerAddress(text: string): boolean {

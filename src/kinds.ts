@@ -1,4 +1,5 @@
 // The one table of kernel kinds: prompts, `kinds`, the renderer and the generated docs all read it.
+import { RUNTIME_ENV } from './facts.js';
 
 export type KindName = 'basic' | 'database' | 'http' | 'ai';
 
@@ -51,175 +52,14 @@ export const DEV_DEPENDENCIES = [
   'ruff>=0.17.6,<0.18',
 ];
 
-export const BASE_ENV: EnvVar[] = [
-  {
-    name: 'KAFKA_BOOTSTRAP_SERVERS',
-    description: 'Comma-separated host:port list of Kafka brokers',
-    example: 'localhost:9092',
-    required: true,
-  },
-  {
-    name: 'KAFKA_TOPIC',
-    description: 'Topic to consume (defaults to DEFAULT_TOPIC in main.py)',
-    example: '',
-    required: false,
-  },
-  {
-    name: 'KAFKA_CONSUMER_GROUP',
-    description: 'Consumer group id (defaults to <kernel>-group)',
-    example: '',
-    required: false,
-  },
-  {
-    name: 'KAFKA_CLIENT_ID',
-    description: 'Client id (defaults to <kernel>-consumer-<pid>)',
-    example: '',
-    required: false,
-  },
-  {
-    name: 'KAFKA_CA_CERT',
-    description: 'Base64 PEM of the CA certificate; enables SSL with the two below',
-    example: '',
-    required: false,
-    secret: true,
-  },
-  {
-    name: 'KAFKA_CLIENT_CERT',
-    description: 'Base64 PEM of the client certificate',
-    example: '',
-    required: false,
-    secret: true,
-  },
-  {
-    name: 'KAFKA_CLIENT_KEY',
-    description: 'Base64 PEM of the client private key',
-    example: '',
-    required: false,
-    secret: true,
-  },
-  {
-    name: 'KAFKA_SASL_MECHANISM',
-    description: 'Optional SASL mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)',
-    example: '',
-    required: false,
-  },
-  { name: 'KAFKA_SASL_USERNAME', description: 'SASL username', example: '', required: false },
-  { name: 'KAFKA_SASL_PASSWORD', description: 'SASL password', example: '', required: false, secret: true },
-  {
-    name: 'KAFKA_AUTO_OFFSET_RESET',
-    description: 'Where a new group starts: earliest or latest',
-    example: 'earliest',
-    required: false,
-  },
-  {
-    name: 'KAFKA_CONNECT_TIMEOUT_S',
-    description: 'Give up (exit 1) when no broker answers for this many seconds, at start-up or later',
-    example: '30',
-    required: false,
-  },
-  {
-    name: 'DLQ_TOPIC',
-    description: 'Dead-letter topic for skipped and exhausted messages (unset: skip and log, or stop)',
-    example: '',
-    required: false,
-  },
-  {
-    name: 'MAX_ATTEMPTS',
-    description: 'Attempts per message before it is dead-lettered or the kernel stops',
-    example: '5',
-    required: false,
-  },
-  {
-    name: 'RETRY_BACKOFF_MS',
-    description: 'First retry delay in milliseconds (doubles, with jitter)',
-    example: '200',
-    required: false,
-  },
-  {
-    name: 'RETRY_BACKOFF_MAX_MS',
-    description: 'Largest retry delay in milliseconds',
-    example: '10000',
-    required: false,
-  },
-  {
-    name: 'CIRCUIT_FAILURE_THRESHOLD',
-    description:
-      'Messages in a row failing on the dependency itself (connection, timeout, 5xx, 429) that open the circuit: intake pauses, nothing is dead-lettered',
-    example: '5',
-    required: false,
-  },
-  {
-    name: 'CIRCUIT_PROBE_MIN_MS',
-    description:
-      'First wait in milliseconds before one message probes an unavailable dependency (doubles, with jitter)',
-    example: '1000',
-    required: false,
-  },
-  {
-    name: 'CIRCUIT_PROBE_MAX_MS',
-    description: 'Largest wait in milliseconds between two probes',
-    example: '30000',
-    required: false,
-  },
-  {
-    name: 'CIRCUIT_MAX_OPEN_S',
-    description:
-      'Exit 1 when the dependency is still unavailable after this many seconds (0: wait as long as it takes)',
-    example: '0',
-    required: false,
-  },
-  {
-    name: 'KAFKA_SESSION_TIMEOUT_MS',
-    description: 'How long the group waits for a silent consumer before its partitions go to another',
-    example: '45000',
-    required: false,
-  },
-  {
-    name: 'COMMIT_INTERVAL_MS',
-    description: 'How often processed offsets are committed in the background',
-    example: '1000',
-    required: false,
-  },
-  {
-    name: 'ORDERING',
-    description:
-      'With several messages in flight: key (same key in offset order), partition (one at a time per partition) or none',
-    example: 'key',
-    required: false,
-  },
-  {
-    name: 'SHUTDOWN_TIMEOUT_S',
-    description: 'Bound on a graceful shutdown after SIGTERM',
-    example: '10',
-    required: false,
-  },
-  { name: 'LOG_LEVEL', description: 'DEBUG, INFO, WARNING or ERROR', example: 'INFO', required: false },
-  { name: 'LOG_FORMAT', description: 'text or json', example: 'text', required: false },
-  {
-    name: 'HEALTH_PORT',
-    description: 'Port for /healthz, /readyz and /metrics (unset: no HTTP server)',
-    example: '',
-    required: false,
-  },
-  {
-    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
-    description: 'OTLP/HTTP endpoint of a trace collector; set, it turns tracing on (needs uv sync --group tracing)',
-    example: '',
-    required: false,
-  },
-  {
-    name: 'OTEL_SERVICE_NAME',
-    description: 'Service name on the traces (defaults to the kernel name)',
-    example: '',
-    required: false,
-  },
-  {
-    name: 'TRACE_MESSAGE_KEYS',
-    description: 'true: record message keys on consumer spans (off, as keys may be personal data)',
-    example: '',
-    required: false,
-  },
-];
+/** The runtime's variables (facts.json), as .env.template shows them: the default, else an example. */
+export const BASE_ENV: EnvVar[] = RUNTIME_ENV.map((variable) => ({
+  name: variable.name,
+  description: variable.description,
+  example: variable.default ?? variable.example ?? '',
+  required: variable.required ?? false,
+  ...(variable.secret ? { secret: true } : {}),
+}));
 
 export const KINDS: Kind[] = [
   {

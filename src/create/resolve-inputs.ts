@@ -2,6 +2,7 @@
 import { basename, resolve } from 'node:path';
 import type { Answers, GivenInputs } from './answers.js';
 import { UsageError } from '../errors.js';
+import { defaultGroupFor, defaultTopicFor } from '../facts.js';
 import { KINDS, type KindName } from '../kinds.js';
 import type { Prompter } from '../output/prompter.js';
 import { readSchemaFile, type SchemaSource } from './schema-file.js';
@@ -136,7 +137,7 @@ export async function resolveCreateInputs(
       label: 'topic',
       flag: '--topic',
       given: flags.topic ?? file.topic,
-      fallback: `clustera-${name}`,
+      fallback: defaultTopicFor(name),
       fallbackWithoutYes: true,
       validate: validateTopic,
       ask: askText('Kafka topic to consume', validateTopic),
@@ -164,7 +165,7 @@ export async function resolveCreateInputs(
 
   // The group is never asked: the seed's convention is right for nearly everyone.
   const givenGroup = flags.group ?? file.group;
-  const group = givenGroup ?? `${name}-group`;
+  const group = givenGroup ?? defaultGroupFor(name);
   const groupProblem = validateGroup(group);
   if (groupProblem) throw new UsageError(groupProblem);
 

@@ -1,12 +1,11 @@
 // Strict checks of every value that flows into generated Python, TOML, YAML, JSON, Dockerfile and Markdown.
 // Each returns undefined when the value is good, otherwise one sentence saying what is wrong and how to fix it.
+import { KAFKA_NAME, KERNEL_NAME } from '../facts.js';
 import { KIND_NAMES } from '../kinds.js';
 
-const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const KAFKA_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
-export const NAME_MIN = 2;
-export const NAME_MAX = 50;
-export const KAFKA_NAME_MAX = 249;
+export const NAME_MIN = KERNEL_NAME.minLength;
+export const NAME_MAX = KERNEL_NAME.maxLength;
+export const KAFKA_NAME_MAX = KAFKA_NAME.maxLength;
 
 /** Shows a hostile value safely inside an error message (no raw newlines or control characters). */
 export function quote(value: string): string {
@@ -17,7 +16,7 @@ export function validateName(value: string): string | undefined {
   if (value.length < NAME_MIN || value.length > NAME_MAX) {
     return `Kernel name ${quote(value)} must be ${NAME_MIN}-${NAME_MAX} characters long.`;
   }
-  if (!NAME_PATTERN.test(value)) {
+  if (!KERNEL_NAME.pattern.test(value)) {
     return `Kernel name ${quote(value)} must be lowercase kebab-case: a letter, then letters, digits and single dashes (e.g. "orders-sink").`;
   }
   return undefined;
@@ -27,8 +26,8 @@ function validateKafkaName(what: string, value: string): string | undefined {
   if (value.length === 0 || value.length > KAFKA_NAME_MAX) {
     return `${what} ${quote(value)} must be 1-${KAFKA_NAME_MAX} characters long.`;
   }
-  if (value === '.' || value === '..') return `${what} cannot be "." or "..".`;
-  if (!KAFKA_NAME_PATTERN.test(value)) {
+  if (KAFKA_NAME.reserved.includes(value)) return `${what} cannot be ${KAFKA_NAME.reserved.map(quote).join(' or ')}.`;
+  if (!KAFKA_NAME.pattern.test(value)) {
     return `${what} ${quote(value)} may contain only ASCII letters, digits, ".", "_" and "-".`;
   }
   return undefined;

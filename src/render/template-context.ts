@@ -1,5 +1,6 @@
 // What templates see: the answers plus facts derived from the kinds table.
 import type { Answers } from '../create/answers.js';
+import { type MetricFamily, metricSeries } from '../facts.js';
 import { BASE_ENV, DEV_DEPENDENCIES, KINDS, findKind, type EnvVar } from '../kinds.js';
 import {
   ANSWER_MODEL_PATH,
@@ -57,6 +58,8 @@ export interface TemplateContext {
   outputSchema?: SchemaContext;
   /** Whether a model is generated from a JSON Schema (the generator's script then needs a temporary directory). */
   modelsFromJsonSchema: boolean;
+  /** The kernel's metric series by family (`metrics.messages` is clustera_kernel_messages_total), for queries. */
+  metrics: Record<MetricFamily, string>;
 }
 
 export function buildTemplateContext(
@@ -112,6 +115,7 @@ export function buildTemplateContext(
     schemaEnv: schema ? SCHEMA_ENV : [],
     ...(outputSchema ? { outputSchema } : {}),
     modelsFromJsonSchema: [schema, outputSchema].some((context) => context !== undefined && !context.isAvro),
+    metrics: metricSeries(),
   };
 }
 

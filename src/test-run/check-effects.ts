@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { BrokerConnection } from './connect-broker.js';
 import { readDeadLetters } from './dead-letters.js';
 import type { KindServices } from './kind-services.js';
-import { outageChecks } from './outage-window.js';
+import { type OutageWindow, outageChecks } from './outage-window.js';
 import { INVALID_KEY_PREFIX } from './produce-samples.js';
 import type { RunContext } from './run-plan.js';
 import type { SchemaValues } from './schema-values.js';
@@ -35,7 +35,7 @@ export async function checkEffects(
   { kafka, admin }: BrokerConnection,
   services: KindServices,
   typed: SchemaValues | undefined,
-  outage: { over: Promise<void> } | undefined,
+  outage: OutageWindow | undefined,
 ): Promise<void> {
   const { checks } = result;
   if (outage) await outage.over;

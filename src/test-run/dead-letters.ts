@@ -1,5 +1,6 @@
 // --invalid: the dead-letter topic read back, to check exactly the invalid values landed there with a schema reason.
 import type { Kafka } from 'kafkajs';
+import { DEAD_LETTER_HEADERS } from '../facts.js';
 
 export interface DeadLetter {
   key: string;
@@ -25,7 +26,7 @@ export async function readDeadLetters(
     });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const header = message.headers?.['dlq.schema.failure'];
+        const header = message.headers?.[DEAD_LETTER_HEADERS.schemaFailure];
         letters.push({ key: message.key?.toString() ?? '', schemaFailure: header?.toString() });
         if (letters.length >= expected) done();
       },

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { defaultGroupFor } from '../facts.js';
 import { kernelDirectory } from '../render/find-kernel.js';
 import { findKind, type Kind } from '../kinds.js';
 import { MANIFEST_PATH, readManifest } from '../render/manifest.js';
@@ -30,7 +31,7 @@ export function readKernelDir(directory: string | undefined): KernelDir {
   const kind = findKind(answers.kind ?? '');
   if (!kind || !answers.name || !answers.topic)
     throw new UsageError(`${join(dir, MANIFEST_PATH)} does not record the kernel's name, kind and topic.`);
-  const group = answers.group ?? `${answers.name}-group`;
+  const group = answers.group ?? defaultGroupFor(answers.name);
   return {
     dir,
     name: answers.name,

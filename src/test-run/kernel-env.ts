@@ -1,9 +1,7 @@
 // The kernel's environment under test-run: .env as test-run read it beneath the environment, then test-run's own
 // settings, and the kernel told not to read .env again, so what test-run resolved is what the kernel runs with.
+import { IGNORE_DOTENV } from '../facts.js';
 import { dotEnvBeneath } from './settings.js';
-
-/** Set to 1, the kernel's runtime reads no .env (kernel_runtime/env.py). */
-export const IGNORE_DOTENV = 'KERNEL_IGNORE_DOTENV';
 
 // What a plaintext broker must not get from .env or the environment: test-run does not use them either.
 const SECURITY_VARIABLES = [

@@ -1,8 +1,9 @@
-// The test kernel's own /metrics and /readyz (test-run gives it a HEALTH_PORT): readiness before producing, and its
-// processing-time histogram read back as percentiles.
+// The test kernel's own /metrics and /readyz (test-run gives it a HEALTH_PORT): readiness before producing, its
+// processing-time histogram read back as percentiles, and labelled samples such as its circuit's state.
+import { metricName } from '../facts.js';
 import type { Percentiles } from './commit-delay.js';
 
-const HISTOGRAM = 'clustera_kernel_processing_seconds_bucket';
+const HISTOGRAM = `${metricName('processing_seconds')}_bucket`;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,6 +33,15 @@ export async function scrapeMetrics(port: number): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** The value of each sample of `series` by the value of its one label `label` (e.g. the circuit gauge by dependency). */
+export function samplesByLabel(exposition: string, series: string, label: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  for (const match of exposition.matchAll(new RegExp(`^${series}\\{${label}="([^"]*)"\\} (\\S+)$`, 'gm'))) {
+    samples.set(match[1] ?? '', Number(match[2]));
+  }
+  return samples;
 }
 
 /** Cumulative buckets (upper bound, count) of the processing-time histogram, +Inf last. */

@@ -1,7 +1,6 @@
 // Step 5 of a test-run: the kernel on the test topic, group and dead-letter topic, and its wait until it is ready.
 import { FailureError } from '../errors.js';
 import { findFreePort } from '../infra/free-port.js';
-import { watchCircuit } from './circuit-watch.js';
 import type { BrokerConnection } from './connect-broker.js';
 import { waitForReady } from './kernel-metrics.js';
 import { kernelEnvironment } from './kernel-env.js';
@@ -12,7 +11,6 @@ import type { RunContext } from './run-plan.js';
 export interface KernelUnderTest {
   process: RunningKernel;
   healthPort: number;
-  circuit: ReturnType<typeof watchCircuit>;
   alive(): boolean;
 }
 
@@ -38,13 +36,9 @@ export async function launchKernel(
   cleanup.push(async () => {
     if (!options.keepTopic) await broker.admin.deleteGroups([plan.group]);
   });
-  const circuit = watchCircuit();
-  const kernelProcess = startKernel(kernel.dir, env, (line) => {
-    circuit.see(line);
-    progress.logLine(line);
-  });
+  const kernelProcess = startKernel(kernel.dir, env, (line) => progress.logLine(line));
   cleanup.push(() => kernelProcess.kill());
-  return { process: kernelProcess, healthPort, circuit, alive: () => !kernelProcess.hasExited() };
+  return { process: kernelProcess, healthPort, alive: () => !kernelProcess.hasExited() };
 }
 
 /** Produced only once the kernel holds its partitions, so the delays measure the kernel, not its start-up. */

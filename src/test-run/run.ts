@@ -1,4 +1,5 @@
-// One test-run as a pipeline of steps: broker, dependency, topics, the kernel, messages, commits, a clean stop, effects.
+// One test-run as a pipeline of steps: broker, dependency, topics, the kernel, messages, commits, the outage's circuit,
+// a clean stop, effects.
 import { awaitCommits } from './await-commits.js';
 import { checkEffects } from './check-effects.js';
 import type { CleanupStack } from './cleanup.js';
@@ -53,6 +54,7 @@ export async function runTestRun(
     const outage = await beginOutage(run, services, kernelUnderTest);
     const produced = await produceSamples(run, broker, typed);
     await awaitCommits(run, broker.admin, kernelUnderTest, produced);
+    await outage?.settle();
     await stopKernel(run, kernelUnderTest);
     await checkEffects(run, broker, services, typed, outage);
     concludeChecks(result);

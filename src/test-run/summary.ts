@@ -1,7 +1,7 @@
 // The outcome of a test-run: the JSON shape printed by --json, and the human summary.
 
 import type { Percentiles } from './commit-delay.js';
-import type { CircuitSeen } from './circuit-watch.js';
+import { type CircuitSeen, formatOpenSeconds } from './circuit-watch.js';
 
 export interface Check {
   name: string;
@@ -57,7 +57,7 @@ export interface TestRunResult {
   keptTopics: string[];
   /** How the kernel's environment was prepared: installed now, synced, or the existing one because uv sync failed. */
   environment: 'installed' | 'synced' | 'existing' | null;
-  /** With --outage: how long the stand-in was down, when it was back, and what the kernel's circuit did. */
+  /** With --outage: how long the stand-in was down, when it was back, and what the kernel's circuit did (from /metrics). */
   outage: { seconds: number; backAfterS: number | null; circuit: CircuitSeen } | null;
   checks: Check[];
   error: string | null;
@@ -96,8 +96,16 @@ function topicsNote(result: TestRunResult): string {
 function outageLine(outage: NonNullable<TestRunResult['outage']>, deadLettered: number): string {
   const { circuit } = outage;
   const back = outage.backAfterS === null ? 'not back' : `back after ${outage.backAfterS.toFixed(1)} s`;
-  const opened = circuit.opened === 0 ? 'circuit never opened' : `circuit opened (${circuit.openedLine})`;
-  const closed = circuit.openSeconds === null ? 'never closed' : `closed after ${circuit.openSeconds} s open`;
+  const opened =
+    circuit.opened === 0
+      ? 'circuit never opened'
+      : `circuit opened (${circuit.opened} opening(s) of ${circuit.dependencies.join(', ')})`;
+  const closed =
+    circuit.opened === 0
+      ? 'never closed'
+      : circuit.closed < circuit.opened
+        ? 'still open at the end'
+        : `closed after ${formatOpenSeconds(circuit.openSeconds)} open`;
   return `stand-in down for the first ${outage.seconds} s (${back}); ${opened}, ${closed}; ${deadLettered} dead-lettered`;
 }
 

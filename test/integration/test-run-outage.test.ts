@@ -1,5 +1,6 @@
 // test-run --outage with the built CLI against the suite's broker: each kind's local stand-in goes down for the
-// kernel's first seconds (PostgreSQL really stopped), and the summary shows the circuit opening and closing.
+// kernel's first seconds (PostgreSQL really stopped), and the summary shows the circuit opening and closing, as the
+// kernel's /metrics told it.
 import { describe, expect, it } from 'vitest';
 import type { KindName } from '../../src/kinds.js';
 import { removeDir } from '../helpers/cli.js';
@@ -34,6 +35,7 @@ describe.skipIf(!sharedInfra())('test-run --outage', () => {
         expect(result.outage?.backAfterS, 'the stand-in came back').toBeGreaterThanOrEqual(OUTAGE_S - 0.05);
         expect(result.outage?.circuit.opened, 'the circuit opened once').toBe(1);
         expect(result.outage?.circuit.closed, 'and closed once').toBe(1);
+        expect(result.outage?.circuit.dependencies, 'one dependency').toHaveLength(1);
         // The kernel starts (and PostgreSQL's pool gives up on a connection) some seconds into the outage.
         expect(result.outage?.circuit.openSeconds, 'open for part of the outage').toBeGreaterThan(0);
         expect(result.outage?.circuit.openSeconds, 'not longer than the outage').toBeLessThan(OUTAGE_S + 30);

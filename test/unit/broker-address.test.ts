@@ -1,13 +1,12 @@
 // test-run and the kernel runtime accept the same KAFKA_BOOTSTRAP_SERVERS values: one case list, fed to both.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BROKER_ADDRESS_PATTERN } from '../../src/broker-address.js';
+import { BROKER_ADDRESS_PATTERN } from '../../src/facts.js';
 import { brokerSettings } from '../../src/test-run/settings.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
-const PYTHON_RULE = join(REPO_ROOT, 'runtime', 'src', 'kernel_runtime', 'broker_address.py');
+const PYTHON_PACKAGE = join(REPO_ROOT, 'runtime', 'src', 'kernel_runtime');
 
 /** A KAFKA_BOOTSTRAP_SERVERS value and the brokers it names, or null when it must be refused. */
 const CASES: [string, string[] | null][] = [
@@ -52,18 +51,23 @@ function typescriptVerdict(value: string): string[] | null {
   }
 }
 
-/** broker_address.py loaded on its own (it needs only the standard library), asked about every case at once. */
-function pythonVerdicts(values: string[]): (string[] | null)[] {
+/**
+ * broker_address.py and the facts it reads (both need only the standard library), without the package's __init__ and
+ * its dependencies: the pattern it compiled, and its verdict on every case at once.
+ */
+function pythonRule(values: string[]): { pattern: string; verdicts: (string[] | null)[] } {
   const script = [
-    'import importlib.util, json, sys',
-    'spec = importlib.util.spec_from_file_location("broker_address", sys.argv[1])',
-    'module = importlib.util.module_from_spec(spec)',
-    'spec.loader.exec_module(module)',
-    'print(json.dumps([module.parse_brokers(value) for value in json.load(sys.stdin)]))',
+    'import importlib, importlib.util, json, os, sys',
+    'init = os.path.join(sys.argv[1], "__init__.py")',
+    'spec = importlib.util.spec_from_file_location("kernel_runtime", init, submodule_search_locations=[sys.argv[1]])',
+    'sys.modules["kernel_runtime"] = importlib.util.module_from_spec(spec)',
+    'module = importlib.import_module("kernel_runtime.broker_address")',
+    'verdicts = [module.parse_brokers(value) for value in json.load(sys.stdin)]',
+    'print(json.dumps({"pattern": module.BROKER_ADDRESS_PATTERN.pattern, "verdicts": verdicts}))',
   ].join('\n');
   return JSON.parse(
-    execFileSync('python3', ['-c', script, PYTHON_RULE], { input: JSON.stringify(values), encoding: 'utf8' }),
-  ) as (string[] | null)[];
+    execFileSync('python3', ['-c', script, PYTHON_PACKAGE], { input: JSON.stringify(values), encoding: 'utf8' }),
+  ) as { pattern: string; verdicts: (string[] | null)[] };
 }
 
 describe('the broker address rule', () => {
@@ -72,12 +76,11 @@ describe('the broker address rule', () => {
   });
 
   it('gives the same verdicts in the kernel runtime', () => {
-    const verdicts = pythonVerdicts(CASES.map(([value]) => value));
+    const { verdicts } = pythonRule(CASES.map(([value]) => value));
     expect(CASES.map(([value], index) => [value, verdicts[index]])).toEqual(CASES);
   });
 
-  it('is written once: the runtime compiles the very pattern test-run uses', () => {
-    const compiled = /^BROKER_ADDRESS = re\.compile\(r"(.*)"\)$/m.exec(readFileSync(PYTHON_RULE, 'utf8'))?.[1];
-    expect(compiled).toBe(BROKER_ADDRESS_PATTERN);
+  it('is written once: the runtime compiles the very pattern test-run uses, from facts.json', () => {
+    expect(pythonRule([]).pattern).toBe(BROKER_ADDRESS_PATTERN);
   });
 });

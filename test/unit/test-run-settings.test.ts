@@ -1,17 +1,18 @@
 // test-run's pure parts: the .env reader, where broker settings come from, flags, the local broker's route, samples.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findKind } from '../../src/kinds.js';
 import { chooseBrokerRoute, noRouteMessage, parseJavaMajor } from '../../src/test-run/broker-route.js';
 import { dockerRunArgs } from '../../src/test-run/docker-broker.js';
 import { parseDotEnv } from '../../src/test-run/dot-env.js';
-import { watchCircuit } from '../../src/test-run/circuit-watch.js';
-import { IGNORE_DOTENV, kernelEnvironment } from '../../src/test-run/kernel-env.js';
+import { circuitSeen, readCircuit } from '../../src/test-run/circuit-watch.js';
+import { kernelEnvironment } from '../../src/test-run/kernel-env.js';
 import { parseTestRunFlags } from '../../src/test-run/options.js';
+import { outageChecks } from '../../src/test-run/outage-window.js';
 import { buildMessages, readSamples } from '../../src/test-run/sample-messages.js';
 import { brokerSettings, dotEnvBeneath, lookupIn } from '../../src/test-run/settings.js';
-import { makeTempDir, REPO_ROOT, removeDir } from '../helpers/cli.js';
+import { makeTempDir, removeDir } from '../helpers/cli.js';
 
 const pem = (label: string) =>
   Buffer.from(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`).toString('base64');
@@ -30,13 +31,6 @@ describe('parseDotEnv', () => {
       '',
     ].join('\n');
     expect(parseDotEnv(text)).toEqual({ A: '1', B: 'two', C: 'x # not a comment', D: 'single', E: 'value', F: '' });
-  });
-});
-
-describe('the variable that keeps the kernel from reading .env', () => {
-  it('is the one the runtime reads', () => {
-    const envPy = readFileSync(join(REPO_ROOT, 'runtime', 'src', 'kernel_runtime', 'env.py'), 'utf8');
-    expect(envPy).toContain(`IGNORE_DOTENV = "${IGNORE_DOTENV}"`);
   });
 });
 
@@ -145,19 +139,77 @@ describe('parseTestRunFlags', () => {
   });
 });
 
-describe('watchCircuit', () => {
-  it("counts the kernel's circuit lines and reads how long it was open", () => {
-    const circuit = watchCircuit();
-    circuit.see('2026-01-01 INFO    [k] Consuming t');
-    circuit.see('2026-01-01 WARNING [k] Circuit opened: 5 messages in a row failed on http-api: 503. Intake paused');
-    circuit.see(
-      '2026-01-01 INFO    [k] Circuit closed: http-api answered again after 21.4s open (5 probe(s)); intake resumed',
+describe("the outage's circuit, read from /metrics", () => {
+  /** An exposition as the kernel writes it, with the circuit of `http-api` open or not after `openings`. */
+  const exposition = (open: number | undefined, openings: number | undefined) =>
+    [
+      '# TYPE clustera_kernel_circuit_open gauge',
+      ...(open === undefined ? [] : [`clustera_kernel_circuit_open{dependency="http-api"} ${open}.0`]),
+      '# TYPE clustera_kernel_circuit_opened counter',
+      ...(openings === undefined ? [] : [`clustera_kernel_circuit_opened_total{dependency="http-api"} ${openings}.0`]),
+      'clustera_kernel_retries_total 0.0',
+    ].join('\n');
+  const readings = (states: [number | undefined, number | undefined][]) =>
+    states.map(([open, openings], index) => readCircuit(exposition(open, openings), 1000 + index * 250));
+
+  it('counts an opening from before the outage and times it open until the gauge is back at 0', () => {
+    const seen = circuitSeen(
+      readings([
+        [undefined, undefined],
+        [1, 1],
+        [1, 1],
+        [1, 1],
+        [0, 1],
+        [0, 1],
+      ]),
     );
-    expect(circuit.seen).toEqual({
-      opened: 1,
-      openedLine: '5 messages in a row failed on http-api: 503. Intake paused',
-      closed: 1,
-      openSeconds: 21.4,
+    expect(seen).toEqual({ opened: 1, closed: 1, openSeconds: 0.75, dependencies: ['http-api'] });
+  });
+
+  it('counts only the openings during the outage, and one still open as not closed', () => {
+    const seen = circuitSeen(
+      readings([
+        [0, 2],
+        [1, 3],
+        [0, 3],
+        [1, 4],
+      ]),
+    );
+    expect(seen).toEqual({ opened: 2, closed: 1, openSeconds: 0.25, dependencies: ['http-api'] });
+    const [opened, closed] = outageChecks({ seconds: 10, backAfterS: 10, circuit: seen }, 0);
+    expect(opened).toMatchObject({ ok: true, detail: 'clustera_kernel_circuit_opened_total rose by 2 (http-api)' });
+    expect(closed).toMatchObject({
+      ok: false,
+      detail: 'clustera_kernel_circuit_open still 1 when the kernel was stopped',
+    });
+  });
+
+  it('fails both checks when the circuit never opened', () => {
+    const seen = circuitSeen(
+      readings([
+        [undefined, undefined],
+        [undefined, undefined],
+      ]),
+    );
+    expect(seen).toEqual({ opened: 0, closed: 0, openSeconds: null, dependencies: [] });
+    expect(outageChecks({ seconds: 10, backAfterS: 10, circuit: seen }, 0).map((check) => check.ok)).toEqual([
+      false,
+      false,
+      true,
+    ]);
+  });
+
+  it('passes an opening shorter than a poll as closed', () => {
+    const seen = circuitSeen(
+      readings([
+        [0, 0],
+        [0, 1],
+      ]),
+    );
+    expect(seen).toEqual({ opened: 1, closed: 1, openSeconds: null, dependencies: ['http-api'] });
+    expect(outageChecks({ seconds: 10, backAfterS: 10, circuit: seen }, 0)[1]).toMatchObject({
+      ok: true,
+      detail: 'clustera_kernel_circuit_open back to 0 after less than a poll open',
     });
   });
 });

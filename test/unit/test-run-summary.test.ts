@@ -63,3 +63,25 @@ describe('test-run summary: time', () => {
     );
   });
 });
+
+const outageLine = (text: string) => text.split('\n').find((line) => line.startsWith('  outage '));
+
+describe('test-run summary: outage', () => {
+  const withCircuit = (circuit: NonNullable<TestRunResult['outage']>['circuit']) =>
+    formatSummary(result({ outage: { seconds: 10, backAfterS: 10.02, circuit } }));
+
+  it("gives the circuit's openings, its dependency and how long it was seen open", () => {
+    expect(outageLine(withCircuit({ opened: 1, closed: 1, openSeconds: 7.25, dependencies: ['http-api'] }))).toBe(
+      '  outage     stand-in down for the first 10 s (back after 10.0 s); circuit opened (1 opening(s) of http-api), closed after 7.3 s open; 0 dead-lettered',
+    );
+  });
+
+  it('says when the circuit never opened or was still open', () => {
+    expect(outageLine(withCircuit({ opened: 0, closed: 0, openSeconds: null, dependencies: [] }))).toContain(
+      'circuit never opened, never closed',
+    );
+    expect(outageLine(withCircuit({ opened: 1, closed: 0, openSeconds: 3, dependencies: ['postgres'] }))).toContain(
+      'circuit opened (1 opening(s) of postgres), still open at the end',
+    );
+  });
+});

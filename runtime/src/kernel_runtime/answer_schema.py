@@ -16,6 +16,7 @@ from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ValidationError
 
 from .errors import RetryableError
+from .facts import ANSWER_HEADERS
 from .message import Headers, Message
 
 AnswerT = TypeVar("AnswerT", bound=BaseModel)
@@ -23,12 +24,12 @@ AnswerT = TypeVar("AnswerT", bound=BaseModel)
 MAX_FIELDS = 5
 # The name the request gives the schema (the API allows letters, digits, "_" and "-").
 RESPONSE_FORMAT_NAME = "answer"
-# Headers of every published answer, named like the dead-letter topic's (dlq.source.topic, ...).
-SOURCE_TOPIC = "source.topic"
-SOURCE_PARTITION = "source.partition"
-SOURCE_OFFSET = "source.offset"
-SOURCE_ID = "source.id"
-MODEL = "model"
+# Headers of every published answer, named like the dead-letter topic's (dlq.source.topic, ...); see facts.json.
+SOURCE_TOPIC = ANSWER_HEADERS["sourceTopic"]
+SOURCE_PARTITION = ANSWER_HEADERS["sourcePartition"]
+SOURCE_OFFSET = ANSWER_HEADERS["sourceOffset"]
+SOURCE_ID = ANSWER_HEADERS["sourceId"]
+MODEL = ANSWER_HEADERS["model"]
 
 
 class AnswerRejected(RetryableError):

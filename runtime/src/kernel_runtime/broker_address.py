@@ -1,15 +1,15 @@
-"""One rule for a Kafka broker address, host:port: create-clustera-kernel's test-run applies the same pattern."""
+"""One rule for a Kafka broker address, host:port: create-clustera-kernel's test-run applies the same pattern.
 
-import re
+The pattern (facts.json): a hostname or IPv4 address (ASCII letters, digits, '.', '_', '-'; no leading '.' or '-'),
+or a bracketed IPv6 one, then a port.
+"""
 
-# A hostname or IPv4 address (ASCII letters, digits, '.', '_', '-'; no leading '.' or '-'), or a bracketed IPv6 one.
-BROKER_ADDRESS = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9._-]*|\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]):([0-9]{1,5})$")
-MAX_PORT = 65535
+from .facts import BROKER_ADDRESS_PATTERN, MAX_PORT
 
 
 def is_broker_address(text: str) -> bool:
     # fullmatch, because `$` alone would also accept a trailing newline.
-    match = BROKER_ADDRESS.fullmatch(text)
+    match = BROKER_ADDRESS_PATTERN.fullmatch(text)
     return match is not None and 1 <= int(match.group(1)) <= MAX_PORT
 
 

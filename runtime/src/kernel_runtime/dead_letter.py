@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 from . import tracing
 from .errors import PublishFailed, SchemaViolation
+from .facts import DEAD_LETTER_HEADERS as HEADERS
 from .message import Headers, Message
 from .publisher import Publisher
 
-HEADER_PREFIX = "dlq."
 MAX_ERROR_MESSAGE_CHARS = 1000
 
 
@@ -44,21 +44,21 @@ class DeadLetters:
 
 def dead_letter_headers(message: Message, error: BaseException, attempts: int, group: str) -> Headers:
     fields = {
-        "source.topic": message.topic,
-        "source.partition": str(message.partition),
-        "source.offset": str(message.offset),
-        "group": group,
-        "error.class": type(error).__name__,
-        "error.message": str(error)[:MAX_ERROR_MESSAGE_CHARS],
-        "attempts": str(attempts),
-        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        HEADERS["sourceTopic"]: message.topic,
+        HEADERS["sourcePartition"]: str(message.partition),
+        HEADERS["sourceOffset"]: str(message.offset),
+        HEADERS["group"]: group,
+        HEADERS["errorClass"]: type(error).__name__,
+        HEADERS["errorMessage"]: str(error)[:MAX_ERROR_MESSAGE_CHARS],
+        HEADERS["attempts"]: str(attempts),
+        HEADERS["time"]: datetime.now(UTC).isoformat(timespec="milliseconds"),
     }
     if isinstance(error, SchemaViolation):
         # A consumer of the DLQ can tell bad data from a failed dependency without parsing error.message.
-        fields["schema.failure"] = error.reason
-        fields["schema.fields"] = ",".join(error.fields)
+        fields[HEADERS["schemaFailure"]] = error.reason
+        fields[HEADERS["schemaFields"]] = ",".join(error.fields)
     # Finds the message's trace in the tracing backend without parsing traceparent.
     trace_id = tracing.current_trace_id()
     if trace_id is not None:
-        fields["trace.id"] = trace_id
-    return [(HEADER_PREFIX + name, value.encode("utf-8")) for name, value in fields.items()]
+        fields[HEADERS["traceId"]] = trace_id
+    return [(name, value.encode("utf-8")) for name, value in fields.items()]

@@ -1,6 +1,5 @@
 """Reads typed settings from the environment, collecting every problem instead of stopping at the first."""
 
-import re
 import sys
 from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
@@ -8,7 +7,7 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
-TOPIC_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+from .facts import IGNORE_DOTENV, KAFKA_NAME_MAX, KAFKA_NAME_PATTERN, KAFKA_RESERVED_NAMES
 
 
 class Env:
@@ -110,14 +109,11 @@ def dotenv_path() -> Path:
     return (Path(script).resolve().parent if script else Path.cwd()) / ".env"
 
 
-# test-run sets it to 1: it read .env itself and hands over every setting, some deliberately empty.
-IGNORE_DOTENV = "KERNEL_IGNORE_DOTENV"
-
-
 def load_dotenv_beneath(path: Path, environ: MutableMapping[str, str]) -> None:
     """Fills in from .env what the environment leaves unset or empty: the environment wins, as in `test-run`.
 
-    With KERNEL_IGNORE_DOTENV=1, .env is not read at all, so an empty variable stays empty.
+    With KERNEL_IGNORE_DOTENV=1, .env is not read at all, so an empty variable stays empty: test-run sets it, as it
+    read .env itself and hands over every setting, some deliberately empty.
     """
     if environ.get(IGNORE_DOTENV, "").strip() == "1":
         return
@@ -127,7 +123,11 @@ def load_dotenv_beneath(path: Path, environ: MutableMapping[str, str]) -> None:
 
 
 def is_valid_topic(name: str) -> bool:
-    return bool(TOPIC_PATTERN.match(name)) and name not in {".", ".."}
+    return (
+        len(name) <= KAFKA_NAME_MAX
+        and KAFKA_NAME_PATTERN.fullmatch(name) is not None
+        and name not in KAFKA_RESERVED_NAMES
+    )
 
 
 def _range_text(kind: str, minimum: int | None, maximum: int | None) -> str:

@@ -13,10 +13,10 @@ from prometheus_client.metrics_core import (
 )
 from prometheus_client.registry import Collector
 
+from .facts import metric_name
 from .lag import ConsumerLag
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
-PREFIX = "clustera_kernel"
 PARTITION_LABELS = ["topic", "partition"]
 
 
@@ -50,26 +50,28 @@ class KernelCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         snapshot = self._snapshot()
         lag = self._lag
-        messages = CounterMetricFamily(f"{PREFIX}_messages", "Messages handled, by result.", labels=["result"])
+        messages = CounterMetricFamily(metric_name("messages"), "Messages handled, by result.", labels=["result"])
         for result, count in sorted(snapshot.messages.items()):
             messages.add_metric([result], count)
         yield messages
-        errors = CounterMetricFamily(f"{PREFIX}_errors", "Errors raised by process_message, by kind.", labels=["kind"])
+        errors = CounterMetricFamily(
+            metric_name("errors"), "Errors raised by process_message, by kind.", labels=["kind"]
+        )
         for kind, count in sorted(snapshot.errors.items()):
             errors.add_metric([kind], count)
         yield errors
-        yield CounterMetricFamily(f"{PREFIX}_retries", "Attempts that were retried.", value=snapshot.retries)
+        yield CounterMetricFamily(metric_name("retries"), "Attempts that were retried.", value=snapshot.retries)
         cumulative = accumulate(snapshot.bucket_counts)
         buckets = [(str(bound), count) for bound, count in zip(snapshot.bucket_bounds, cumulative, strict=False)]
         buckets.append(("+Inf", snapshot.duration_count))
         yield HistogramMetricFamily(
-            f"{PREFIX}_processing_seconds",
+            metric_name("processing_seconds"),
             "Time spent in process_message per attempt.",
             buckets=buckets,
             sum_value=snapshot.duration_sum_s,
         )
         offset_lag = GaugeMetricFamily(
-            f"{PREFIX}_consumer_lag",
+            metric_name("consumer_lag"),
             "Messages behind the end of each assigned partition: end offset minus committed (from librdkafka;"
             " a paused partition's end offset is asked of the broker when scraped: librdkafka stops refreshing it).",
             labels=PARTITION_LABELS,
@@ -78,7 +80,7 @@ class KernelCollector(Collector):
             offset_lag.add_metric([topic, str(partition)], behind)
         yield offset_lag
         committed = GaugeMetricFamily(
-            f"{PREFIX}_committed_offset",
+            metric_name("committed_offset"),
             "The group's committed offset of each assigned partition (from librdkafka).",
             labels=PARTITION_LABELS,
         )
@@ -86,25 +88,25 @@ class KernelCollector(Collector):
             committed.add_metric([topic, str(partition)], offset)
         yield committed
         yield GaugeMetricFamily(
-            f"{PREFIX}_time_lag_seconds",
+            metric_name("time_lag_seconds"),
             "Now minus the timestamp of the last message taken; 0 when caught up.",
             value=lag.time_lag_s(),
         )
         yield GaugeMetricFamily(
-            f"{PREFIX}_oldest_in_flight_seconds",
+            metric_name("oldest_in_flight_seconds"),
             "How long the oldest message still in flight has been in the kernel.",
             value=lag.oldest_in_flight_s(),
         )
         yield GaugeMetricFamily(
-            f"{PREFIX}_assigned_partitions",
+            metric_name("assigned_partitions"),
             "Partitions currently assigned to this consumer.",
             value=snapshot.assigned_partitions,
         )
         yield GaugeMetricFamily(
-            f"{PREFIX}_in_flight", "Messages being processed now (at most MAX_IN_FLIGHT).", value=snapshot.in_flight
+            metric_name("in_flight"), "Messages being processed now (at most MAX_IN_FLIGHT).", value=snapshot.in_flight
         )
         gaps = GaugeMetricFamily(
-            f"{PREFIX}_offset_gap",
+            metric_name("offset_gap"),
             "Finished messages waiting for an earlier one before they are committed.",
             labels=PARTITION_LABELS,
         )
@@ -112,12 +114,12 @@ class KernelCollector(Collector):
             gaps.add_metric([topic, str(partition)], gap)
         yield gaps
         yield CounterMetricFamily(
-            f"{PREFIX}_backpressure_seconds",
+            metric_name("backpressure_seconds"),
             "Time a partition was paused for backpressure.",
             value=snapshot.backpressure_s,
         )
         circuit_open = GaugeMetricFamily(
-            f"{PREFIX}_circuit_open",
+            metric_name("circuit_open"),
             "1 while a dependency's circuit is open (intake paused), else 0.",
             labels=["dependency"],
         )
@@ -125,13 +127,13 @@ class KernelCollector(Collector):
             circuit_open.add_metric([dependency], int(is_open))
         yield circuit_open
         openings = CounterMetricFamily(
-            f"{PREFIX}_circuit_opened", "Times a dependency's circuit opened.", labels=["dependency"]
+            metric_name("circuit_opened"), "Times a dependency's circuit opened.", labels=["dependency"]
         )
         for dependency, count in sorted(snapshot.circuit_openings.items()):
             openings.add_metric([dependency], count)
         yield openings
         schema_failures = CounterMetricFamily(
-            f"{PREFIX}_schema_failures", "Messages refused before process_message, by reason.", labels=["reason"]
+            metric_name("schema_failures"), "Messages refused before process_message, by reason.", labels=["reason"]
         )
         for reason, count in sorted(snapshot.schema_failures.items()):
             schema_failures.add_metric([reason], count)

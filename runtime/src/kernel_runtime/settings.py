@@ -3,7 +3,6 @@
 import base64
 import binascii
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -11,8 +10,8 @@ from typing import Protocol
 from .broker_address import parse_brokers
 from .env import Env, is_valid_topic
 from .errors import ConfigError
+from .facts import KERNEL_NAME_MAX, KERNEL_NAME_MIN, KERNEL_NAME_PATTERN, default_client_id_for, default_group_for
 
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 ORDERINGS = ("key", "partition", "none")
 
@@ -81,11 +80,14 @@ def load_settings(
 ) -> Settings:
     """Reads the runtime's and every service's variables; raises ConfigError listing all problems."""
     env = Env(environ)
-    if not NAME_PATTERN.match(kernel_name):
-        env.problem(f"KERNEL_NAME in main.py must be lowercase kebab-case (got {kernel_name!r})")
+    if not is_kernel_name(kernel_name):
+        env.problem(
+            f"KERNEL_NAME in main.py must be lowercase kebab-case, {KERNEL_NAME_MIN}-{KERNEL_NAME_MAX} characters"
+            f" (got {kernel_name!r})"
+        )
     if not is_valid_topic(default_topic):
         env.problem(f"DEFAULT_TOPIC in main.py is not a valid Kafka topic name (got {default_topic!r})")
-    group = default_group or f"{kernel_name}-group"
+    group = default_group or default_group_for(kernel_name)
     settings = _read_settings(env, kernel_name, default_topic, group, default_max_in_flight)
     env.consumed_topic = settings.topic
     capacities = []
@@ -100,6 +102,10 @@ def load_settings(
         # No more messages at once than the narrowest service can serve, e.g. one per pooled connection.
         settings = replace(settings, max_in_flight=min(capacities))
     return settings
+
+
+def is_kernel_name(name: str) -> bool:
+    return KERNEL_NAME_MIN <= len(name) <= KERNEL_NAME_MAX and KERNEL_NAME_PATTERN.fullmatch(name) is not None
 
 
 def _read_settings(
@@ -127,7 +133,7 @@ def _read_settings(
         kernel_name=kernel_name,
         topic=topic,
         group=env.text("KAFKA_CONSUMER_GROUP", default_group) or default_group,
-        client_id=env.text("KAFKA_CLIENT_ID") or f"{kernel_name}-consumer-{os.getpid()}",
+        client_id=env.text("KAFKA_CLIENT_ID") or default_client_id_for(kernel_name, os.getpid()),
         bootstrap_servers=",".join(brokers or [bootstrap_servers]),
         tls=_read_tls(env),
         sasl=_read_sasl(env),
