@@ -4,19 +4,19 @@
 // confluent-kafka loop. Needs `npm run build` first; starts its own broker; rewrites its section of
 // bench/RESULTS.md. Usage: node bench/http-concurrency.mjs [--rounds 3]
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { RESULTS, writeSection } from './results-section.mjs';
 import { startKafkaBroker } from '../dist/infra/kafka-broker.js';
 import { resolveUvEnvironment } from '../dist/infra/uv-env.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const HELPER = join(ROOT, 'bench', 'kernel_bench.py');
 // BENCH_RESULTS: write elsewhere, as the shell scripts allow.
-const RESULTS = process.env.BENCH_RESULTS || join(ROOT, 'bench', 'RESULTS.md');
 const SECTION = 'http-concurrency';
 const RESPONSE_MS = 20;
 const PARTITIONS = 3;
@@ -97,19 +97,6 @@ async function measure(kafka, bootstrap, kernelDir, count, command, env = {}) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (rate) => (rate >= 1000 ? Math.round(rate).toLocaleString('en-US') : rate.toFixed(1));
 
-function writeSection(body) {
-  const start = `<!-- bench:${SECTION}:start -->`;
-  const end = `<!-- bench:${SECTION}:end -->`;
-  const header =
-    '# Benchmark results\n\nEach section is rewritten by the script named in it. See the README for how to run them.\n';
-  const text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : header;
-  const block = `${start}\n${body}\n${end}`;
-  const next = text.includes(start)
-    ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
-    : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(RESULTS, next);
-}
-
 async function main() {
   const root = mkdtempSync(join(tmpdir(), 'bench-inflight-'));
   const broker = await startKafkaBroker();
@@ -169,6 +156,7 @@ async function main() {
     const cpu = cpus();
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
     writeSection(
+      SECTION,
       [
         `## Messages in flight: http kernel vs a 20 ms API, basic no-op vs a bare loop (bench/${SECTION}.mjs)`,
         '',

@@ -6,18 +6,18 @@
 // `npm run build`; starts its own broker; rewrites its section of bench/RESULTS.md.
 // Usage: node bench/io-ceiling.mjs [--rounds 3] [--in-flight 32,256] [--kinds http,ai,database]
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { RESULTS, writeSection } from './results-section.mjs';
 import { startKafkaBroker } from '../dist/infra/kafka-broker.js';
 import { resolveUvEnvironment } from '../dist/infra/uv-env.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const HELPER = join(ROOT, 'bench', 'kernel_bench.py');
-const RESULTS = process.env.BENCH_RESULTS || join(ROOT, 'bench', 'RESULTS.md');
 const SECTION = 'io-ceiling';
 const PARTITIONS = 3;
 // At most this many messages; fewer where the ceiling would need longer than SECONDS_AT_CEILING to consume them.
@@ -130,17 +130,6 @@ async function measure(kafka, bootstrap, kernelDir, count, command, env) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (rate) => (rate >= 1000 ? Math.round(rate).toLocaleString('en-US') : rate.toFixed(1));
 
-function writeSection(body) {
-  const start = `<!-- bench:${SECTION}:start -->`;
-  const end = `<!-- bench:${SECTION}:end -->`;
-  const text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  const block = `${start}\n${body}\n${end}`;
-  const next = text.includes(start)
-    ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
-    : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(RESULTS, next);
-}
-
 async function main() {
   const root = mkdtempSync(join(tmpdir(), 'bench-io-ceiling-'));
   const broker = await startKafkaBroker();
@@ -190,6 +179,7 @@ async function main() {
   const cpu = cpus();
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   writeSection(
+    SECTION,
     [
       `## I/O kernels at their latency ceiling (bench/${SECTION}.mjs)`,
       '',

@@ -5,27 +5,18 @@
 // Needs `npm run build` and git history (release 0.2.0 is built from its commit); starts its own broker; rewrites
 // its section of bench/RESULTS.md. Usage: node bench/runtime-package.mjs [--rounds 5] [--messages 200000]
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { RESULTS, writeSection } from './results-section.mjs';
 import { startKafkaBroker } from '../dist/infra/kafka-broker.js';
 import { resolveUvEnvironment } from '../dist/infra/uv-env.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const HELPER = join(ROOT, 'bench', 'kernel_bench.py');
-const RESULTS = process.env.BENCH_RESULTS || join(ROOT, 'bench', 'RESULTS.md');
 const SECTION = 'runtime-package';
 // The last release that vendored the runtime into every kernel.
 const VENDORING_RELEASE = { version: '0.2.0', commit: 'd436dc8' };
@@ -142,17 +133,6 @@ async function startStandIn(delayMs) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
-function writeSection(body) {
-  const start = `<!-- bench:${SECTION}:start -->`;
-  const end = `<!-- bench:${SECTION}:end -->`;
-  const text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  const block = `${start}\n${body}\n${end}`;
-  const next = text.includes(start)
-    ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
-    : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(RESULTS, next);
-}
-
 async function main() {
   const root = mkdtempSync(join(tmpdir(), `bench-${SECTION}-`));
   const clis = { vendored: buildVendoringCli(root), package: join(ROOT, 'bin', 'create-clustera-kernel.js') };
@@ -222,6 +202,7 @@ async function main() {
     return `| ${label} | ${fmt(before)} | ${fmt(after)} | **${(after / before).toFixed(3)}** | ${all(side.vendored)} | ${all(side.package)} |`;
   };
   writeSection(
+    SECTION,
     [
       `## The runtime as a package against the runtime vendored in the kernel (bench/${SECTION}.mjs)`,
       '',
