@@ -16,7 +16,6 @@ import { resolveUvEnvironment } from '../dist/infra/uv-env.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const HELPER = join(ROOT, 'bench', 'kernel_bench.py');
-// BENCH_RESULTS: write elsewhere, as the shell scripts allow.
 const SECTION = 'http-concurrency';
 const RESPONSE_MS = 20;
 const PARTITIONS = 3;

@@ -2,14 +2,13 @@
 // may publish it, and there is no uplink, so nothing it serves comes from anywhere but this machine.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findFreePort } from '../../src/infra/free-port.js';
-import { tailLines } from '../../src/infra/log-tail.js';
 import { ensureNpmTool, VERDACCIO } from './npm-tools.js';
-import { hasExited, stopProcess } from '../../src/infra/stop-process.js';
+import { superviseService } from './supervised-service.js';
 
 const run = promisify(execFile);
 
@@ -102,22 +101,9 @@ export async function startNpmRegistry(options: { startTimeoutMs?: number } = {}
   const started = Date.now();
   const bin = join(prefix, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
   const child = spawnWithLog([bin, '--config', configFile, '--listen', `127.0.0.1:${port}`], logFile);
-  let spawnError: Error | undefined;
-  child.once('error', (error) => (spawnError = error));
-  // A crashed test runner must not leave the registry behind holding its port.
-  const killOnExit = (): void => void child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  try {
-    await waitForPing(url, options.startTimeoutMs ?? 30_000, () => spawnError === undefined && !hasExited(child));
-  } catch (error) {
-    const tail = await tailLines(logFile);
-    await stopProcess(child);
-    process.removeListener('exit', killOnExit);
-    await rm(dir, { recursive: true, force: true });
-    throw new Error(
-      `Verdaccio did not start: ${error instanceof Error ? error.message : String(error)}\n--- last lines of its log ---\n${tail}`,
-    );
-  }
+  const service = await superviseService('Verdaccio', child, { logFile, dir }, (alive) =>
+    waitForPing(url, options.startTimeoutMs ?? 30_000, alive),
+  );
 
   return {
     url,
@@ -133,10 +119,6 @@ export async function startNpmRegistry(options: { startTimeoutMs?: number } = {}
         env: { ...process.env, ...clientEnv },
       });
     },
-    async stop() {
-      await stopProcess(child);
-      process.removeListener('exit', killOnExit);
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: service.stop,
   };
 }

@@ -3,14 +3,13 @@
 // installed once into a venv in the cache beside the Kafka jars, at an exact version, so tests and CI reuse it.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findFreePort } from '../../src/infra/free-port.js';
 import { kafkaCacheRoot } from '../../src/infra/kafka-jars.js';
-import { tailLines } from '../../src/infra/log-tail.js';
-import { hasExited, stopProcess } from '../../src/infra/stop-process.js';
+import { superviseService } from './supervised-service.js';
 
 const run = promisify(execFile);
 
@@ -131,22 +130,9 @@ export async function startPythonIndex(options: { startTimeoutMs?: number } = {}
     ],
     logFile,
   );
-  let spawnError: Error | undefined;
-  child.once('error', (error) => (spawnError = error));
-  // A crashed test runner must not leave the index behind holding its port.
-  const killOnExit = (): void => void child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  try {
-    await waitForHealth(url, options.startTimeoutMs ?? 30_000, () => spawnError === undefined && !hasExited(child));
-  } catch (error) {
-    const tail = await tailLines(logFile);
-    await stopProcess(child);
-    process.removeListener('exit', killOnExit);
-    await rm(dir, { recursive: true, force: true });
-    throw new Error(
-      `pypiserver did not start: ${error instanceof Error ? error.message : String(error)}\n--- last lines of its log ---\n${tail}`,
-    );
-  }
+  const service = await superviseService('pypiserver', child, { logFile, dir }, (alive) =>
+    waitForHealth(url, options.startTimeoutMs ?? 30_000, alive),
+  );
 
   return {
     url,
@@ -158,10 +144,6 @@ export async function startPythonIndex(options: { startTimeoutMs?: number } = {}
     async publish(files, env = process.env) {
       await run('uv', ['publish', '--quiet', ...files], { env: { ...env, ...publishEnv } });
     },
-    async stop() {
-      await stopProcess(child);
-      process.removeListener('exit', killOnExit);
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: service.stop,
   };
 }
