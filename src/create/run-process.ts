@@ -1,5 +1,7 @@
 // One step of create that is another program (uv sync, git): its command line, whether it worked, and its output when not.
 import { execa } from 'execa';
+import { CancelledError } from '../errors.js';
+import { createCancelledMessage } from '../output/interrupt.js';
 
 export interface ProcessRun {
   command: string;
@@ -23,6 +25,8 @@ export async function runProcess(
 ): Promise<ProcessRun> {
   const command = [file, ...args].join(' ');
   const result = await execa(file, args, { cwd, env, reject: false, all: true, stdin: 'ignore' });
+  // Ctrl-C reaches the child with this process; when the child goes first, this is a cancel all the same, not a failure.
+  if (result.signal === 'SIGINT') throw new CancelledError(createCancelledMessage().trim());
   const ok = result.exitCode === 0 && !result.failed;
   return {
     command,
