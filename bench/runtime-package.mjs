@@ -5,7 +5,7 @@
 // Needs `npm run build` and git history (release 0.2.0 is built from its commit); starts its own broker; rewrites
 // its section of bench/RESULTS.md. Usage: node bench/runtime-package.mjs [--rounds 5] [--messages 200000]
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -33,12 +33,15 @@ const ROUNDS = Number(argument('--rounds', '5'));
 const NOOP_MESSAGES = Number(argument('--messages', '200000'));
 const uvEnv = { ...process.env, ...resolveUvEnvironment(process.env) };
 
-/** Release 0.2.0's own CLI, built from its commit with this checkout's dependencies (the lock file is the same). */
+/** Release 0.2.0's own CLI, built from its commit with its own lock file's dependencies. */
 function buildVendoringCli(root) {
   const dir = join(root, `release-${VENDORING_RELEASE.version}`);
   mkdirSync(dir);
   execFileSync('sh', ['-c', `git archive ${VENDORING_RELEASE.commit} | tar -x -C "$1"`, 'sh', dir], { cwd: ROOT });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  execFileSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
   execFileSync('node', ['scripts/build.mjs'], { cwd: dir, stdio: 'ignore' });
   return join(dir, 'bin', 'create-clustera-kernel.js');
 }

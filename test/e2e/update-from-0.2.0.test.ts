@@ -1,5 +1,5 @@
 // Kernels made by release 0.2.0, the last to carry the runtime in kernel_runtime/, migrate to the runtime package.
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,8 +37,8 @@ beforeAll(async () => {
   await execa('sh', ['-c', `mkdir -p "$1" && git archive ${RELEASE_0_2_0_COMMIT} | tar -x -C "$1"`, 'sh', release], {
     cwd: REPO_ROOT,
   });
-  // 0.2.0 has the dependencies of today's lock file: build it with them, as `npm pack` would have.
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(release, 'node_modules'), 'dir');
+  // Built with its own lock file's dependencies, as its `npm pack` was (its build needs some that today's does not).
+  await execa('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: release });
   await execa('node', ['scripts/build.mjs'], { cwd: release });
   oldCli = join(release, 'bin', 'create-clustera-kernel.js');
 }, 180_000);
