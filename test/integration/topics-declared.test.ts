@@ -9,6 +9,7 @@ import { removeDir } from '../helpers/cli.js';
 import { requireInfra, sharedInfra, uniqueName } from '../setup/infra.js';
 import { createTopics, kafkaClient } from './harness/kafka.js';
 import { generateAndInstallKernel, type KernelProject } from './harness/kernel-project.js';
+import { testRun } from './harness/test-run.js';
 
 interface Finding {
   kind: string;
@@ -172,6 +173,38 @@ describe.skipIf(!sharedInfra())('declared topics on a real broker', () => {
     const applied = await applyAndCheckClean(env);
     expect(applied).toContain('never lowered');
     expect([await partitionsOf(env.KAFKA_TOPIC), await partitionsOf(env.DLQ_TOPIC)]).toEqual([3, 3]);
+  });
+
+  it('test-run makes its test topics with the declared partition counts and cleanup policies', async () => {
+    writeFileSync(
+      join(kernelDir(), 'topics.toml'),
+      '[input]\npartitions = 2\nretention_ms = 60000\n\n[dlq]\npartitions = 4\ncleanup_policy = "compact,delete"\n',
+    );
+    const bootstrap = requireInfra().kafka.bootstrapServers;
+    const run = await testRun(kernelDir(), ['--bootstrap-server', bootstrap, '--messages', '20', '--keep-topic']);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const { topic, dlqTopic } = run.result;
+    expect([await partitionsOf(topic), await partitionsOf(dlqTopic)]).toEqual([2, 4]);
+    const admin = kafka?.admin();
+    if (!admin) throw new Error('no kafka');
+    await admin.connect();
+    try {
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [topic, dlqTopic].map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['cleanup.policy'],
+        })),
+      });
+      const policies = Object.fromEntries(
+        described.resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue]),
+      );
+      expect(policies).toEqual({ [topic]: 'delete', [dlqTopic]: 'compact,delete' });
+      await admin.deleteTopics({ topics: [topic, dlqTopic] });
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('a declaration that does not parse, or a negative count, is one line and exit 2', async () => {
