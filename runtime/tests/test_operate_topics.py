@@ -70,3 +70,15 @@ def test_no_declaration_or_no_broker_setting_is_exit_2(
     kernel(tmp_path, dotenv="")
     assert main(["topics", "check", "--json", "--dir", str(tmp_path)]) == 2
     assert "KAFKA_BOOTSTRAP_SERVERS is required" in capsys.readouterr().err
+
+
+def test_a_cluster_that_does_not_answer_is_one_line_and_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("KAFKA_CONNECT_TIMEOUT_S", "0.5")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")
+
+    assert main(["topics", "check", "--dir", str(kernel(tmp_path, dotenv=""))]) == 3
+
+    err = capsys.readouterr().err
+    assert "the cluster did not answer within 0.5 s" in err and err.count("\n") == 1

@@ -111,7 +111,7 @@ def _guarded(args: argparse.Namespace, command: Any) -> int:
 def _check(args: argparse.Namespace) -> int:
     kernel = load_kernel(Path(args.dir))
     admin = _admin(kernel.settings)
-    states, _ = describe_topics(admin, [target.topic for target in kernel.targets])
+    states, _ = describe_topics(admin, [target.topic for target in kernel.targets], kernel.settings.connect_timeout_s)
     drift, notes = find_drift(kernel.targets, states)
     if args.json:
         print(
@@ -147,7 +147,9 @@ def _check(args: argparse.Namespace) -> int:
 def _apply(args: argparse.Namespace) -> int:
     kernel = load_kernel(Path(args.dir))
     admin = _admin(kernel.settings)
-    states, broker_count = describe_topics(admin, [target.topic for target in kernel.targets])
+    states, broker_count = describe_topics(
+        admin, [target.topic for target in kernel.targets], kernel.settings.connect_timeout_s
+    )
     plan = plan_changes(kernel.targets, states, broker_count)
     failures: list[str] = [] if args.dry_run else execute(admin, plan.actions)
     if args.json:
@@ -253,12 +255,16 @@ def _admin(settings: Settings) -> AdminClient:
     )
 
 
-def describe_topics(admin: AdminClient, topics: list[str]) -> tuple[dict[str, TopicState | None], int]:
-    """Each topic's state (None when it does not exist) and the number of brokers."""
+def describe_topics(
+    admin: AdminClient, topics: list[str], timeout_s: float = REQUEST_TIMEOUT_S
+) -> tuple[dict[str, TopicState | None], int]:
+    """Each topic's state (None when it does not exist) and the number of brokers; gives up after `timeout_s`."""
     try:
-        metadata = admin.list_topics(timeout=REQUEST_TIMEOUT_S)
+        metadata = admin.list_topics(timeout=timeout_s)
     except KafkaException as error:
-        raise ClusterUnavailable(f"cannot list the cluster's topics: {error.args[0]}") from None
+        raise ClusterUnavailable(
+            f"the cluster did not answer within {timeout_s:g} s (KAFKA_CONNECT_TIMEOUT_S): {error.args[0]}"
+        ) from None
     states: dict[str, TopicState | None] = {}
     present = [topic for topic in dict.fromkeys(topics) if topic in metadata.topics]
     configs = _topic_configs(admin, present)
