@@ -59,3 +59,13 @@ export function metricSeries(): Record<MetricFamily, string> {
 export const DEAD_LETTER_HEADERS = facts.headers.deadLetter;
 /** What an ai kernel's runtime adds to every published answer. */
 export const ANSWER_HEADERS = facts.headers.answer;
+
+const topicDeclaration = facts.topicDeclaration;
+export type TopicRole = keyof typeof topicDeclaration.roles;
+/** The kernel's declared topics: the file beside main.py, its tables (each role, by the setting naming its topic), keys. */
+export const TOPIC_DECLARATION = {
+  file: topicDeclaration.file,
+  roles: topicDeclaration.roles,
+  keys: topicDeclaration.keys,
+};
+export const CLEANUP_POLICIES: readonly string[] = topicDeclaration.cleanupPolicies;

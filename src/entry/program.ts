@@ -179,7 +179,8 @@ function registerListCommand(program: Command, run: { exitCode: number }): void 
 const CONTRACTS_HELP = `
 For every topic one kernel here produces and another consumes: OUTPUT_TOPIC (its values described by the
 manifest's outputSchema) and DLQ_TOPIC (dead-lettered values are the kernel's own input values, so its input
-schema; an empty DLQ_TOPIC means no DLQ, as in the runtime). Both sides need a schema; a pair where one has
+schema; an empty DLQ_TOPIC means no DLQ, as in the runtime), each as the kernel's topics.toml names it (the
+\`topic\` of [output] and [dlq]), else as its .env.template sets it. Both sides need a schema; a pair where one has
 none is listed, not checked. 256 instances per pair come from the producer's schema, seeded (--seed replays
 them): a quarter with no optional field, a quarter with all, half with each at even odds.
   JSON Schema (draft 07, 2020-12): json-schema-faker generates, ajv (with ajv-formats) validates.

@@ -34,6 +34,8 @@ export interface TemplateContext {
   snakeName: string;
   generatorVersion: string;
   is: Record<string, boolean>;
+  /** Whether the kind publishes to OUTPUT_TOPIC (topics.toml then declares an [output] table). */
+  publishes: boolean;
   /** The kernel's dependencies: the runtime with the extras of its kind and schema. */
   dependencies: string[];
   devDependencies: string[];
@@ -90,6 +92,7 @@ export function buildTemplateContext(
     snakeName: answers.name.replace(/-/g, '_'),
     generatorVersion,
     is: Object.fromEntries(KINDS.map((k) => [k.name, k.name === kind.name])),
+    publishes: kind.env.some((variable) => variable.name === 'OUTPUT_TOPIC'),
     // Either schema brings the runtime's schema extra: pydantic, Avro and the schema registry's deserializers.
     dependencies: [runtimeRequirement(extras, runtimeVersion)],
     devDependencies:

@@ -1,9 +1,32 @@
-// Step 3 of a test-run: its isolated topics; only the ones this run creates are deleted afterwards (or kept).
+// Step 3 of a test-run: its isolated topics, with the partition counts and cleanup policies the kernel's topics.toml
+// declares; only the ones this run creates are deleted afterwards (or kept).
 import type { Admin } from 'kafkajs';
+import type { DeclaredTopic, TopicDeclaration } from '../fleet/topic-declaration.js';
 import type { RunContext } from './run-plan.js';
-import { createTopics, deleteTopics } from './topics.js';
+import { createTopics, deleteTopics, type TopicSpec } from './topics.js';
 
-const PARTITIONS = 3;
+// For a kernel without a declaration (made before topics.toml), or a table that leaves partitions out.
+const DEFAULT_PARTITIONS = { input: 3, dlq: 1, output: 1 } as const;
+
+/** The test topics as the declaration has them: its partition counts and cleanup policies, never its retention. */
+export function testTopicSpecs(
+  declared: TopicDeclaration,
+  names: { topic: string; dlqTopic: string; outputs: string[] },
+): TopicSpec[] {
+  const spec = (topic: string, role: keyof typeof DEFAULT_PARTITIONS): TopicSpec => {
+    const table: DeclaredTopic | undefined = declared[role];
+    return {
+      topic,
+      partitions: table?.partitions ?? DEFAULT_PARTITIONS[role],
+      ...(table?.cleanupPolicy ? { config: { 'cleanup.policy': table.cleanupPolicy } } : {}),
+    };
+  };
+  return [
+    spec(names.topic, 'input'),
+    spec(names.dlqTopic, 'dlq'),
+    ...names.outputs.map((name) => spec(name, 'output')),
+  ];
+}
 
 /** `extraTopics`: the kind's own, such as the ai kind's output topic. */
 export async function createTestTopics(
@@ -22,9 +45,5 @@ export async function createTestTopics(
     await deleteTopics(admin, ours);
     result.topicsDeleted = true;
   });
-  await createTopics(admin, [
-    { topic, partitions: PARTITIONS },
-    { topic: dlqTopic, partitions: 1 },
-    ...extraTopics.map((name) => ({ topic: name, partitions: 1 })),
-  ]);
+  await createTopics(admin, testTopicSpecs(plan.declaredTopics, { topic, dlqTopic, outputs: extraTopics }));
 }

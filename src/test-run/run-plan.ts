@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { readTopicDeclaration, type TopicDeclaration } from '../fleet/topic-declaration.js';
 import type { CleanupStack } from './cleanup.js';
 import { readDotEnv } from './dot-env.js';
 import type { KernelDir } from './kernel-dir.js';
@@ -22,6 +23,8 @@ export interface RunPlan {
   fileEnv: Record<string, string>;
   /** A setting as the kernel would see it: the environment, then .env. */
   lookup: Lookup;
+  /** The kernel's topics.toml (empty for a kernel without one): the test topics take its partitions and policies. */
+  declaredTopics: TopicDeclaration;
 }
 
 /** What every step of a run reads; `result` is the one thing they write. */
@@ -37,6 +40,8 @@ export interface RunContext {
 export function planRun(kernel: KernelDir, options: TestRunOptions): RunPlan {
   if (options.invalid > 0 && !kernel.schema)
     throw new UsageError('--invalid needs a kernel with a schema (create --schema <file>); this one has none.');
+  const declared = readTopicDeclaration(kernel.dir);
+  if (declared !== null && 'problem' in declared) throw new UsageError(declared.problem);
   const fileEnv = readDotEnv(join(kernel.dir, '.env'));
   const lookup = lookupIn(fileEnv, process.env);
   const runId = randomBytes(4).toString('hex');
@@ -49,6 +54,7 @@ export function planRun(kernel: KernelDir, options: TestRunOptions): RunPlan {
     samples: readSamples(kernel.dir, kernel.kind),
     fileEnv,
     lookup,
+    declaredTopics: declared?.declaration ?? {},
   };
 }
 

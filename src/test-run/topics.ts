@@ -7,12 +7,23 @@ export interface Offsets {
   end: Record<number, number>;
 }
 
-export async function createTopics(admin: Admin, topics: { topic: string; partitions: number }[]): Promise<void> {
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  /** Topic configs, such as cleanup.policy. */
+  config?: Record<string, string>;
+}
+
+export async function createTopics(admin: Admin, topics: TopicSpec[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter(({ topic }) => !existing.has(topic));
   if (missing.length === 0) return;
   await admin.createTopics({
-    topics: missing.map(({ topic, partitions }) => ({ topic, numPartitions: partitions })),
+    topics: missing.map(({ topic, partitions, config }) => ({
+      topic,
+      numPartitions: partitions,
+      configEntries: Object.entries(config ?? {}).map(([name, value]) => ({ name, value })),
+    })),
     waitForLeaders: true,
   });
 }

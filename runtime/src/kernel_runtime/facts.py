@@ -50,3 +50,11 @@ def default_group_for(kernel_name: str) -> str:
 
 def default_client_id_for(kernel_name: str, pid: int) -> str:
     return str(_NAMES["defaults"]["clientId"]).format(name=kernel_name, pid=pid)
+
+
+_TOPICS: Final[dict[str, Any]] = _FACTS["topicDeclaration"]
+# The kernel's topic declaration, beside main.py; each table is a role, named by the setting that picks its topic.
+TOPIC_DECLARATION_FILE: Final[str] = _TOPICS["file"]
+TOPIC_ROLES: Final[dict[str, str]] = _TOPICS["roles"]
+TOPIC_DECLARATION_KEYS: Final[tuple[str, ...]] = tuple(_TOPICS["keys"])
+CLEANUP_POLICIES: Final[tuple[str, ...]] = tuple(_TOPICS["cleanupPolicies"])
