@@ -256,7 +256,7 @@ class Replay:
 
     def _summary(self, seconds: float) -> None:
         tally = self._tally
-        verb = "would send" if self._options.dry_run else "sent"
+        verb = "dry run, nothing written: would have sent" if self._options.dry_run else "sent"
         where = ", ".join(f"{topic}: {count}" for topic, count in sorted(tally.targets.items())) or "nothing"
         print(
             f"{verb} {tally.sent} dead letter(s) from {self._dlq} ({where}) in {seconds:.1f}s; "
