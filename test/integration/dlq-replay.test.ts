@@ -179,6 +179,18 @@ describe.skipIf(!infraAvailable())('clustera-kernel dlq', () => {
       parked: 0,
     });
 
+    const shown = await dlq(run, ['show', '--json']);
+    expect(shown.exitCode, shown.all).toBe(0);
+    const rows = shown.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows).toHaveLength(REFUSED);
+    expect(rows[0]).toMatchObject({ error_class: 'SkipMessage', attempts: 1, replays: 0 });
+    expect(rows.every((row) => !('value' in row) && String(row.source).startsWith(run.topic))).toBe(true);
+    const withValue = await dlq(run, ['show', '--values', '--limit', '1', '--json']);
+    expect(JSON.parse(withValue.stdout).value).toMatch(/^\{"id":\d+3,/);
+
     const before = await offsetsOf(run);
     const dry = await dlq(run, ['replay', '--dry-run']);
     expect(dry.exitCode, dry.all).toBe(0);
@@ -259,5 +271,18 @@ describe.skipIf(!infraAvailable())('clustera-kernel dlq', () => {
     const noTarget = await dlq(run, ['replay', '--to', uniqueName('missing')]);
     expect([noTarget.exitCode, noTarget.stderr.trim()]).toEqual([1, expect.stringMatching(/does not exist/)]);
     expect(await topicSize(kafka, run.topic)).toBe(0);
+
+    // A dead letter without dlq.source.* headers (another tool's) is counted, not sent, unless --to names a topic.
+    await produce(kafka, run.dlq, [{ key: 'stray', value: Buffer.from('{}'), partition: 0 }]);
+    const stray = await dlq(run, ['replay']);
+    expect([stray.exitCode, stray.stderr.trim()]).toEqual([
+      1,
+      expect.stringMatching(/no dlq\.source\.\* headers.*--to/),
+    ]);
+    expect(await topicSize(kafka, run.topic)).toBe(0);
+    const sent = await dlq(run, ['replay', '--from-beginning', '--to', run.topic]);
+    expect(sent.exitCode, sent.all).toBe(0);
+    const landed = await readCommitted(kafka, run.topic, 1);
+    expect(landed.map((message) => [message.key, message.headers.source])).toEqual([['stray', 'integration-test']]);
   });
 });
