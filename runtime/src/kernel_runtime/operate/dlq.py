@@ -10,7 +10,15 @@ from typing import Any
 
 from ..settings import Settings
 from .dead_letters import BadInput, DeadLetter, Filters, parse_filters, printable
-from .dlq_kafka import Topics, committed_positions, dlq_consumer, read_letters, replay_group, start_offsets
+from .dlq_kafka import (
+    Topics,
+    committed_positions,
+    dlq_consumer,
+    quiet_client_logs,
+    read_letters,
+    replay_group,
+    start_offsets,
+)
 from .dlq_replay import ReplayOptions, replay
 from .kernel_settings import OperateError, load_kernel_settings
 
@@ -71,6 +79,7 @@ def _command(body: Callable[[argparse.Namespace, Settings, str, Filters], int]) 
 
     def run(args: argparse.Namespace) -> int:
         try:
+            quiet_client_logs()
             filters = parse_filters(args.error_class, args.since, args.until, args.key, args.partition)
             settings = load_kernel_settings(args.dir.resolve())
             if settings.dlq_topic is None:

@@ -31,6 +31,11 @@ def transactional_id(settings: Settings, dlq_topic: str) -> str:
     return f"{settings.group}.dlq-replay.{dlq_topic}"
 
 
+def quiet_client_logs() -> None:
+    """librdkafka's retries (a coordinator still loading) are not the operator's business; its errors are."""
+    logging.getLogger(LIBRDKAFKA_LOGGER).setLevel(logging.ERROR)
+
+
 def _common(settings: Settings) -> dict[str, Any]:
     return {
         "bootstrap.servers": settings.bootstrap_servers,
