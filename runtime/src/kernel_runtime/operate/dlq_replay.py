@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -48,6 +49,16 @@ class ReplayOptions:
     from_beginning: bool = False
 
 
+@dataclass(frozen=True)
+class Clients:
+    """How a replay reaches Kafka; tests hand in fakes."""
+
+    consumer: Callable[[Settings], Any] = dlq_consumer
+    producer: Callable[[dict[str, Any]], Any] = Producer
+    # The other consumer groups with offsets on a topic (None: the cluster would not say).
+    readers: Callable[[Settings, str, set[str]], list[str] | None] = groups_reading
+
+
 @dataclass
 class Tally:
     sent: int = 0
@@ -58,7 +69,16 @@ class Tally:
 
 
 class Replay:
-    def __init__(self, settings: Settings, dlq_topic: str, options: ReplayOptions, out: TextIO, err: TextIO) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        dlq_topic: str,
+        options: ReplayOptions,
+        out: TextIO,
+        err: TextIO,
+        clients: Clients | None = None,
+    ) -> None:
+        self._clients = clients or Clients()
         self._settings = settings
         self._dlq = dlq_topic
         self._options = options
@@ -76,7 +96,7 @@ class Replay:
         self._delivery_errors: list[str] = []
 
     def run(self) -> int:
-        consumer = dlq_consumer(self._settings)
+        consumer = self._clients.consumer(self._settings)
         try:
             return self._run(consumer)
         finally:
@@ -89,7 +109,7 @@ class Replay:
         if self._options.to is not None and self._options.to not in topics.partitions:
             raise OperateError(f"--to {self._options.to}: the topic does not exist (nothing was sent)")
         if not self._options.dry_run:
-            self._producer = Producer(transactional_producer_config(self._settings, self._dlq))
+            self._producer = self._clients.producer(transactional_producer_config(self._settings, self._dlq))
             try:
                 # Fences an earlier run with the same transactional.id and aborts what it left open.
                 self._producer.init_transactions(TIMEOUT_S)
@@ -201,7 +221,7 @@ class Replay:
             return
         self._warned.add(topic)
         own = {self._settings.group, replay_group(self._settings)}
-        readers = groups_reading(self._settings, topic, own)
+        readers = self._clients.readers(self._settings, topic, own)
         if readers == []:
             return
         who = "other consumer groups may" if readers is None else "consumer groups " + ", ".join(readers) + " also"
