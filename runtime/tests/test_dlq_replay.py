@@ -216,6 +216,13 @@ def test_the_limit_commits_only_through_the_last_letter_sent():
     assert producer.offsets[-1] == [(0, 2)]
 
 
+def test_other_groups_reading_a_to_topic_are_named_too():
+    _, _, err = run_replay(FakeConsumer([record(0)]), FakeTransactions(), readers=["audit"], to="elsewhere")
+
+    assert "audit" in err
+    assert "--to" not in err
+
+
 def test_a_dry_run_creates_no_producer_and_commits_nothing():
     producer = FakeTransactions()
 

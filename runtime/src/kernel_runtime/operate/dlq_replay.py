@@ -217,7 +217,7 @@ class Replay:
             time.sleep(delay)
 
     def _warn_once(self, topic: str) -> None:
-        if topic in self._warned or self._options.to is not None:
+        if topic in self._warned:
             return
         self._warned.add(topic)
         own = {self._settings.group, replay_group(self._settings)}
@@ -225,11 +225,10 @@ class Replay:
         if readers == []:
             return
         who = "other consumer groups may" if readers is None else "consumer groups " + ", ".join(readers) + " also"
-        print(
-            f"warning: {who} read {topic}: they get the replayed messages too. "
-            "Use --to <topic> to send them to a topic only this kernel reads.",
-            file=self._err,
+        hint = (
+            "" if self._options.to is not None else " Use --to <topic> to send them to a topic only this kernel reads."
         )
+        print(f"warning: {who} read {topic}: they get the replayed messages too.{hint}", file=self._err)
 
     def _begin(self) -> None:
         if self._in_transaction:
