@@ -1,5 +1,6 @@
 // `clustera-kernel dlq` against a real broker: an http kernel whose API rejects 10 % of messages dead-letters them;
 // stats counts them, a dry run writes nothing, and a replay killed midway and run again sends each back exactly once.
+import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { Kafka } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -103,12 +104,17 @@ describe.skipIf(!infraAvailable())('clustera-kernel dlq', () => {
     return { ...clean, ...resolveUvEnvironment(clean), ...env(run), ...extra };
   }
 
+  /** `uv run clustera-kernel dlq …`; `direct` runs the console script itself, so SIGKILL reaches the replay, not uv. */
   function dlq(
     run: KernelRun,
     args: string[],
     extra: Record<string, string> = {},
+    direct = false,
   ): ResultPromise<{ all: true; reject: false; extendEnv: false }> {
-    return execa('uv', ['run', '--no-sync', 'clustera-kernel', 'dlq', ...args], {
+    const [command, prefix] = direct
+      ? [join(project.dir, '.venv', 'bin', 'clustera-kernel'), []]
+      : ['uv', ['run', '--no-sync', 'clustera-kernel']];
+    return execa(command, [...prefix, 'dlq', ...args], {
       cwd: project.dir,
       env: cliEnv(run, extra),
       extendEnv: false,
@@ -198,7 +204,7 @@ describe.skipIf(!infraAvailable())('clustera-kernel dlq', () => {
     expect(await offsetsOf(run), 'end offsets and group offsets after a dry run').toEqual(before);
 
     apiBroken = false;
-    const killed = dlq(run, ['replay', '--rate', '8']);
+    const killed = dlq(run, ['replay', '--rate', '8'], {}, true);
     const deadline = Date.now() + 30_000;
     let position = 0;
     while (Date.now() < deadline && position === 0 && killed.exitCode === null) {
@@ -253,6 +259,52 @@ describe.skipIf(!infraAvailable())('clustera-kernel dlq', () => {
 
     const after = await dlq(run, ['stats', '--json']);
     expect(JSON.parse(after.stdout)).toMatchObject({ total: REFUSED, replayed: REFUSED, pending: 0 });
+  });
+
+  it('never doubles or loses a dead letter across replays killed at random points', async () => {
+    const run = { topic: uniqueName('dlq-in'), group: uniqueName('dlq-group'), dlq: uniqueName('dlq-dlq') };
+    await createTopics(kafka, [
+      { topic: run.topic, partitions: PARTITIONS },
+      { topic: run.dlq, partitions: 1 },
+    ]);
+    const letters = 60;
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.send({
+      topic: run.dlq,
+      messages: Array.from({ length: letters }, (_, i) => ({
+        key: `key-${i}`,
+        value: JSON.stringify(payload(i)),
+        headers: {
+          [DEAD_LETTER_HEADERS.sourceTopic]: run.topic,
+          [DEAD_LETTER_HEADERS.sourcePartition]: String(i % PARTITIONS),
+          [DEAD_LETTER_HEADERS.sourceOffset]: String(i),
+          [DEAD_LETTER_HEADERS.errorClass]: 'SkipMessage',
+        },
+      })),
+    });
+    await producer.disconnect();
+
+    const positions: number[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      const child = dlq(run, ['replay', '--rate', '40'], {}, true);
+      await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 1700));
+      child.kill('SIGKILL');
+      await child;
+      positions.push(await replayPosition(run));
+    }
+    const last = await dlq(run, ['replay']);
+    expect(last.exitCode, last.all).toBe(0);
+
+    const landed = await readCommitted(kafka, run.topic, letters);
+    const keys = landed.map((message) => message.key).sort();
+    expect(keys, `positions after each kill: ${positions.join(', ')}`).toEqual(
+      Array.from({ length: letters }, (_, i) => `key-${i}`).sort(),
+    );
+    expect(
+      [...positions].sort((a, b) => a - b),
+      'the position never goes back',
+    ).toEqual(positions);
   });
 
   it('refuses bad input with one line and sends nothing', async () => {
