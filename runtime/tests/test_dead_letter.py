@@ -1,7 +1,7 @@
 """A dead letter keeps the message as it was and names its origin: set once, carried across replays."""
 
 from kernel_runtime.dead_letter import DeadLetters, dead_letter_headers
-from kernel_runtime.facts import DEAD_LETTER_HEADERS, ORIGIN_HEADERS
+from kernel_runtime.facts import DEAD_LETTER_HEADERS, ORIGIN_HEADERS, REPLAY_HEADERS
 from kernel_runtime.publisher import Publisher
 from kernel_runtime.testing import FakeProducer, build_message
 
@@ -55,3 +55,28 @@ def test_a_dead_letter_keeps_the_key_value_and_timestamp():
 
     [letter] = producer.produced
     assert (letter.key, letter.value, letter.timestamp) == (b"k-1", b"\xff\x00", 1_700_000_000_123)
+
+
+REPLAYED: list[tuple[str, bytes | None]] = [
+    (ORIGIN[0], b"orders"),
+    (ORIGIN[1], b"2"),
+    (ORIGIN[2], b"41"),
+    (REPLAY_HEADERS["count"], b"1"),
+]
+
+
+def test_a_replayed_message_takes_its_origin_as_its_idempotency_key():
+    message = build_message(b"{}", topic="orders", partition=0, offset=900, headers=REPLAYED)
+
+    assert message.origin == ("orders", 2, 41)
+    assert message.origin_ref == "orders-2-41"
+
+
+def test_any_other_message_is_its_own_origin():
+    plain = build_message(b"{}", topic="orders", partition=1, offset=7)
+    # origin.* without the replay's headers (not sent by a replay) is not taken as one.
+    not_replayed = build_message(b"{}", topic="orders", partition=1, offset=7, headers=REPLAYED[:3])
+    broken = build_message(b"{}", topic="orders", partition=1, offset=7, headers=[*REPLAYED[:2], (ORIGIN[2], b"x")])
+
+    assert plain.origin_ref == not_replayed.origin_ref == plain.ref == "orders-1-7"
+    assert broken.origin == ("orders", 1, 7)

@@ -253,6 +253,10 @@ describe.skipIf(!infraAvailable())('clustera-kernel dlq', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const ids = api.requests.map((request) => (JSON.parse(request.body) as { id: number }).id);
+    // The Idempotency-Key is the message's origin, not its new offset: a second replay would be the same request.
+    expect(api.requests.map((request) => String(request.headers['idempotency-key'])).sort()).toEqual(
+      refusedKeys.map((key) => `${run.topic}-${byKey.get(key)!.partition}-${byKey.get(key)!.offset}`).sort(),
+    );
     expect(ids.sort((a, b) => a - b)).toEqual(
       refusedKeys.map((key) => Number(key.replace('key-', ''))).sort((a, b) => a - b),
     );
