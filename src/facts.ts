@@ -57,6 +57,10 @@ export function metricSeries(): Record<MetricFamily, string> {
 
 /** What the runtime adds to a dead-lettered message. */
 export const DEAD_LETTER_HEADERS = facts.headers.deadLetter;
+/** Where a dead letter's message was first consumed; carried unchanged across replays. */
+export const ORIGIN_HEADERS = facts.headers.origin;
+/** What `clustera-kernel dlq replay` adds to a message it sends back. */
+export const REPLAY_HEADERS = facts.headers.replay;
 /** What an ai kernel's runtime adds to every published answer. */
 export const ANSWER_HEADERS = facts.headers.answer;
 

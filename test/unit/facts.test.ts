@@ -3,7 +3,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANSWER_HEADERS, DEAD_LETTER_HEADERS, metricSeries, PER_KIND_ENV, RUNTIME_ENV } from '../../src/facts.js';
+import {
+  ANSWER_HEADERS,
+  DEAD_LETTER_HEADERS,
+  metricSeries,
+  ORIGIN_HEADERS,
+  PER_KIND_ENV,
+  REPLAY_HEADERS,
+  RUNTIME_ENV,
+} from '../../src/facts.js';
 import { KINDS } from '../../src/kinds.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
@@ -74,7 +82,7 @@ describe('metric and header names', () => {
   });
 
   it('are not written out in the CLI', () => {
-    const headers = Object.values(DEAD_LETTER_HEADERS);
+    const headers = [DEAD_LETTER_HEADERS, ORIGIN_HEADERS, REPLAY_HEADERS].flatMap((names) => Object.values(names));
     for (const file of sources) {
       const text = readFileSync(file, 'utf8');
       expect(text, relative(REPO_ROOT, file)).not.toMatch(/['"`]clustera_kernel_/);
@@ -83,9 +91,13 @@ describe('metric and header names', () => {
   });
 
   it("that the templates write out (docs, the kernels' tests) are declared headers", () => {
-    const declared = new Set([...Object.values(DEAD_LETTER_HEADERS), ...Object.values(ANSWER_HEADERS)]);
+    const declared = new Set(
+      [DEAD_LETTER_HEADERS, ORIGIN_HEADERS, REPLAY_HEADERS, ANSWER_HEADERS].flatMap((names) => Object.values(names)),
+    );
     const named = filesUnder(join(REPO_ROOT, 'templates')).flatMap((file) => [
-      ...[...readFileSync(file, 'utf8').matchAll(/[`"](dlq\.[a-z.]+?)[`"]/g)].map((match) => match[1]!),
+      ...[...readFileSync(file, 'utf8').matchAll(/[`"]((?:dlq|origin|replay)\.[a-z.]+?)[`"]/g)].map(
+        (match) => match[1]!,
+      ),
       ...[...readFileSync(file, 'utf8').matchAll(/\.header\("([a-z.]+)"\)/g)].map((match) => match[1]!),
     ]);
     expect(named.length).toBeGreaterThan(0);

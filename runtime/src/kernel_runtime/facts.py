@@ -35,6 +35,10 @@ METRIC_FAMILIES: Final[dict[str, str]] = _FACTS["metrics"]["families"]
 
 DEAD_LETTER_HEADERS: Final[dict[str, str]] = _FACTS["headers"]["deadLetter"]
 ANSWER_HEADERS: Final[dict[str, str]] = _FACTS["headers"]["answer"]
+# Where a message was first consumed: set on its first dead-lettering, carried unchanged by replays and later ones.
+ORIGIN_HEADERS: Final[dict[str, str]] = _FACTS["headers"]["origin"]
+# What `clustera-kernel dlq replay` adds to a message it sends back.
+REPLAY_HEADERS: Final[dict[str, str]] = _FACTS["headers"]["replay"]
 
 
 def metric_name(family: str) -> str:

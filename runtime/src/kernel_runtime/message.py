@@ -9,6 +9,7 @@ from confluent_kafka import TIMESTAMP_NOT_AVAILABLE
 from typing_extensions import TypeVar
 
 from .errors import SkipMessage
+from .facts import ORIGIN_HEADERS, REPLAY_HEADERS
 
 Headers = list[tuple[str, bytes | None]]
 # A plain `Message` is `Message[Any]`: kernels without a schema annotate nothing new.
@@ -51,6 +52,19 @@ class Message(Generic[PayloadT]):
         """Where the message lives, for logs and idempotency keys: <topic>-<partition>-<offset>."""
         return f"{self.topic}-{self.partition}-{self.offset}"
 
+    @property
+    def origin(self) -> tuple[str, int, int]:
+        """(topic, partition, offset) where the message was first consumed: its own place, or for a message that
+        `clustera-kernel dlq replay` sent back (origin.* and replay.* headers), the place it was dead-lettered from.
+        """
+        return _origin(self.headers) or (self.topic, self.partition, self.offset)
+
+    @property
+    def origin_ref(self) -> str:
+        """An idempotency key that a replay keeps: <topic>-<partition>-<offset> of the origin (`ref` otherwise)."""
+        topic, partition, offset = self.origin
+        return f"{topic}-{partition}-{offset}"
+
     def text(self) -> str:
         """The value as UTF-8 text; raises SkipMessage when it is empty or not UTF-8."""
         if self.value is None:
@@ -66,6 +80,26 @@ class Message(Generic[PayloadT]):
             return _STRICT_JSON.decode(self.text())
         except json.JSONDecodeError as error:
             raise SkipMessage(f"value is not JSON: {error}") from error
+
+
+_ORIGIN_NAMES = (ORIGIN_HEADERS["topic"], ORIGIN_HEADERS["partition"], ORIGIN_HEADERS["offset"])
+_REPLAY_COUNT = REPLAY_HEADERS["count"]
+
+
+def _origin(headers: Headers) -> tuple[str, int, int] | None:
+    """The origin.* coordinates of a replayed message (it also has replay.count); None for any other message."""
+    if not headers:
+        return None
+    found = {name: value for name, value in headers if name in _ORIGIN_NAMES or name == _REPLAY_COUNT}
+    if _REPLAY_COUNT not in found:
+        return None
+    topic, partition, offset = (found.get(name) for name in _ORIGIN_NAMES)
+    if not topic or partition is None or offset is None:
+        return None
+    try:
+        return topic.decode("utf-8"), int(partition), int(offset)
+    except (UnicodeDecodeError, ValueError):
+        return None
 
 
 # Filling the slots directly: a frozen dataclass's __init__ pays one object.__setattr__ call per field, per message.

@@ -38,8 +38,12 @@ class Publisher:
         *,
         key: bytes | None = None,
         headers: Headers | None = None,
+        timestamp: int | None = None,
     ) -> "concurrent.futures.Future[None]":
-        """Hands the message to the producer; the future completes when Kafka acknowledged or refused it."""
+        """Hands the message to the producer; the future completes when Kafka acknowledged or refused it.
+
+        `timestamp` (milliseconds since the epoch) keeps a message's own time, as a dead letter does; None: now.
+        """
         acknowledged: concurrent.futures.Future[None] = concurrent.futures.Future()
 
         def on_delivery(error: KafkaError | None, _message: object) -> None:
@@ -49,7 +53,12 @@ class Publisher:
                 acknowledged.set_exception(_classify(topic, error))
 
         def produce(carried: Headers) -> None:
-            self._producer.produce(topic, value=value, key=key, headers=carried, on_delivery=on_delivery)
+            if timestamp is None:
+                self._producer.produce(topic, value=value, key=key, headers=carried, on_delivery=on_delivery)
+            else:
+                self._producer.produce(
+                    topic, value=value, key=key, headers=carried, on_delivery=on_delivery, timestamp=timestamp
+                )
 
         try:
             tracing.outgoing(topic, headers, produce)
@@ -67,9 +76,10 @@ class Publisher:
         *,
         key: bytes | None = None,
         headers: Headers | None = None,
+        timestamp: int | None = None,
     ) -> None:
         """Returns once the broker has the message; RetryableError when it may work later, PublishFailed if not."""
-        acknowledged = self.send(topic, value, key=key, headers=headers)
+        acknowledged = self.send(topic, value, key=key, headers=headers, timestamp=timestamp)
         try:
             acknowledged.result(self._ack_timeout_s)
         except concurrent.futures.TimeoutError as error:
@@ -82,9 +92,10 @@ class Publisher:
         *,
         key: bytes | None = None,
         headers: Headers | None = None,
+        timestamp: int | None = None,
     ) -> None:
         """publish for an `async def process_message`: the event loop keeps running while Kafka acknowledges."""
-        acknowledged = asyncio.wrap_future(self.send(topic, value, key=key, headers=headers))
+        acknowledged = asyncio.wrap_future(self.send(topic, value, key=key, headers=headers, timestamp=timestamp))
         try:
             await asyncio.wait_for(acknowledged, self._ack_timeout_s)
         except TimeoutError as error:

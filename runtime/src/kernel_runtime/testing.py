@@ -185,6 +185,8 @@ class Produced:
     value: bytes | None
     key: bytes | None
     headers: list[tuple[str, bytes | None]]
+    # The timestamp the message was produced with (milliseconds), None when the producer chose it.
+    timestamp: int | None = None
 
     def header(self, name: str) -> str | None:
         values = [value for key, value in self.headers if key == name]
@@ -207,9 +209,10 @@ class FakeProducer:
         key: bytes | None = None,
         headers: Any = None,
         on_delivery: Callable[..., None] = lambda *_: None,
+        timestamp: int | None = None,
     ) -> None:
         with self._lock:
-            self._pending.append((Produced(topic, value, key, list(headers or [])), on_delivery))
+            self._pending.append((Produced(topic, value, key, list(headers or []), timestamp), on_delivery))
 
     def poll(self, timeout: float | None = None) -> int:
         with self._lock:

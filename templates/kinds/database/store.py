@@ -1,6 +1,7 @@
 """Where messages go: a PostgreSQL table. Yours to edit: the table, the row and how a message maps to it.
 
-Rows are keyed by (topic, partition, offset), so a message redelivered after a crash is not stored twice. Connections
+Rows are keyed by the message's origin (topic, partition, offset), so a message redelivered after a crash, or sent
+back from the dead-letter topic by `clustera-kernel dlq replay`, is not stored twice. Connections
 are the runtime's (kernel_runtime.postgres_cursors): one per worker thread, replaced when the database restarts.
 """
 
@@ -106,4 +107,6 @@ class EventStore(Service):
 
 def _row(message: Message, payload: Any) -> tuple[Any, ...]:
     timestamp = None if message.timestamp is None else datetime.fromtimestamp(message.timestamp / 1000, UTC)
-    return (message.topic, message.partition, message.offset, message.key, timestamp, Jsonb(payload))
+    # The origin: a dead letter replayed by `clustera-kernel dlq replay` (even twice) is the row it would have been.
+    topic, partition, offset = message.origin
+    return (topic, partition, offset, message.key, timestamp, Jsonb(payload))

@@ -75,11 +75,15 @@ class Forwarder(Service):
             await client.close()
 
     async def send(self, message: Message, payload: Any) -> None:
-        """POST one message; the Idempotency-Key lets the API drop a redelivered copy."""
+        """POST one message; the Idempotency-Key lets the API drop a redelivered or replayed copy.
+
+        The key is the message's origin (`message.origin_ref`): its own topic-partition-offset, or for a dead letter
+        sent back by `clustera-kernel dlq replay`, the one it first had, so a message replayed twice is one request.
+        """
         if self._client is None:
             raise RuntimeError("Forwarder.send called before open()")
         with traced_http_request("POST", self._url) as span:
-            request = self._client.post(self._url).header("Idempotency-Key", message.ref)
+            request = self._client.post(self._url).header("Idempotency-Key", message.origin_ref)
             if span.headers:
                 request = request.headers(span.headers)
             try:

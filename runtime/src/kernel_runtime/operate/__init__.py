@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 # Command groups, each a module here: its `register` adds its subcommands and sets `run` on their parsers.
-COMMAND_GROUPS: tuple[str, ...] = ("topics",)
+COMMAND_GROUPS: tuple[str, ...] = ("dlq", "topics")
 
 EXIT_USAGE = 2
 
