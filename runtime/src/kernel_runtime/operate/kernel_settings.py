@@ -1,8 +1,9 @@
 """The kernel's settings as main.py reads them: `.env` beneath the kernel, the environment, main.py's defaults."""
 
-import importlib
+import importlib.util
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 
@@ -19,10 +20,17 @@ class OperateError(Exception):
         self.exit_code = exit_code
 
 
-def load_kernel_settings(directory: Path) -> Settings:
+def kernel_environment(directory: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment (os.environ unless given) with `.env` beneath the kernel filling what it leaves unset."""
+    env = dict(os.environ if environ is None else environ)
+    load_dotenv_beneath(directory / ".env", env)
+    return env
+
+
+def load_kernel_settings(directory: Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Reads `.env` like the runtime (the environment wins), then main.py's names without running it."""
     main = _import_main(directory)
-    load_dotenv_beneath(directory / ".env", os.environ)
+    env = kernel_environment(directory, environ)
     kernel_name = getattr(main, "KERNEL_NAME", None)
     default_topic = getattr(main, "DEFAULT_TOPIC", None)
     default_group = getattr(main, "DEFAULT_GROUP", None)
@@ -32,7 +40,7 @@ def load_kernel_settings(directory: Path) -> Settings:
         return load_settings(
             kernel_name,
             default_topic,
-            os.environ,
+            env,
             default_group=default_group if isinstance(default_group, str) else None,
         )
     except ConfigError as error:
@@ -41,11 +49,18 @@ def load_kernel_settings(directory: Path) -> Settings:
 
 
 def _import_main(directory: Path) -> ModuleType:
-    """Imported as `main`, so its `if __name__ == "__main__"` guard keeps the kernel from starting."""
-    if not (directory / "main.py").is_file():
+    """main.py loaded afresh under another name than __main__, so its guard keeps the kernel from starting."""
+    path = directory / "main.py"
+    if not path.is_file():
         raise OperateError(f"no main.py in {directory}: run clustera-kernel in the kernel's directory", 2)
+    # Its own modules (forward.py, store.py, the models) import from beside it.
     sys.path.insert(0, str(directory))
+    spec = importlib.util.spec_from_file_location("kernel_main", path)
+    if spec is None or spec.loader is None:
+        raise OperateError(f"could not import {path}")
+    module = importlib.util.module_from_spec(spec)
     try:
-        return importlib.import_module("main")
+        spec.loader.exec_module(module)
     except Exception as error:
-        raise OperateError(f"could not import {directory / 'main.py'}: {type(error).__name__}: {error}") from error
+        raise OperateError(f"could not import {path}: {type(error).__name__}: {error}") from error
+    return module

@@ -7,14 +7,11 @@ cluster could not be asked.
 """
 
 import argparse
-import importlib.util
 import json
-import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from confluent_kafka import KafkaException
@@ -28,11 +25,10 @@ from confluent_kafka.admin import (
     ResourceType,
 )
 
-from ..env import is_valid_topic, load_dotenv_beneath
-from ..errors import ConfigError
+from ..env import is_valid_topic
 from ..facts import TOPIC_DECLARATION_FILE, TOPIC_ROLES
 from ..kafka_config import security_config
-from ..settings import Settings, load_settings
+from ..settings import Settings
 from ..topic_declaration import (
     CLEANUP_CONFIG,
     DLQ,
@@ -48,6 +44,7 @@ from ..topic_declaration import (
     plan_changes,
     read_declaration,
 )
+from .kernel_settings import OperateError, kernel_environment, load_kernel_settings
 
 EXIT_OK, EXIT_DRIFT, EXIT_BAD_INPUT, EXIT_CLUSTER = 0, 1, 2, 3
 REQUEST_TIMEOUT_S = 30.0
@@ -192,17 +189,11 @@ def load_kernel(directory: Path, environ: Mapping[str, str] | None = None) -> Ke
     declaration = read_declaration(directory)
     if declaration is None:
         raise BadInput(f"no {TOPIC_DECLARATION_FILE} in {directory.resolve()} (run in the kernel's directory)")
-    env = dict(os.environ if environ is None else environ)
-    load_dotenv_beneath(directory / ".env", env)
-    main = _import_main(directory)
-    names = {name: getattr(main, name, None) for name in ("KERNEL_NAME", "DEFAULT_TOPIC", "DEFAULT_GROUP")}
-    if not isinstance(names["KERNEL_NAME"], str) or not isinstance(names["DEFAULT_TOPIC"], str):
-        raise BadInput("main.py must define KERNEL_NAME and DEFAULT_TOPIC as strings")
-    group = names["DEFAULT_GROUP"] if isinstance(names["DEFAULT_GROUP"], str) else None
+    env = kernel_environment(directory, environ)
     try:
-        settings = load_settings(names["KERNEL_NAME"], names["DEFAULT_TOPIC"], env, default_group=group)
-    except ConfigError as error:
-        raise BadInput("; ".join(error.problems)) from None
+        settings = load_kernel_settings(directory, env)
+    except OperateError as error:
+        raise BadInput(str(error)) from None
     return Kernel(settings, *_targets(declaration, settings, env))
 
 
@@ -225,24 +216,6 @@ def _targets(
             continue
         targets.append(Target(role, topic, declared))
     return targets, skipped
-
-
-def _import_main(directory: Path) -> ModuleType:
-    """main.py as a module, not as __main__: its names without running the kernel."""
-    path = directory / "main.py"
-    if not path.is_file():
-        raise BadInput(f"no main.py in {directory.resolve()} (run in the kernel's directory)")
-    # Its own modules (forward.py, store.py, the models) import from beside it.
-    sys.path.insert(0, str(directory.resolve()))
-    spec = importlib.util.spec_from_file_location("kernel_main", path)
-    if spec is None or spec.loader is None:
-        raise BadInput(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as error:
-        raise BadInput(f"importing main.py failed: {type(error).__name__}: {error}") from None
-    return module
 
 
 def _admin(settings: Settings) -> AdminClient:
