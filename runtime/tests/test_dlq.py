@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kernel_runtime.facts import DEAD_LETTER_HEADERS, ORIGIN_HEADERS, REPLAY_HEADERS
+from kernel_runtime.logs import LIBRDKAFKA_LOGGER
 from kernel_runtime.operate import main
 from kernel_runtime.operate.dead_letters import (
     BadInput,
@@ -186,3 +187,19 @@ def test_no_dlq_topic_is_one_line_and_exit_2(kernel_dir: Path, capsys: pytest.Ca
 def test_a_bad_filter_is_one_line_and_exit_2(kernel_dir: Path, capsys: pytest.CaptureFixture[str]):
     assert main(["dlq", "replay", "--until", "soon", "--dir", str(kernel_dir)]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_an_unreachable_cluster_is_one_line_after_the_connect_timeout(
+    kernel_dir: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+):
+    # Port 1 refuses at once: librdkafka retries it every few milliseconds, each retry one log line of its own.
+    (kernel_dir / ".env").write_text(
+        "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1\nDLQ_TOPIC=orders.dlq\nKAFKA_CONNECT_TIMEOUT_S=1\n"
+    )
+
+    assert main(["dlq", "stats", "--dir", str(kernel_dir)]) == 1
+
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "no answer from 127.0.0.1:1 within 1 s (KAFKA_CONNECT_TIMEOUT_S)" in err[0]
+    assert [record for record in caplog.records if record.name == LIBRDKAFKA_LOGGER] == []

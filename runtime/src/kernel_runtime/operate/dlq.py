@@ -107,7 +107,7 @@ def _letters(settings: Settings, dlq_topic: str) -> Iterator[tuple[DeadLetter, b
     """Every dead letter from the start, with whether it lies behind the replay group's position."""
     consumer = dlq_consumer(settings)
     try:
-        topics = Topics.of(consumer)
+        topics = Topics.of(consumer, settings)
         if dlq_topic not in topics.partitions:
             raise OperateError(f"DLQ_TOPIC {dlq_topic} does not exist")
         partitions = topics.partitions[dlq_topic]

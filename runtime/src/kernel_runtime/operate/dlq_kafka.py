@@ -32,8 +32,9 @@ def transactional_id(settings: Settings, dlq_topic: str) -> str:
 
 
 def quiet_client_logs() -> None:
-    """librdkafka's retries (a coordinator still loading) are not the operator's business; its errors are."""
-    logging.getLogger(LIBRDKAFKA_LOGGER).setLevel(logging.ERROR)
+    """librdkafka's own lines (a coordinator still loading, a refused connection retried every few ms) are not the
+    operator's business: what fails reaches them as the one line of the error it raises."""
+    logging.getLogger(LIBRDKAFKA_LOGGER).setLevel(logging.CRITICAL)
 
 
 def _common(settings: Settings) -> dict[str, Any]:
@@ -81,11 +82,15 @@ class Topics:
     partitions: dict[str, int]
 
     @classmethod
-    def of(cls, client: Any) -> "Topics":
+    def of(cls, client: Any, settings: Settings) -> "Topics":
+        """The first request of a command: a cluster that does not answer in KAFKA_CONNECT_TIMEOUT_S stops it."""
         try:
-            metadata = client.list_topics(timeout=TIMEOUT_S)
+            metadata = client.list_topics(timeout=settings.connect_timeout_s)
         except Exception as error:
-            raise OperateError(f"could not list the cluster's topics: {error}") from error
+            raise OperateError(
+                f"no answer from {settings.bootstrap_servers} within {settings.connect_timeout_s:g} s"
+                f" (KAFKA_CONNECT_TIMEOUT_S): {error}"
+            ) from error
         return cls({name: len(topic.partitions) for name, topic in metadata.topics.items() if topic.error is None})
 
 

@@ -103,7 +103,7 @@ class Replay:
             consumer.close()
 
     def _run(self, consumer: Any) -> int:
-        topics = Topics.of(consumer)
+        topics = Topics.of(consumer, self._settings)
         if self._dlq not in topics.partitions:
             raise OperateError(f"DLQ_TOPIC {self._dlq} does not exist")
         if self._options.to is not None and self._options.to not in topics.partitions:

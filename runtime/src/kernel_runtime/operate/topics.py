@@ -188,7 +188,10 @@ def load_kernel(directory: Path, environ: Mapping[str, str] | None = None) -> Ke
     """The kernel's settings as main.py reads them, and the declared roles with the topics those settings name."""
     declaration = read_declaration(directory)
     if declaration is None:
-        raise BadInput(f"no {TOPIC_DECLARATION_FILE} in {directory.resolve()} (run in the kernel's directory)")
+        raise BadInput(
+            f"no {TOPIC_DECLARATION_FILE} in {directory.resolve()}: run in the kernel's directory; a kernel made"
+            f" before {TOPIC_DECLARATION_FILE} gets one from `npx create-clustera-kernel update`"
+        )
     env = kernel_environment(directory, environ)
     try:
         settings = load_kernel_settings(directory, env)
