@@ -73,12 +73,13 @@ def test_no_declaration_or_no_broker_setting_is_exit_2(
 
 
 def test_a_cluster_that_does_not_answer_is_one_line_and_exit_3(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
+    # capfd: librdkafka's own logger writes to the process's stderr directly, past sys.stderr.
     monkeypatch.setenv("KAFKA_CONNECT_TIMEOUT_S", "0.5")
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")
 
     assert main(["topics", "check", "--dir", str(kernel(tmp_path, dotenv=""))]) == 3
 
-    err = capsys.readouterr().err
+    err = capfd.readouterr().err
     assert "the cluster did not answer within 0.5 s" in err and err.count("\n") == 1

@@ -14,12 +14,12 @@ from .dlq_kafka import (
     Topics,
     committed_positions,
     dlq_consumer,
-    quiet_client_logs,
     read_letters,
     replay_group,
     start_offsets,
 )
 from .dlq_replay import ReplayOptions, replay
+from .kafka_clients import quiet_client_logs
 from .kernel_settings import OperateError, load_kernel_settings
 
 EXIT_USAGE = 2

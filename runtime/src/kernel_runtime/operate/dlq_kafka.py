@@ -1,6 +1,5 @@
 """The Kafka side of `clustera-kernel dlq`: its clients' configuration, reading the DLQ, and what the cluster holds."""
 
-import logging
 from collections.abc import Iterator
 from concurrent.futures import wait
 from dataclasses import dataclass
@@ -9,10 +8,9 @@ from typing import Any
 from confluent_kafka import OFFSET_BEGINNING, Consumer, ConsumerGroupTopicPartitions, KafkaError, TopicPartition
 from confluent_kafka.admin import AdminClient
 
-from ..kafka_config import security_config
-from ..logs import LIBRDKAFKA_LOGGER
 from ..settings import Settings
 from .dead_letters import DeadLetter
+from .kafka_clients import client_config
 from .kernel_settings import OperateError
 
 TIMEOUT_S = 15.0
@@ -31,20 +29,8 @@ def transactional_id(settings: Settings, dlq_topic: str) -> str:
     return f"{settings.group}.dlq-replay.{dlq_topic}"
 
 
-def quiet_client_logs() -> None:
-    """librdkafka's own lines (a coordinator still loading, a refused connection retried every few ms) are not the
-    operator's business: what fails reaches them as the one line of the error it raises."""
-    logging.getLogger(LIBRDKAFKA_LOGGER).setLevel(logging.CRITICAL)
-
-
 def _common(settings: Settings) -> dict[str, Any]:
-    return {
-        "bootstrap.servers": settings.bootstrap_servers,
-        "client.id": f"{settings.kernel_name}-dlq",
-        "logger": logging.getLogger(LIBRDKAFKA_LOGGER),
-        "log.connection.close": False,
-        **security_config(settings),
-    }
+    return client_config(settings, "dlq")
 
 
 def dlq_consumer(settings: Settings) -> Consumer:

@@ -27,7 +27,6 @@ from confluent_kafka.admin import (
 
 from ..env import is_valid_topic
 from ..facts import TOPIC_DECLARATION_FILE, TOPIC_ROLES
-from ..kafka_config import security_config
 from ..settings import Settings
 from ..topic_declaration import (
     CLEANUP_CONFIG,
@@ -44,6 +43,7 @@ from ..topic_declaration import (
     plan_changes,
     read_declaration,
 )
+from .kafka_clients import client_config, quiet_client_logs
 from .kernel_settings import OperateError, kernel_environment, load_kernel_settings
 
 EXIT_OK, EXIT_DRIFT, EXIT_BAD_INPUT, EXIT_CLUSTER = 0, 1, 2, 3
@@ -222,13 +222,8 @@ def _targets(
 
 
 def _admin(settings: Settings) -> AdminClient:
-    return AdminClient(
-        {
-            "bootstrap.servers": settings.bootstrap_servers,
-            "client.id": f"{settings.kernel_name}-topics",
-            **security_config(settings),
-        }
-    )
+    quiet_client_logs()
+    return AdminClient(client_config(settings, "topics"))
 
 
 def describe_topics(
